@@ -1,0 +1,97 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Settings are the server-wide values core needs.
+type Settings struct {
+	AppName string
+	AppURL  string
+	// Issuer is the JWT `iss` claim.
+	Issuer string
+}
+
+// Deps are the service's collaborators, each behind an interface core
+// owns.
+type Deps struct {
+	Store       Store
+	Hasher      Hasher
+	Signer      Signer
+	Collections *Collections
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// MailQueued is called after a transaction that enqueued mail has
+	// committed, to wake the sending worker; nil means no one listens.
+	MailQueued func()
+	Logger     *slog.Logger
+}
+
+// Service runs every auth flow. Surfaces translate their wire format into
+// calls on it and render what it returns.
+type Service struct {
+	store       Store
+	hasher      Hasher
+	signer      Signer
+	collections *Collections
+	now         func() time.Time
+	mailQueued  func()
+	log         *slog.Logger
+	settings    Settings
+}
+
+// New builds a Service.
+func New(settings Settings, deps Deps) (*Service, error) {
+	if deps.Store == nil || deps.Hasher == nil || deps.Signer == nil || deps.Collections == nil {
+		return nil, errors.New("core: store, hasher, signer and collections are required")
+	}
+	s := &Service{
+		store:       deps.Store,
+		hasher:      deps.Hasher,
+		signer:      deps.Signer,
+		collections: deps.Collections,
+		now:         deps.Now,
+		mailQueued:  deps.MailQueued,
+		log:         deps.Logger,
+		settings:    settings,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.mailQueued == nil {
+		s.mailQueued = func() {}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// Collections returns the server's auth collections.
+func (s *Service) Collections() *Collections { return s.collections }
+
+// Collection finds an auth collection by name or id.
+func (s *Service) Collection(nameOrID string) (*Collection, bool) {
+	return s.collections.Find(nameOrID)
+}
+
+// Now returns the service clock's current time, truncated to the
+// millisecond precision every store keeps.
+func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// Client describes where a request came from; it is recorded on sessions.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// Health checks that the store answers.
+func (s *Service) Health(ctx context.Context) error {
+	if _, err := s.store.CountUsers(ctx, s.collections.Superusers().ID); err != nil {
+		return Internal(err)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package core
+
+import "time"
+
+// Session is one login on one device. Every access token names its session
+// (`sid`), and a token is only valid while its session is.
+type Session struct {
+	ID           string
+	UserID       string
+	CollectionID string
+	Created      time.Time
+	LastUsed     time.Time
+	Expires      time.Time
+	IP           string
+	UserAgent    string
+
+	// AMR lists the authentication methods used (RFC 8176 names where one
+	// fits: "pwd", "otp", "mfa"; "impersonate" for superuser
+	// impersonation).
+	AMR []string
+
+	// ImpersonatorID is the superuser who opened an impersonation session.
+	ImpersonatorID string
+
+	RevokedAt     time.Time
+	RevokedReason string
+}
+
+// Active reports whether the session can still authenticate requests.
+func (s Session) Active(now time.Time) bool {
+	return s.RevokedAt.IsZero() && now.Before(s.Expires)
+}
+
+// Session revocation reasons, kept with the session for the audit trail.
+const (
+	RevokedPasswordChanged = "password_changed"
+	RevokedEmailChanged    = "email_changed"
+	RevokedPasswordReset   = "password_reset"
+)

@@ -1,0 +1,100 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything core needs from a database. Each implementation
+// (sqlite, postgres) must pass the storetest conformance suite.
+//
+// Errors: a missing row wraps ErrNotFound, a unique violation wraps
+// ErrConflict; anything else is a failure core reports as internal.
+type Store interface {
+	Queries
+
+	// InTx runs fn in one read-write transaction: it commits when fn
+	// returns nil and rolls back otherwise. fn must use only the Queries
+	// it is given, and may be retried, so it must not have side effects
+	// outside the transaction.
+	InTx(ctx context.Context, fn func(q Queries) error) error
+}
+
+// Queries are the store's reads and writes. Outside InTx each call is its
+// own transaction.
+type Queries interface {
+	UserStore
+	SessionStore
+	OneTimeTokenStore
+	KeyStore
+	OutboxStore
+}
+
+// UserStore keeps auth records.
+type UserStore interface {
+	// InsertUser adds a user; a taken email in the same collection wraps
+	// ErrConflict.
+	InsertUser(ctx context.Context, u User) error
+	// UpdateUser replaces every stored field of an existing user
+	// (matched by collection and id).
+	UpdateUser(ctx context.Context, u User) error
+	// DeleteUser removes a user along with its sessions and tokens.
+	DeleteUser(ctx context.Context, collectionID, id string) error
+	UserByID(ctx context.Context, collectionID, id string) (User, error)
+	// UserByEmail matches the email exactly (case-sensitively), as
+	// PocketBase's default unique index does.
+	UserByEmail(ctx context.Context, collectionID, email string) (User, error)
+	ListUsers(ctx context.Context, collectionID string, q UserQuery) (UserPage, error)
+	CountUsers(ctx context.Context, collectionID string) (int, error)
+}
+
+// SessionStore keeps sessions.
+type SessionStore interface {
+	InsertSession(ctx context.Context, s Session) error
+	SessionByID(ctx context.Context, id string) (Session, error)
+	// TouchSession records a use of the session and moves its expiry.
+	TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error
+	// RevokeUserSessions revokes every active session of a user and
+	// returns how many it revoked.
+	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
+}
+
+// OneTimeTokenStore keeps single-use mailed tokens.
+type OneTimeTokenStore interface {
+	InsertOneTimeToken(ctx context.Context, t OneTimeToken) error
+	OneTimeTokenByID(ctx context.Context, id string) (OneTimeToken, error)
+	// LatestOneTimeToken returns the newest token of a user for a
+	// purpose, used or not.
+	LatestOneTimeToken(ctx context.Context, userID string, p Purpose) (OneTimeToken, error)
+	// UseOneTimeToken marks an unused token used. If the token is missing
+	// or already used it wraps ErrNotFound, so two concurrent uses cannot
+	// both succeed.
+	UseOneTimeToken(ctx context.Context, id string, at time.Time) error
+	// BurnUserTokens marks every unused token of a user used.
+	BurnUserTokens(ctx context.Context, userID string, at time.Time) error
+}
+
+// KeyStore keeps token signing keys.
+type KeyStore interface {
+	// SigningKeys returns every key, newest first.
+	SigningKeys(ctx context.Context) ([]SigningKey, error)
+	InsertSigningKey(ctx context.Context, k SigningKey) error
+}
+
+// OutboxStore is the durable mail queue.
+type OutboxStore interface {
+	EnqueueMail(ctx context.Context, m OutboxMessage) error
+	// ClaimMail leases up to limit messages that are unsent, due
+	// (NextAttempt <= now) and not leased by someone else (LeaseUntil <=
+	// now), setting LeaseUntil = now+lease, oldest first. Concurrent
+	// claimers never get the same message while its lease runs.
+	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
+	// MarkMailSent records a delivery and clears the lease.
+	MarkMailSent(ctx context.Context, id string, at time.Time) error
+	// MarkMailFailed records a failed attempt: it stores the attempt
+	// count, the next attempt time and the error text, and clears the
+	// lease.
+	MarkMailFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string) error
+	// PendingMail counts messages not yet sent.
+	PendingMail(ctx context.Context) (int, error)
+}
