@@ -38,7 +38,8 @@ type UserStore interface {
 	// UpdateUser replaces every stored field of an existing user
 	// (matched by collection and id).
 	UpdateUser(ctx context.Context, u User) error
-	// DeleteUser removes a user along with its sessions and tokens.
+	// DeleteUser removes a user along with its sessions and tokens; a
+	// missing user wraps ErrNotFound.
 	DeleteUser(ctx context.Context, collectionID, id string) error
 	UserByID(ctx context.Context, collectionID, id string) (User, error)
 	// UserByEmail matches the email exactly (case-sensitively), as
@@ -50,17 +51,21 @@ type UserStore interface {
 
 // SessionStore keeps sessions.
 type SessionStore interface {
+	// InsertSession stores a session; a session for a user that does
+	// not exist wraps ErrNotFound.
 	InsertSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (Session, error)
 	// TouchSession records a use of the session and moves its expiry.
 	TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error
-	// RevokeUserSessions revokes every active session of a user and
-	// returns how many it revoked.
+	// RevokeUserSessions revokes every active session of a user (not
+	// revoked, not expired at `at`) and returns how many it revoked.
 	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
 }
 
 // OneTimeTokenStore keeps single-use mailed tokens.
 type OneTimeTokenStore interface {
+	// InsertOneTimeToken stores a token; a token for a user that does
+	// not exist wraps ErrNotFound.
 	InsertOneTimeToken(ctx context.Context, t OneTimeToken) error
 	OneTimeTokenByID(ctx context.Context, id string) (OneTimeToken, error)
 	// LatestOneTimeToken returns the newest token of a user for a
@@ -84,12 +89,13 @@ type KeyStore interface {
 // OutboxStore is the durable mail queue.
 type OutboxStore interface {
 	EnqueueMail(ctx context.Context, m OutboxMessage) error
-	// ClaimMail leases up to limit messages that are unsent, due
+	// ClaimMail leases up to limit messages (with their stored Attempts) that are unsent, due
 	// (NextAttempt <= now) and not leased by someone else (LeaseUntil <=
 	// now), setting LeaseUntil = now+lease, oldest first. Concurrent
 	// claimers never get the same message while its lease runs.
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
-	// MarkMailSent records a delivery and clears the lease.
+	// MarkMailSent records a delivery and clears the lease; a missing
+	// message wraps ErrNotFound, as does MarkMailFailed's.
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
 	// MarkMailFailed records a failed attempt: it stores the attempt
 	// count, the next attempt time and the error text, and clears the

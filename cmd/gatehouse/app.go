@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/hashing"
+	"github.com/gatehouse/gatehouse/internal/sqlite"
+	"github.com/gatehouse/gatehouse/internal/tokens"
+)
+
+// app is the wired core: store, hasher, keys and service. Every command
+// that touches data opens one.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	db      *sqlite.DB
+	hasher  *hashing.Hasher
+	keys    *tokens.Keyring
+	service *core.Service
+}
+
+// newLogger builds the process logger from the log settings.
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Log.Level))) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openApp opens the data directory and database, applies migrations,
+// loads (or creates) the signing keys and builds the service. mailQueued
+// is called when a flow queues mail; it may be nil.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueued func()) (*app, error) {
+	if err := ensureDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "data.db"), sqlite.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	a := &app{cfg: cfg, log: log, db: db}
+	if err := db.Migrate(ctx); err != nil {
+		a.close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	a.hasher, err = hashing.New(hashing.Config{
+		Memory:      uint32(cfg.Passwords.Argon2MemoryKiB),
+		Iterations:  uint32(cfg.Passwords.Argon2Iterations),
+		Parallelism: uint8(cfg.Passwords.Argon2Parallelism),
+		Workers:     cfg.Passwords.Workers,
+		QueueWait:   cfg.Passwords.QueueWait.Std(),
+	})
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("password hashing: %w", err)
+	}
+	if a.keys, err = tokens.LoadOrCreate(ctx, db, time.Now()); err != nil {
+		a.close()
+		return nil, fmt.Errorf("signing keys: %w", err)
+	}
+	list, err := cfg.BuildCollections()
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("collections: %w", err)
+	}
+	cols, err := core.NewCollections(list)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("collections: %w", err)
+	}
+	a.service, err = core.New(
+		core.Settings{AppName: cfg.App.Name, AppURL: cfg.App.URL, Issuer: cfg.Issuer()},
+		core.Deps{Store: db, Hasher: a.hasher, Signer: a.keys, Collections: cols, MailQueued: mailQueued, Logger: log},
+	)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// ensureDir creates the data directory, readable only by its owner: it
+// holds the database with the signing keys.
+func ensureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	return nil
+}
+
+// close releases everything openApp acquired.
+func (a *app) close() {
+	if a.hasher != nil {
+		a.hasher.Close()
+	}
+	if a.db != nil {
+		if err := a.db.Close(); err != nil {
+			a.log.Error("closing database", "err", err)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mail"
+	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
+)
+
+// runServe runs the HTTP server and the mail worker until ctx is
+// cancelled or the process gets SIGINT/SIGTERM, then shuts down
+// gracefully: in-flight requests finish, the mail being sent is sent, and
+// everything else queued stays in the outbox for the next start.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, cf := newFlagSet("serve", stderr, true)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cfg, err := loadConfig(cf, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	sender, err := newSender(cfg, log)
+	if err != nil {
+		return err
+	}
+	var worker *mail.Worker
+	a, err := openApp(ctx, cfg, log, func() { worker.Notify() })
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	worker = mail.NewWorker(a.db, sender, mail.WorkerOptions{
+		Poll: cfg.Mail.Poll.Std(), SendTimeout: cfg.Mail.SendTimeout.Std(),
+		RetryBase: cfg.Mail.RetryBase.Std(), RetryMax: cfg.Mail.RetryMax.Std(), Logger: log,
+	})
+
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           newRootHandler(a, log),
+		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.Std(),
+		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- worker.Run(workerCtx) }()
+	serveDone := make(chan error, 1)
+	go func() { serveDone <- srv.Serve(ln) }()
+
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Gatehouse listening on %s\n├─ REST API: %s/api/\n└─ JWKS:     %s/.well-known/jwks.json\n", url, url, url)
+	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-serveDone:
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout.Std())
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Error("http shutdown", "err", err)
+	}
+	// Requests are done, so nothing new can be queued: stop the worker
+	// and let it finish the message it is sending.
+	stopWorker()
+	if err := <-workerDone; err != nil {
+		log.Error("mail worker", "err", err)
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", serveErr)
+	}
+	return nil
+}
+
+// newRootHandler mounts the surfaces and the JWKS document behind the
+// shared middleware.
+func newRootHandler(a *app, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /.well-known/jwks.json", httpapi.JWKS(a.keys.JWKS))
+	mux.Handle("/", pocketbase.NewHandler(pocketbase.Deps{
+		Service: a.service, Logger: log,
+		BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
+	}))
+	return httpapi.Chain(mux, httpapi.RequestID(), httpapi.ClientIP(), httpapi.AccessLog(log))
+}
+
+// newSender picks SMTP when configured, else the development mailbox
+// under the data directory.
+func newSender(cfg config.Config, log *slog.Logger) (mail.Sender, error) {
+	from, err := mail.ParseFrom(cfg.Mail.From)
+	if err != nil {
+		return nil, fmt.Errorf("mail.from: %w", err)
+	}
+	if url := cfg.Mail.SMTPURL.Reveal(); url != "" {
+		s, err := mail.NewSMTP(url, from, mail.SMTPOptions{Timeout: cfg.Mail.SendTimeout.Std()})
+		if err != nil {
+			return nil, fmt.Errorf("mail.smtp_url: %w", err)
+		}
+		return s, nil
+	}
+	return mail.NewMailbox(filepath.Join(cfg.DataDir, "mail"), from, log)
+}
+
+func describeSender(cfg config.Config) string {
+	if cfg.Mail.SMTPURL.Reveal() != "" {
+		return "smtp " + cfg.Mail.SMTPURL.String()
+	}
+	return "dev mailbox " + filepath.Join(cfg.DataDir, "mail")
+}

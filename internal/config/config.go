@@ -1,0 +1,137 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// Config is every setting Gatehouse reads at startup. Start from Default or
+// Load; test code may build literals directly.
+type Config struct {
+	// DataDir holds the SQLite database and the dev mailbox.
+	DataDir   string          `yaml:"data_dir"`
+	HTTP      HTTPConfig      `yaml:"http"`
+	App       AppConfig       `yaml:"app"`
+	Log       LogConfig       `yaml:"log"`
+	Mail      MailConfig      `yaml:"mail"`
+	Passwords PasswordsConfig `yaml:"passwords"`
+	Tokens    TokensConfig    `yaml:"tokens"`
+	// Collections overrides the built-in auth collections, keyed by name
+	// ("users" or "_superusers"). Anything not set keeps core's default.
+	Collections map[string]CollectionConfig `yaml:"collections,omitempty"`
+}
+
+// HTTPConfig is the HTTP listener.
+type HTTPConfig struct {
+	// Addr is host:port; port 0 picks a free port.
+	Addr string `yaml:"addr"`
+	// BodyLimit caps request bodies; larger ones get 413.
+	BodyLimit ByteSize `yaml:"body_limit"`
+	// CORSOrigins lists the origins browsers may call from; "*" allows any.
+	CORSOrigins       []string `yaml:"cors_origins"`
+	ReadHeaderTimeout Duration `yaml:"read_header_timeout"`
+	IdleTimeout       Duration `yaml:"idle_timeout"`
+	// ShutdownTimeout bounds how long a graceful shutdown waits for
+	// in-flight requests.
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+}
+
+// AppConfig describes the application users see in mails and links.
+type AppConfig struct {
+	Name string `yaml:"name"`
+	// URL is the public base URL; mail links and the default token issuer
+	// are built from it.
+	URL string `yaml:"url"`
+}
+
+// LogConfig is the server log.
+type LogConfig struct {
+	// Level is debug, info, warn or error.
+	Level string `yaml:"level"`
+	// Format is text or json.
+	Format string `yaml:"format"`
+}
+
+// MailConfig is outgoing mail.
+type MailConfig struct {
+	// SMTPURL is smtp://user:pass@host:port (or smtps:// for implicit TLS).
+	// Empty means the dev mailbox: .eml files under <data_dir>/mail.
+	SMTPURL SecretURL `yaml:"smtp_url"`
+	// From is the sender address, with an optional display name.
+	From string `yaml:"from"`
+	// Poll is how often the outbox worker looks for due mail when nothing
+	// woke it.
+	Poll Duration `yaml:"poll"`
+	// RetryBase is the first retry delay after a failed delivery; it
+	// doubles per attempt up to RetryMax.
+	RetryBase   Duration `yaml:"retry_base"`
+	RetryMax    Duration `yaml:"retry_max"`
+	SendTimeout Duration `yaml:"send_timeout"`
+}
+
+// PasswordsConfig tunes password hashing.
+type PasswordsConfig struct {
+	Argon2MemoryKiB   int `yaml:"argon2_memory_kib"`
+	Argon2Iterations  int `yaml:"argon2_iterations"`
+	Argon2Parallelism int `yaml:"argon2_parallelism"`
+	// Workers is the size of the hashing pool; 0 means one per CPU.
+	Workers int `yaml:"workers"`
+	// QueueWait is how long a request waits for a free worker before it
+	// is turned away with Retry-After.
+	QueueWait Duration `yaml:"queue_wait"`
+}
+
+// TokensConfig is about issued JWTs.
+type TokensConfig struct {
+	// Issuer is the `iss` claim; empty means the app URL.
+	Issuer string `yaml:"issuer"`
+}
+
+// Default returns the zero-configuration settings: listen on
+// 127.0.0.1:8090, keep data in ./gatehouse_data, deliver mail to the dev
+// mailbox.
+func Default() Config {
+	return Config{
+		DataDir: "./gatehouse_data",
+		HTTP: HTTPConfig{
+			Addr:              "127.0.0.1:8090",
+			BodyLimit:         32 * MiB,
+			CORSOrigins:       []string{"*"},
+			ReadHeaderTimeout: Duration(10 * time.Second),
+			IdleTimeout:       Duration(120 * time.Second),
+			ShutdownTimeout:   Duration(30 * time.Second),
+		},
+		App: AppConfig{Name: "Gatehouse", URL: "http://127.0.0.1:8090"},
+		Log: LogConfig{Level: "info", Format: "text"},
+		Mail: MailConfig{
+			From:        "Gatehouse <no-reply@localhost>",
+			Poll:        Duration(5 * time.Second),
+			RetryBase:   Duration(2 * time.Second),
+			RetryMax:    Duration(10 * time.Minute),
+			SendTimeout: Duration(30 * time.Second),
+		},
+		Passwords: PasswordsConfig{
+			// OWASP's first choice for argon2id: 19 MiB, 2 passes, 1 lane.
+			Argon2MemoryKiB:   19456,
+			Argon2Iterations:  2,
+			Argon2Parallelism: 1,
+			QueueWait:         Duration(2 * time.Second),
+		},
+	}
+}
+
+// Issuer returns the JWT `iss` claim: tokens.issuer, or else the app URL
+// without a trailing slash (so "https://x/" and "https://x" agree).
+func (c Config) Issuer() string {
+	if c.Tokens.Issuer != "" {
+		return c.Tokens.Issuer
+	}
+	return strings.TrimRight(c.App.URL, "/")
+}
+
+// Redacted returns a copy of c with the SMTP password replaced by "xxxxx",
+// for printing. The copy shares c's slices and maps.
+func (c Config) Redacted() Config {
+	c.Mail.SMTPURL = SecretURL(c.Mail.SMTPURL.String())
+	return c
+}

@@ -1,0 +1,14 @@
+// Package config is Gatehouse's typed configuration: defaults, YAML file,
+// GATEHOUSE_* environment; flags are applied by cmd/gatehouse, which is the
+// only importer.
+//
+// Values are layered: Default, then the YAML file given to Load (strict:
+// an unknown key is an error), then the environment. Load ends with
+// Validate, which reports every problem at once, each prefixed with the
+// option's YAML path (for example "http.addr: missing port ..."), so an
+// operator can fix a broken file in one pass.
+//
+// The SMTP URL may carry a password. It is held in a SecretURL, which
+// prints, marshals and logs with the password masked, so dumping a Config
+// with fmt, slog, JSON or YAML cannot leak it.
+package config

@@ -1,0 +1,95 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// envVar is one GATEHOUSE_* variable: the option it sets and how.
+type envVar struct {
+	name string
+	path string // the YAML path of the option it overrides
+	set  func(c *Config, v string) error
+}
+
+// envVars lists every environment variable Load reads. Only these are
+// read: an unknown GATEHOUSE_* variable is ignored, as the environment is
+// shared with other programs.
+func envVars() []envVar {
+	str := func(field func(c *Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *field(c) = v; return nil }
+	}
+	dur := func(field func(c *Config) *Duration) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			d, err := ParseDuration(v)
+			*field(c) = d
+			return err
+		}
+	}
+	return []envVar{
+		{"GATEHOUSE_DIR", "data_dir", str(func(c *Config) *string { return &c.DataDir })},
+		{"GATEHOUSE_HTTP", "http.addr", str(func(c *Config) *string { return &c.HTTP.Addr })},
+		{"GATEHOUSE_BODY_LIMIT", "http.body_limit", func(c *Config, v string) error {
+			b, err := ParseByteSize(v)
+			c.HTTP.BodyLimit = b
+			return err
+		}},
+		{"GATEHOUSE_CORS_ORIGINS", "http.cors_origins", func(c *Config, v string) error {
+			c.HTTP.CORSOrigins = splitList(v)
+			return nil
+		}},
+		{"GATEHOUSE_SHUTDOWN_TIMEOUT", "http.shutdown_timeout", dur(func(c *Config) *Duration { return &c.HTTP.ShutdownTimeout })},
+		{"GATEHOUSE_APP_NAME", "app.name", str(func(c *Config) *string { return &c.App.Name })},
+		{"GATEHOUSE_APP_URL", "app.url", str(func(c *Config) *string { return &c.App.URL })},
+		{"GATEHOUSE_LOG_LEVEL", "log.level", str(func(c *Config) *string { return &c.Log.Level })},
+		{"GATEHOUSE_LOG_FORMAT", "log.format", str(func(c *Config) *string { return &c.Log.Format })},
+		{"GATEHOUSE_SMTP_URL", "mail.smtp_url", func(c *Config, v string) error {
+			c.Mail.SMTPURL = SecretURL(v)
+			return nil
+		}},
+		{"GATEHOUSE_MAIL_FROM", "mail.from", str(func(c *Config) *string { return &c.Mail.From })},
+		{"GATEHOUSE_MAIL_RETRY_BASE", "mail.retry_base", dur(func(c *Config) *Duration { return &c.Mail.RetryBase })},
+		{"GATEHOUSE_HASH_WORKERS", "passwords.workers", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("want a whole number, got %q", v)
+			}
+			c.Passwords.Workers = n
+			return nil
+		}},
+	}
+}
+
+// applyEnv overrides c with every listed variable that is set and not
+// empty. A malformed value is reported by variable name and leaves the
+// option as it was.
+func (c *Config) applyEnv(getenv func(string) string) error {
+	var errs []error
+	for _, ev := range envVars() {
+		v := getenv(ev.name)
+		if v == "" {
+			continue
+		}
+		next := *c
+		if err := ev.set(&next, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s): %v", ev.name, ev.path, err))
+			continue
+		}
+		*c = next
+	}
+	return errors.Join(errs...)
+}
+
+// splitList splits a comma-separated list, trimming blanks and dropping
+// empty items.
+func splitList(v string) []string {
+	out := []string{}
+	for item := range strings.SplitSeq(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

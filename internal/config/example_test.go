@@ -1,0 +1,202 @@
+package config
+
+import (
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
+)
+
+const (
+	examplePath = "../../gatehouse.example.yaml"
+	docsPath    = "../../docs/configuration.md"
+)
+
+// placeholder names the key of a map-valued option as the docs write it.
+func placeholder(option string) string {
+	if option == "collections" {
+		return "<name>"
+	}
+	return "<kind>" // collections.<name>.mail
+}
+
+// configPaths walks t by reflection and returns the YAML path of every
+// leaf option, writing map keys as their placeholder.
+func configPaths(t reflect.Type, prefix string) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		p := name
+		if prefix != "" {
+			p = prefix + "." + name
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case ft.Kind() == reflect.Map:
+			out = append(out, configPaths(ft.Elem(), p+"."+placeholder(name))...)
+		case ft.Kind() == reflect.Struct:
+			out = append(out, configPaths(ft, p)...)
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// yamlPaths returns the leaf key paths written in a YAML document, with
+// the keys of map-valued options replaced by their placeholder.
+func yamlPaths(t *testing.T, n *yaml.Node, typ reflect.Type, prefix string, out map[string]bool) {
+	t.Helper()
+	if n.Kind == yaml.DocumentNode {
+		yamlPaths(t, n.Content[0], typ, prefix, out)
+		return
+	}
+	if typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	if n.Kind != yaml.MappingNode {
+		out[prefix] = true
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i].Value, n.Content[i+1]
+		switch typ.Kind() {
+		case reflect.Map:
+			yamlPaths(t, val, typ.Elem(), prefix+"."+placeholder(prefix[strings.LastIndex(prefix, ".")+1:]), out)
+		case reflect.Struct:
+			f, ok := fieldByYAMLName(typ, key)
+			if !ok {
+				t.Errorf("example has unknown key %q under %q", key, prefix)
+				continue
+			}
+			p := key
+			if prefix != "" {
+				p = prefix + "." + key
+			}
+			yamlPaths(t, val, f.Type, p, out)
+		default:
+			out[prefix] = true
+		}
+	}
+}
+
+func fieldByYAMLName(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if n, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); n == name {
+			return t.Field(i), true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func TestConfigPathsWalk(t *testing.T) {
+	t.Parallel()
+	paths := configPaths(reflect.TypeFor[Config](), "")
+	for _, want := range []string{"data_dir", "http.body_limit", "mail.smtp_url", "collections.<name>.auth_token_ttl", "collections.<name>.mail.<kind>.action_url"} {
+		if !slices.Contains(paths, want) {
+			t.Errorf("configPaths lacks %q: %v", want, paths)
+		}
+	}
+}
+
+// The example file loads, and copying it unchanged gives exactly the
+// defaults, so the values it shows are true.
+func TestExampleFileLoadsAsDefaults(t *testing.T) {
+	t.Parallel()
+	got, err := Load(examplePath, nil)
+	if err != nil {
+		t.Fatalf("Load(%s) = %v", examplePath, err)
+	}
+	want := Default()
+	want.Collections = got.Collections
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("example differs from Default() (-want +got):\n%s", diff)
+	}
+	cols, err := got.BuildCollections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defCols, _ := Default().BuildCollections()
+	if diff := cmp.Diff(defCols, cols); diff != "" {
+		t.Errorf("example collections differ from the defaults (-want +got):\n%s", diff)
+	}
+}
+
+// Every option appears in the example file and in the reference docs,
+// and every environment variable in both, so neither can drift.
+func TestExampleAndDocsCoverEveryOption(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(examplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		t.Fatal(err)
+	}
+	inExample := map[string]bool{}
+	yamlPaths(t, &root, reflect.TypeFor[Config](), "", inExample)
+	docBytes, err := os.ReadFile(docsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := string(docBytes)
+
+	paths := configPaths(reflect.TypeFor[Config](), "")
+	for _, p := range paths {
+		if !inExample[p] {
+			t.Errorf("%s does not set %s", examplePath, p)
+		}
+		if !strings.Contains(docs, "`"+p+"`") {
+			t.Errorf("%s does not document `%s`", docsPath, p)
+		}
+	}
+	for p := range inExample {
+		if !slices.Contains(paths, p) {
+			t.Errorf("%s sets %s, which is not an option", examplePath, p)
+		}
+	}
+	for _, ev := range envVars() {
+		if !slices.Contains(paths, ev.path) {
+			t.Errorf("env %s names unknown option %s", ev.name, ev.path)
+		}
+		if !strings.Contains(docs, "`"+ev.name+"`") {
+			t.Errorf("%s does not document `%s`", docsPath, ev.name)
+		}
+		if !strings.Contains(string(data), "Env: "+ev.name) {
+			t.Errorf("%s does not mention %s", examplePath, ev.name)
+		}
+	}
+	for _, flag := range []string{"--http", "--dir", "--config"} {
+		if !strings.Contains(docs, "`"+flag) {
+			t.Errorf("%s does not document %s", docsPath, flag)
+		}
+	}
+}
+
+// The YAML examples in the reference docs are valid configurations.
+func TestDocsYAMLExamplesLoad(t *testing.T) {
+	t.Parallel()
+	docs, err := os.ReadFile(docsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(docs), "```yaml\n")[1:]
+	if len(blocks) == 0 {
+		t.Fatalf("%s has no yaml examples", docsPath)
+	}
+	for i, b := range blocks {
+		snippet, _, _ := strings.Cut(b, "```")
+		if _, err := Load(writeConfig(t, snippet), nil); err != nil {
+			t.Errorf("yaml example %d in %s does not load: %v", i+1, docsPath, err)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package core
+
+import (
+	"context"
+	"errors"
+)
+
+// RequestPasswordReset mails a reset link. Unknown addresses and repeated
+// requests get the same answer as a real first request.
+func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email string) error {
+	if !c.PasswordAuth {
+		return Errorf(KindInvalid, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
+	}
+	fe := fieldErrors{}
+	fe.checkEmail("email", email)
+	if err := fe.err(); err != nil {
+		return err
+	}
+	u, err := s.store.UserByEmail(ctx, c.ID, email)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return Internal(err)
+	}
+	if sent, err := s.recentlySent(ctx, u, PurposePasswordReset); err != nil || sent {
+		return err
+	}
+	if err := s.store.InTx(ctx, func(q Queries) error {
+		return s.issueOneTime(ctx, q, c, u, PurposePasswordReset, "")
+	}); err != nil {
+		return AsError(err)
+	}
+	s.mailQueued()
+	return nil
+}
+
+// ConfirmPasswordReset sets a new password with a reset token. It burns
+// the token and every other outstanding one of the user, revokes all of
+// the user's sessions, and verifies the address the mail reached.
+func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, token, password string) error {
+	fe := fieldErrors{}
+	if token == "" {
+		fe.required("token")
+	}
+	var tc oneTimeClaims
+	if token != "" {
+		var err error
+		tc, err = s.checkOneTime(ctx, c, token, PurposePasswordReset)
+		if err != nil {
+			var ve *Error
+			if errors.As(tokenFieldError(err), &ve) && ve.Kind == KindInvalid {
+				fe.add("token", ve.Fields["token"].Code, ve.Fields["token"].Message, nil)
+			} else {
+				return AsError(err)
+			}
+		}
+	}
+	fe.checkPassword(c, "password", password)
+	if err := fe.err(); err != nil {
+		return err
+	}
+	// Hash before the transaction: hashing is slow and must not hold the
+	// write lock.
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return AsError(err)
+	}
+	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
+		now := s.Now()
+		if err := q.UseOneTimeToken(ctx, tc.row.ID, now); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return tokenFieldError(errTokenInvalid)
+			}
+			return err
+		}
+		u, err := q.UserByID(ctx, c.ID, tc.row.UserID)
+		if errors.Is(err, ErrNotFound) {
+			return tokenFieldError(errTokenInvalid)
+		} else if err != nil {
+			return err
+		}
+		u.PasswordHash, u.Updated = hash, now
+		if !u.Verified && u.Email == tc.email {
+			u.Verified = true // the reset mail proved the address
+		}
+		if err := q.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.revokeCredentials(ctx, q, u, RevokedPasswordReset)
+	}))
+}
+
+// revokeCredentials ends every session of u and burns its outstanding
+// one-time tokens: what PocketBase's tokenKey rotation does on a password
+// or email change.
+func (s *Service) revokeCredentials(ctx context.Context, q Queries, u User, reason string) error {
+	now := s.Now()
+	n, err := q.RevokeUserSessions(ctx, u.ID, reason, now)
+	if err != nil {
+		return err
+	}
+	if err := q.BurnUserTokens(ctx, u.ID, now); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "credentials revoked", "user", u.ID, "reason", reason, "sessions", n)
+	return nil
+}

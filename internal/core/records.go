@@ -1,0 +1,114 @@
+package core
+
+import (
+	"context"
+	"errors"
+)
+
+// UserInput carries the writable fields of a create or update. A nil
+// pointer means "not sent".
+type UserInput struct {
+	Email           *string
+	EmailVisibility *bool
+	Verified        *bool
+	Name            *string
+	Password        *string
+	OldPassword     *string
+}
+
+var (
+	errSuperusersOnly = Errorf(KindForbidden, CodeSuperuserRequired, "Only superusers can perform this action.")
+	errRecordNotFound = Errorf(KindNotFound, CodeNotFound, "The requested resource wasn't found.")
+)
+
+// canManage reports whether p may read and change user id of c: a
+// superuser may touch anyone, a user only itself (PocketBase's default
+// rule `id = @request.auth.id`).
+func canManage(p *Principal, c *Collection, id string) bool {
+	return p.IsSuperuser() || p.Is(c, id)
+}
+
+// ViewUser returns one user. Someone the caller may not see reads as
+// missing, so ids cannot be probed.
+func (s *Service) ViewUser(ctx context.Context, p *Principal, c *Collection, id string) (User, error) {
+	if c.Superusers && !p.IsSuperuser() {
+		return User{}, errSuperusersOnly
+	}
+	if !canManage(p, c, id) {
+		return User{}, errRecordNotFound
+	}
+	u, err := s.store.UserByID(ctx, c.ID, id)
+	if errors.Is(err, ErrNotFound) {
+		return User{}, errRecordNotFound
+	} else if err != nil {
+		return User{}, Internal(err)
+	}
+	return u, nil
+}
+
+// ListUsers lists users: all of them for a superuser, only the caller
+// itself for a user, none for a guest.
+func (s *Service) ListUsers(ctx context.Context, p *Principal, c *Collection, q UserQuery) (UserPage, error) {
+	if c.Superusers && !p.IsSuperuser() {
+		return UserPage{}, errSuperusersOnly
+	}
+	if !CheckFilter(q.Filter) {
+		return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid filter parameters.")
+	}
+	for _, f := range q.Sort {
+		if _, ok := UserFields[f.Field]; !ok {
+			return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid sort parameters.")
+		}
+	}
+	if !p.IsSuperuser() {
+		if p == nil || p.Collection.ID != c.ID {
+			return UserPage{Users: []User{}}, nil
+		}
+		self := Cond{Field: "id", Op: OpEq, Value: p.User.ID}
+		if q.Filter == nil {
+			q.Filter = self
+		} else {
+			q.Filter = And{self, q.Filter}
+		}
+	}
+	page, err := s.store.ListUsers(ctx, c.ID, q)
+	if err != nil {
+		return UserPage{}, Internal(err)
+	}
+	if page.Users == nil {
+		page.Users = []User{}
+	}
+	return page, nil
+}
+
+// DeleteUser removes a user, its sessions and its tokens. The last
+// superuser cannot be deleted, so the server never locks its admins out.
+func (s *Service) DeleteUser(ctx context.Context, p *Principal, c *Collection, id string) error {
+	if c.Superusers && !p.IsSuperuser() {
+		return errSuperusersOnly
+	}
+	if !canManage(p, c, id) {
+		return errRecordNotFound
+	}
+	return AsErrorOrNil(s.deleteUser(ctx, c, id))
+}
+
+func (s *Service) deleteUser(ctx context.Context, c *Collection, id string) error {
+	return s.store.InTx(ctx, func(q Queries) error {
+		if _, err := q.UserByID(ctx, c.ID, id); errors.Is(err, ErrNotFound) {
+			return errRecordNotFound
+		} else if err != nil {
+			return err
+		}
+		if c.Superusers {
+			n, err := q.CountUsers(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return Errorf(KindInvalid, CodeLastSuperuser, "You can't delete the only existing superuser.")
+			}
+		}
+		return q.DeleteUser(ctx, c.ID, id)
+	})
+}

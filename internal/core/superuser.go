@@ -1,0 +1,55 @@
+package core
+
+import (
+	"context"
+	"errors"
+)
+
+// UpsertSuperuser creates a superuser, or sets the password of an existing
+// one (ending its sessions). It is the operator's way in, used by the
+// `gatehouse superuser upsert` command.
+func (s *Service) UpsertSuperuser(ctx context.Context, email, password string) (created bool, err error) {
+	c := s.collections.Superusers()
+	fe := fieldErrors{}
+	fe.checkEmail("email", email)
+	fe.checkPassword(c, "password", password)
+	if err := fe.err(); err != nil {
+		return false, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return false, AsError(err)
+	}
+	err = s.store.InTx(ctx, func(q Queries) error {
+		now := s.Now()
+		u, err := q.UserByEmail(ctx, c.ID, email)
+		if errors.Is(err, ErrNotFound) {
+			created = true
+			return q.InsertUser(ctx, User{
+				ID: NewID(), CollectionID: c.ID, Email: email, Verified: true,
+				PasswordHash: hash, Created: now, Updated: now,
+			})
+		} else if err != nil {
+			return err
+		}
+		u.PasswordHash, u.Updated = hash, now
+		if err := q.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.revokeCredentials(ctx, q, u, RevokedPasswordChanged)
+	})
+	return created, AsErrorOrNil(err)
+}
+
+// DeleteSuperuser deletes the superuser with the given email. The last
+// superuser cannot be deleted.
+func (s *Service) DeleteSuperuser(ctx context.Context, email string) error {
+	c := s.collections.Superusers()
+	u, err := s.store.UserByEmail(ctx, c.ID, email)
+	if errors.Is(err, ErrNotFound) {
+		return Errorf(KindNotFound, CodeNotFound, "no superuser with email %q", email)
+	} else if err != nil {
+		return Internal(err)
+	}
+	return AsErrorOrNil(s.deleteUser(ctx, c, u.ID))
+}

@@ -1,0 +1,138 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// fieldErrors collects per-field problems; the first problem of a field
+// wins, as in PocketBase.
+type fieldErrors map[string]FieldError
+
+func (f fieldErrors) add(field, code, msg string, params map[string]any) {
+	if _, ok := f[field]; !ok {
+		f[field] = FieldError{Code: code, Message: msg, Params: params}
+	}
+}
+
+func (f fieldErrors) required(field string) { f.add(field, FieldRequired, "Cannot be blank.", nil) }
+
+// err returns the collected problems as one validation error, or nil.
+func (f fieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return Invalid(map[string]FieldError(f))
+}
+
+// checkEmail validates an email address the way clients expect: a
+// dot-atom local part, a dotted domain, at most MaxEmailLength bytes, no
+// spaces or control characters.
+func (f fieldErrors) checkEmail(field, email string) {
+	if email == "" {
+		f.required(field)
+		return
+	}
+	if !ValidEmail(email) {
+		f.add(field, FieldIsEmail, "Must be a valid email address.", nil)
+	}
+}
+
+// ValidEmail reports whether s is a syntactically valid email address.
+func ValidEmail(s string) bool {
+	if len(s) > MaxEmailLength || !utf8.ValidString(s) {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at == len(s)-1 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if len(local) > 64 || !validLocal(local) {
+		return false
+	}
+	return validDomain(domain)
+}
+
+func validLocal(local string) bool {
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for _, r := range local {
+		switch {
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+		case strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", r):
+		case r >= 0xA0 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func validDomain(domain string) bool {
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			ok := r == '-' || (r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))) ||
+				(r >= 0xA0 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)))
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkPassword applies the collection's length policy, counted in
+// characters (runes) as PocketBase does.
+func (f fieldErrors) checkPassword(c *Collection, field, pw string) {
+	if pw == "" {
+		f.required(field)
+		return
+	}
+	n := utf8.RuneCountInString(pw)
+	if n < c.PasswordMin {
+		f.add(field, FieldMinText, fmt.Sprintf("Must be at least %d character(s).", c.PasswordMin), map[string]any{"min": c.PasswordMin})
+		return
+	}
+	if n > c.PasswordMax {
+		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", c.PasswordMax), map[string]any{"max": c.PasswordMax})
+	}
+}
+
+// checkLength checks a required or optional text field against [min,max]
+// characters.
+func (f fieldErrors) checkLength(field, v string, min, max int) {
+	n := utf8.RuneCountInString(v)
+	if min > 0 && n == 0 {
+		f.required(field)
+		return
+	}
+	if n < min || n > max {
+		f.add(field, FieldLengthOutOfRange, fmt.Sprintf("The length must be between %d and %d.", min, max), map[string]any{"min": min, "max": max})
+	}
+}
+
+// checkText checks an optional profile text field: at most max characters
+// and no control characters other than tab and newlines.
+func (f fieldErrors) checkText(field, v string, max int) {
+	if utf8.RuneCountInString(v) > max {
+		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", max), map[string]any{"max": max})
+		return
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			f.add(field, FieldInvalidValue, "Must not contain control characters.", nil)
+			return
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+)
+
+// WriteJSON writes v as the response body with the given status.
+//
+// The output is what encoding/json's Encoder produces by default: compact,
+// with <, > and & escaped as \u003c, \u003e and \u0026, and a trailing
+// newline; Content-Type is application/json without a charset. Clients
+// and golden files compare these bytes (PocketBase's own tests do).
+//
+// v is encoded into a buffer first, so a value that fails to encode never
+// leaves a half-written body: the response is then a 500 with the body
+// {} and the encoding error is returned for the caller to log.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte("{}\n"))
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// WriteNoContent writes an empty 204 response.
+func WriteNoContent(w http.ResponseWriter) {
+	w.WriteHeader(http.StatusNoContent)
+}

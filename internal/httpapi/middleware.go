@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/netip"
+)
+
+// Middleware wraps a handler.
+type Middleware func(http.Handler) http.Handler
+
+// Chain wraps h in mws, the first one outermost: Chain(h, a, b) serves a
+// request through a, then b, then h.
+func Chain(h http.Handler, mws ...Middleware) http.Handler {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return h
+}
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota
+	clientIPKey
+)
+
+// RequestIDHeader carries the request id in both directions.
+const RequestIDHeader = "X-Request-Id"
+
+// maxRequestIDLen bounds an incoming request id, which ends up in every
+// log line of the request.
+const maxRequestIDLen = 64
+
+// RequestID gives every request an id, kept in the context (RequestIDFrom)
+// and echoed in the X-Request-Id response header. An incoming X-Request-Id
+// is kept only when it is 1-64 characters of [A-Za-z0-9._-], so a client
+// cannot inject log syntax or oversized values; otherwise a random id is
+// generated.
+func RequestID() Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := r.Header.Get(RequestIDHeader)
+			if !validRequestID(id) {
+				id = newRequestID()
+			}
+			w.Header().Set(RequestIDHeader, id)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		})
+	}
+}
+
+// RequestIDFrom returns the request id RequestID stored, or "".
+func RequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for i := range len(id) {
+		c := id[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '.' || c == '_' || c == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	rand.Read(b) // never fails: crypto/rand panics rather than return short
+	return hex.EncodeToString(b)
+}
+
+// ClientIP stores the client's IP address in the context (ClientIPFrom).
+// Today that is the socket peer; trusted-proxy headers will be honoured
+// here, in clientIP, and nowhere else.
+func ClientIP() Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := context.WithValue(r.Context(), clientIPKey, clientIP(r))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// ClientIPFrom returns the client IP ClientIP stored, or "".
+func ClientIPFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey).(string)
+	return ip
+}
+
+// clientIP returns the peer address of r without its port. IPv4-mapped
+// IPv6 addresses are unmapped, so one client has one spelling (rate
+// limits and sessions key on it). An address that does not parse (a unix
+// socket, say) yields "".
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return ""
+	}
+	return addr.Unmap().String()
+}

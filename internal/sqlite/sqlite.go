@@ -1,0 +1,140 @@
+// Package sqlite is the SQLite store for Gatehouse: it implements
+// core.Store on modernc.org/sqlite (pure Go, so the binary stays static).
+//
+// One database file is opened through two pools: a single writer
+// connection, so writers queue in Go instead of fighting over SQLite's
+// write lock, and a read-only pool for reads outside a transaction, which
+// WAL mode lets run alongside the writer. Every connection gets the same
+// pragmas from its DSN, so a connection the pool opens later cannot miss
+// them.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// Options tune Open. The zero value is ready to use.
+type Options struct {
+	// ReadConns caps the reader pool; 0 means max(4, NumCPU).
+	ReadConns int
+	// Logger receives migration progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// DB is a Gatehouse store backed by one SQLite file. It implements
+// core.Store and is safe for concurrent use.
+type DB struct {
+	queries
+	writer *sql.DB
+	reader *sql.DB
+	log    *slog.Logger
+}
+
+var _ core.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path and its
+// directory. path must name a file: an in-memory database cannot be shared
+// by the two pools. Open does not migrate: call Migrate.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	// The database holds signing keys and password hashes: keep the
+	// directory and the file private to the server's user. SQLite gives
+	// the -wal and -shm files the main file's mode.
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create directory: %w", err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("sqlite: create database file: %w", err)
+		}
+	case !errors.Is(err, os.ErrExist):
+		return nil, fmt.Errorf("sqlite: create database file: %w", err)
+	}
+
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	readConns := opts.ReadConns
+	if readConns <= 0 {
+		readConns = max(4, runtime.NumCPU())
+	}
+
+	writer, err := openPool(ctx, dsn(abs, false), 1)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	// The writer is opened (and so has switched the file to WAL) before
+	// any reader connects.
+	reader, err := openPool(ctx, dsn(abs, true), readConns)
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	return &DB{
+		queries: queries{read: reader, write: writer, pool: reader},
+		writer:  writer,
+		reader:  reader,
+		log:     log,
+	}, nil
+}
+
+// openPool opens a pool of at most n connections and checks that one
+// connects (which runs the DSN's pragmas).
+func openPool(ctx context.Context, dsn string, n int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn builds a file: URI for path carrying the connection pragmas. The URI
+// form keeps a path containing '?', '#' or '%' from being cut short or
+// decoded: those characters are percent-encoded.
+func dsn(path string, readOnly bool) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(filepath.ToSlash(path))
+	// busy_timeout comes first so the pragmas after it wait for a lock
+	// instead of failing with SQLITE_BUSY.
+	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
+	if readOnly {
+		// A reader that is handed a write by mistake fails loudly
+		// instead of racing the writer for the lock.
+		pragmas = append(pragmas, "query_only(1)")
+	}
+	q := make(url.Values)
+	q["_pragma"] = pragmas
+	return "file:" + esc + "?" + q.Encode()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}

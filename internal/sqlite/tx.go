@@ -1,0 +1,93 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+// execer is what queries run statements on: a pool outside a transaction,
+// the transaction's pinned connection inside one.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries implements core.Queries. Outside a transaction reads go to the
+// reader pool and writes to the writer; inside one both go to the
+// transaction's connection, so fn reads its own writes.
+type queries struct {
+	read  execer
+	write execer
+	// pool is the reader pool outside a transaction and nil inside one;
+	// multi-statement reads use it to see one snapshot.
+	pool *sql.DB
+}
+
+var _ core.Queries = queries{}
+
+// snapshot runs fn with reads that all see the same committed state: the
+// surrounding transaction's, or else a read transaction's on the pool.
+func (q queries) snapshot(ctx context.Context, fn func(r execer) error) error {
+	if q.pool == nil {
+		return fn(q.read)
+	}
+	tx, err := q.pool.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // a read-only transaction has nothing to commit
+	return fn(tx)
+}
+
+// InTx runs fn in one transaction on the writer connection. It starts with
+// BEGIN IMMEDIATE, taking the write lock up front: a deferred transaction
+// that reads first and writes later could fail with SQLITE_BUSY when it
+// tries to upgrade its lock. It commits when fn returns nil and rolls back
+// when fn returns an error or panics (the panic goes on).
+//
+// fn must use only the Queries it is given: the writer has one connection,
+// which fn's transaction holds, so a write through the DB itself would
+// wait for fn to finish.
+func (db *DB) InTx(ctx context.Context, fn func(q core.Queries) error) error {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: acquire writer: %w", err)
+	}
+	defer conn.Close() // returns the connection to the writer pool
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	finished := false
+	defer func() {
+		if !finished { // fn panicked or called runtime.Goexit
+			rollback(ctx, conn)
+		}
+	}()
+	if err := fn(queries{read: conn, write: conn}); err != nil {
+		finished = true
+		rollback(ctx, conn)
+		return err
+	}
+	finished = true
+	// COMMIT must run even when ctx was cancelled after fn's last write,
+	// or the connection would go back to the pool mid-transaction.
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
+		rollback(ctx, conn)
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// rollback ends the transaction on conn. If that fails the connection's
+// state is unknown, so it is discarded rather than handed to the next
+// writer with a transaction possibly still open.
+func rollback(ctx context.Context, conn *sql.Conn) {
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+}

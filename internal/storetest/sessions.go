@@ -1,0 +1,98 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/google/go-cmp/cmp"
+)
+
+func testSessionRoundTrip(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	insertUser(t, s, user(core.UsersID, "u1", "a@example.com"))
+	full := session("s1", "u1")
+	full.AMR = []string{"pwd", "otp", "mfa"}
+	full.ImpersonatorID = "root1"
+	full.UserAgent = `curl/8.0 "quoted" 'x' 😀`
+	insertSession(t, s, full)
+	bare := core.Session{ID: "s2", UserID: "u1", CollectionID: core.UsersID, Created: at(0), Expires: at(time.Hour)}
+	insertSession(t, s, bare)
+
+	for _, want := range []core.Session{full, bare} {
+		got, err := s.SessionByID(ctx, want.ID)
+		wantOK(t, "SessionByID", err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("SessionByID(%s) (-want +got):\n%s", want.ID, diff)
+		}
+	}
+	_, err := s.SessionByID(ctx, "nope")
+	wantErr(t, "SessionByID of a missing id", err, core.ErrNotFound)
+	wantErr(t, "InsertSession with a taken id", s.InsertSession(ctx, session("s1", "u1")), core.ErrConflict)
+	wantErr(t, "InsertSession for a missing user", s.InsertSession(ctx, session("s3", "ghost")), core.ErrNotFound)
+}
+
+func testTouchSession(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	insertUser(t, s, user(core.UsersID, "u1", "a@example.com"))
+	want := session("s1", "u1")
+	insertSession(t, s, want)
+	insertSession(t, s, session("s2", "u1"))
+
+	want.LastUsed, want.Expires = at(2*time.Hour), at(50*time.Hour)
+	wantOK(t, "TouchSession", s.TouchSession(ctx, "s1", want.LastUsed, want.Expires))
+	got, err := s.SessionByID(ctx, "s1")
+	wantOK(t, "SessionByID", err)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("after TouchSession (-want +got):\n%s", diff)
+	}
+	other, err := s.SessionByID(ctx, "s2")
+	wantOK(t, "SessionByID", err)
+	if diff := cmp.Diff(session("s2", "u1"), other); diff != "" {
+		t.Errorf("TouchSession changed another session (-want +got):\n%s", diff)
+	}
+	wantErr(t, "TouchSession of a missing id", s.TouchSession(ctx, "nope", at(0), at(time.Hour)), core.ErrNotFound)
+}
+
+func testRevokeUserSessions(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	insertUser(t, s, user(core.UsersID, "u1", "a@example.com"))
+	insertUser(t, s, user(core.UsersID, "u2", "b@example.com"))
+	now := at(30 * time.Minute)
+
+	active1, active2 := session("active1", "u1"), session("active2", "u1")
+	revoked := session("revoked", "u1")
+	revoked.RevokedAt, revoked.RevokedReason = at(time.Minute), "logout"
+	expired := session("expired", "u1")
+	expired.Expires = at(10 * time.Minute)
+	others := session("others", "u2")
+	for _, sess := range []core.Session{active1, active2, revoked, expired, others} {
+		insertSession(t, s, sess)
+	}
+
+	n, err := s.RevokeUserSessions(ctx, "u1", core.RevokedPasswordChanged, now)
+	wantOK(t, "RevokeUserSessions", err)
+	if n != 2 {
+		t.Errorf("RevokeUserSessions revoked %d, want 2", n)
+	}
+	active1.RevokedAt, active1.RevokedReason = now, core.RevokedPasswordChanged
+	active2.RevokedAt, active2.RevokedReason = now, core.RevokedPasswordChanged
+	// Already revoked and already expired sessions keep their state, and
+	// other users' sessions are untouched.
+	for _, want := range []core.Session{active1, active2, revoked, expired, others} {
+		got, err := s.SessionByID(ctx, want.ID)
+		wantOK(t, "SessionByID", err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("session %s after revoke (-want +got):\n%s", want.ID, diff)
+		}
+	}
+
+	n, err = s.RevokeUserSessions(ctx, "u1", core.RevokedPasswordReset, now.Add(time.Second))
+	if err != nil || n != 0 {
+		t.Errorf("second RevokeUserSessions = %d, %v, want 0", n, err)
+	}
+	n, err = s.RevokeUserSessions(ctx, "ghost", core.RevokedPasswordReset, now)
+	if err != nil || n != 0 {
+		t.Errorf("RevokeUserSessions(ghost) = %d, %v, want 0", n, err)
+	}
+}

@@ -1,0 +1,47 @@
+package pocketbase
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+type principalKey struct{}
+
+// loadAuth reads the Authorization header (a raw token, or one with a
+// case-insensitive "Bearer " prefix) on every request. As in PocketBase,
+// a bad, expired or revoked token is ignored and the request continues as
+// a guest; routes that need auth then answer 401. Tokens are never read
+// from cookies or the query string.
+func (s *server) loadAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := strings.TrimSpace(r.Header.Get("Authorization"))
+		if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
+			token = strings.TrimSpace(token[7:])
+		}
+		if token == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		p, err := s.svc.Authenticate(r.Context(), token)
+		if err != nil {
+			var ce *core.Error
+			if errors.As(err, &ce) && ce.Kind == core.KindUnauthenticated {
+				next.ServeHTTP(w, r) // guest
+				return
+			}
+			errorRenderer{log: s.log}.render(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// principal returns the authenticated caller, or nil for a guest.
+func principal(r *http.Request) *core.Principal {
+	p, _ := r.Context().Value(principalKey{}).(*core.Principal)
+	return p
+}

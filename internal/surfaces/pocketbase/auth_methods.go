@@ -1,0 +1,55 @@
+package pocketbase
+
+import (
+	"net/http"
+	"slices"
+)
+
+// The auth-methods answer. Field order is PocketBase's wire order; the
+// last three fields are its pre-0.23 legacy keys, still read by old SDKs.
+type authMethodsResponse struct {
+	Password         passwordMethod `json:"password"`
+	OAuth2           oauth2Method   `json:"oauth2"`
+	MFA              durationMethod `json:"mfa"`
+	OTP              durationMethod `json:"otp"`
+	AuthProviders    []any          `json:"authProviders"`
+	UsernamePassword bool           `json:"usernamePassword"`
+	EmailPassword    bool           `json:"emailPassword"`
+}
+
+type passwordMethod struct {
+	IdentityFields []string `json:"identityFields"`
+	Enabled        bool     `json:"enabled"`
+}
+
+type oauth2Method struct {
+	Providers []any `json:"providers"`
+	Enabled   bool  `json:"enabled"`
+}
+
+type durationMethod struct {
+	Enabled  bool `json:"enabled"`
+	Duration int  `json:"duration"`
+}
+
+// handleAuthMethods answers GET /auth-methods. OTP, MFA and OAuth2 are not
+// offered yet, so they report disabled, exactly as a PocketBase collection
+// with them switched off does.
+func (s *server) handleAuthMethods() http.Handler {
+	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoCollection)
+		if !ok {
+			return nil
+		}
+		fields := slices.Clone(c.IdentityFields)
+		if !c.PasswordAuth {
+			fields = []string{}
+		}
+		return respond(w, r, http.StatusOK, authMethodsResponse{
+			Password:         passwordMethod{IdentityFields: fields, Enabled: c.PasswordAuth},
+			OAuth2:           oauth2Method{Providers: []any{}},
+			UsernamePassword: c.PasswordAuth && slices.Contains(c.IdentityFields, "username"),
+			EmailPassword:    c.PasswordAuth && slices.Contains(c.IdentityFields, "email"),
+		})
+	})
+}

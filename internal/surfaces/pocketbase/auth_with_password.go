@@ -1,0 +1,92 @@
+package pocketbase
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
+
+// clientOf describes the caller for the session record.
+func clientOf(r *http.Request) core.Client {
+	return core.Client{IP: httpapi.ClientIPFrom(r.Context()), UserAgent: r.UserAgent()}
+}
+
+// handleAuthWithPassword answers POST /auth-with-password with
+// {identity, password, identityField?}.
+func (s *server) handleAuthWithPassword() http.Handler {
+	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoCollection)
+		if !ok {
+			return nil
+		}
+		f, err := s.readForm(r)
+		if err != nil {
+			return err
+		}
+		in := core.PasswordLogin{
+			Identity:      f.str("identity"),
+			Password:      f.str("password"),
+			IdentityField: f.str("identityField"),
+			Client:        clientOf(r),
+		}
+		if f.err != nil {
+			return f.err
+		}
+		res, err := s.svc.LoginWithPassword(r.Context(), c, in)
+		if err != nil {
+			return err
+		}
+		return respond(w, r, http.StatusOK, authJSON(res))
+	})
+}
+
+// handleAuthRefresh answers POST /auth-refresh: a new token for the
+// caller's session (the same token for a non-refreshable one).
+func (s *server) handleAuthRefresh() http.Handler {
+	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoCollection)
+		if !ok {
+			return nil
+		}
+		res, err := s.svc.Refresh(r.Context(), principal(r), c)
+		if err != nil {
+			return err
+		}
+		return respond(w, r, http.StatusOK, authJSON(res))
+	})
+}
+
+// handleImpersonate answers POST /impersonate/{id} for superusers with
+// {duration?} in seconds.
+func (s *server) handleImpersonate() http.Handler {
+	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoAuthCollection)
+		if !ok {
+			return nil
+		}
+		p := principal(r)
+		// Answer auth before reading the body, as PocketBase's middleware
+		// does.
+		if err := core.RequireSuperuser(p); err != nil {
+			return err
+		}
+		f, err := s.readForm(r)
+		if err != nil {
+			return err
+		}
+		secs := f.int64("duration")
+		if f.err != nil {
+			return f.err
+		}
+		d, err := durationFromSeconds(secs)
+		if err != nil {
+			return err
+		}
+		res, err := s.svc.Impersonate(r.Context(), p, c, r.PathValue("id"), d, clientOf(r))
+		if err != nil {
+			return err
+		}
+		return respond(w, r, http.StatusOK, authJSON(res))
+	})
+}

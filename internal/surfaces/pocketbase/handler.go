@@ -1,0 +1,84 @@
+package pocketbase
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
+
+// DefaultBodyLimit is PocketBase's request body cap (32 MiB).
+const DefaultBodyLimit = 32 << 20
+
+// Deps are what the surface needs.
+type Deps struct {
+	Service *core.Service
+	Logger  *slog.Logger
+	// BodyLimit caps request bodies; 0 means DefaultBodyLimit.
+	BodyLimit int64
+	// CORSOrigins lists the allowed origins; empty means "*", PocketBase's
+	// default.
+	CORSOrigins []string
+}
+
+// server holds the surface's dependencies for its handlers.
+type server struct {
+	svc       *core.Service
+	log       *slog.Logger
+	bodyLimit int64
+}
+
+// NewHandler returns the PocketBase surface. It serves `/api/...` and
+// answers every other path with PocketBase's 404.
+func NewHandler(d Deps) http.Handler {
+	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.bodyLimit <= 0 {
+		s.bodyLimit = DefaultBodyLimit
+	}
+	origins := d.CORSOrigins
+	if len(origins) == 0 {
+		origins = []string{"*"}
+	}
+	mux := http.NewServeMux()
+	s.addRoutes(mux)
+	return httpapi.Chain(mux,
+		httpapi.LimitBody(s.bodyLimit),
+		httpapi.Recover(s.log, func(w http.ResponseWriter, r *http.Request) { writeAPIError(w, 500, "", nil) }),
+		httpapi.SecurityHeaders(map[string]string{
+			"X-Content-Type-Options": "nosniff",
+			"X-Frame-Options":        "SAMEORIGIN",
+			"X-Xss-Protection":       "1; mode=block",
+		}),
+		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: origins, AllowMethods: "GET,HEAD,PUT,PATCH,POST,DELETE"}),
+		s.loadAuth,
+	)
+}
+
+// handle adapts a route handler; its errors render with the given
+// validation message.
+func (s *server) handle(validationMsg string, fn httpapi.HandlerFunc) http.Handler {
+	er := errorRenderer{log: s.log, validationMsg: validationMsg}
+	return httpapi.Handle(fn, er.render)
+}
+
+// collection resolves the {collection} path value, or writes PocketBase's
+// 404 with the route's message.
+func (s *server) collection(w http.ResponseWriter, r *http.Request, missingMsg string) (*core.Collection, bool) {
+	c, ok := s.svc.Collection(r.PathValue("collection"))
+	if !ok {
+		writeAPIError(w, 404, missingMsg, nil)
+		return nil, false
+	}
+	return c, true
+}
+
+// Route-specific messages for a collection that does not exist.
+const (
+	msgNoCollection     = "Missing or invalid collection context."
+	msgNoAuthCollection = "Missing or invalid auth collection context."
+	msgNoRecordsContext = "Missing collection context."
+)

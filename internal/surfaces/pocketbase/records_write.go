@@ -1,0 +1,137 @@
+package pocketbase
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
+
+// Record keys clients may send back unchanged (the SDK's models carry
+// them); they are read-only and ignored. Any other unknown key is an
+// error, so a field the app believes it saved is never silently dropped.
+var ignoredRecordKeys = []string{"collectionId", "collectionName", "created", "updated", "expand"}
+
+var writableRecordKeys = []string{
+	"email", "emailVisibility", "verified", "name", "avatar", "password", "passwordConfirm", "oldPassword",
+}
+
+// bindUserInput reads a create or update body into core's input.
+func bindUserInput(f *form, c *core.Collection) (core.UserInput, string, error) {
+	in := core.UserInput{
+		Email:           f.strPtr("email"),
+		EmailVisibility: f.boolPtr("emailVisibility"),
+		Verified:        f.boolPtr("verified"),
+		Password:        f.strPtr("password"),
+		OldPassword:     f.strPtr("oldPassword"),
+	}
+	if c.HasField("name") {
+		in.Name = f.strPtr("name")
+	}
+	confirm := f.str("passwordConfirm")
+	avatar := f.str("avatar")
+	if f.err != nil {
+		return in, "", f.err
+	}
+	bad := map[string]core.FieldError{}
+	for _, k := range f.unknown(writableRecordKeys, ignoredRecordKeys) {
+		bad[k] = core.FieldError{Code: core.FieldUnknown, Message: "Unknown field."}
+	}
+	if !c.HasField("name") && f.fields.Has("name") {
+		bad["name"] = core.FieldError{Code: core.FieldUnknown, Message: "Unknown field."}
+	}
+	if avatar != "" {
+		bad["avatar"] = core.FieldError{Code: core.FieldInvalidValue, Message: "File uploads are not supported."}
+	}
+	if len(bad) > 0 {
+		return in, "", core.Invalid(bad)
+	}
+	return in, confirm, nil
+}
+
+// handleCreateRecord answers POST /records: sign-up for guests (where the
+// collection allows it) and create for superusers. PocketBase answers 200.
+func (s *server) handleCreateRecord() http.Handler {
+	return s.handle("Failed to create record.", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoRecordsContext)
+		if !ok {
+			return nil
+		}
+		f, err := s.readForm(r)
+		if err != nil {
+			return err
+		}
+		in, confirm, err := bindUserInput(f, c)
+		if err != nil {
+			return err
+		}
+		fe := map[string]core.FieldError{}
+		if in.Password == nil || *in.Password == "" {
+			fe["password"] = core.FieldError{Code: core.FieldRequired, Message: "Cannot be blank."}
+		}
+		if err := checkConfirm(deref(in.Password), confirm, true); err != nil {
+			fe["passwordConfirm"] = core.AsError(err).Fields["passwordConfirm"]
+		}
+		if len(fe) > 0 {
+			return core.Invalid(fe)
+		}
+		p := principal(r)
+		u, err := s.svc.CreateUser(r.Context(), p, c, in)
+		if err != nil {
+			return err
+		}
+		return respond(w, r, http.StatusOK, recordJSON(c, u, p.IsSuperuser()))
+	})
+}
+
+// handleUpdateRecord answers PATCH /records/{id}.
+func (s *server) handleUpdateRecord() http.Handler {
+	return s.handle("Failed to update record.", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoRecordsContext)
+		if !ok {
+			return nil
+		}
+		f, err := s.readForm(r)
+		if err != nil {
+			return err
+		}
+		in, confirm, err := bindUserInput(f, c)
+		if err != nil {
+			return err
+		}
+		if in.Password != nil {
+			if err := checkConfirm(*in.Password, confirm, true); err != nil {
+				return err
+			}
+		}
+		p := principal(r)
+		u, err := s.svc.UpdateUser(r.Context(), p, c, r.PathValue("id"), in)
+		if err != nil {
+			return err
+		}
+		return respond(w, r, http.StatusOK, recordJSON(c, u, showEmailTo(p, c, u)))
+	})
+}
+
+// handleDeleteRecord answers DELETE /records/{id} with 204.
+func (s *server) handleDeleteRecord() http.Handler {
+	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := s.collection(w, r, msgNoRecordsContext)
+		if !ok {
+			return nil
+		}
+		if err := s.svc.DeleteUser(r.Context(), principal(r), c, r.PathValue("id")); err != nil {
+			return err
+		}
+		httpapi.WriteNoContent(w)
+		return nil
+	})
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,32 @@
+package pocketbase
+
+import "net/http"
+
+// addRoutes lists every route the surface serves. Auth marks what each
+// needs: "guest" routes work without a token, "auth" routes need a token
+// of the same collection, "superuser" routes a superuser token, and
+// "rule" routes apply the record rules (a superuser sees all, a user only
+// itself).
+func (s *server) addRoutes(mux *http.ServeMux) {
+	const c = "/api/collections/{collection}"
+
+	mux.Handle("GET /api/health", s.handleHealth())                                 // guest
+	mux.Handle("GET "+c+"/auth-methods", s.handleAuthMethods())                     // guest
+	mux.Handle("POST "+c+"/auth-with-password", s.handleAuthWithPassword())         // guest
+	mux.Handle("POST "+c+"/auth-refresh", s.handleAuthRefresh())                    // auth
+	mux.Handle("POST "+c+"/request-verification", s.handleRequestVerification())    // guest
+	mux.Handle("POST "+c+"/confirm-verification", s.handleConfirmVerification())    // guest
+	mux.Handle("POST "+c+"/request-password-reset", s.handleRequestPasswordReset()) // guest
+	mux.Handle("POST "+c+"/confirm-password-reset", s.handleConfirmPasswordReset()) // guest
+	mux.Handle("POST "+c+"/request-email-change", s.handleRequestEmailChange())     // auth
+	mux.Handle("POST "+c+"/confirm-email-change", s.handleConfirmEmailChange())     // guest
+	mux.Handle("POST "+c+"/impersonate/{id}", s.handleImpersonate())                // superuser
+	mux.Handle("GET "+c+"/records", s.handleListRecords())                          // rule
+	mux.Handle("POST "+c+"/records", s.handleCreateRecord())                        // guest (users), superuser (_superusers)
+	mux.Handle("GET "+c+"/records/{id}", s.handleViewRecord())                      // rule
+	mux.Handle("PATCH "+c+"/records/{id}", s.handleUpdateRecord())                  // rule
+	mux.Handle("DELETE "+c+"/records/{id}", s.handleDeleteRecord())                 // rule
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // anything else
+		writeAPIError(w, 404, "File not found.", nil)
+	}))
+}
