@@ -54,8 +54,11 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 			return AuthResult{}, ce // busy or cancelled: let the client retry
 		}
 		// A stored hash we cannot read is our fault, but the client only
-		// learns that the login failed.
+		// learns that the login failed, after the usual hashing time.
 		s.log.ErrorContext(ctx, "unreadable password hash", "user", u.ID, "err", err)
+		if err := s.hasher.VerifyDummy(ctx, in.Password); err != nil {
+			return AuthResult{}, err
+		}
 		return AuthResult{}, errBadCredentials
 	}
 	if !ok {

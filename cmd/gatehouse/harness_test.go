@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testServer is the real server, started by run() on a random port with
+// its own data directory.
+type testServer struct {
+	URL    string
+	Dir    string
+	cancel context.CancelFunc
+	done   chan error
+	stderr *syncBuffer
+}
+
+// serverOpts tune a test server. Env adds GATEHOUSE_* variables; Dir
+// reuses a data directory (to restart a server on the same data).
+type serverOpts struct {
+	Env map[string]string
+	Dir string
+}
+
+// testConfig makes hashing cheap and mail retries fast; everything else
+// is the zero-configuration default.
+const testConfig = `
+passwords:
+  argon2_memory_kib: 1024
+  argon2_iterations: 1
+mail:
+  poll: 200ms
+  retry_base: 100ms
+  retry_max: 500ms
+  send_timeout: 5s
+`
+
+// syncBuffer is a goroutine-safe buffer for the server's log.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServer runs `gatehouse serve` in-process and waits until it
+// listens. The server stops at the end of the test.
+func startServer(t testing.TB, opts serverOpts) *testServer {
+	t.Helper()
+	dir := opts.Dir
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "data")
+	}
+	cfgPath := filepath.Join(t.TempDir(), "gatehouse.yaml")
+	if err := os.WriteFile(cfgPath, []byte(testConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string { return opts.Env[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	ts := &testServer{Dir: dir, cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}}
+	go func() {
+		args := []string{"gatehouse", "serve", "--http", "127.0.0.1:0", "--dir", dir, "--config", cfgPath}
+		err := run(ctx, args, getenv, strings.NewReader(""), outW, ts.stderr)
+		outW.CloseWithError(io.EOF)
+		ts.done <- err
+	}()
+	urlCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "Gatehouse listening on "); ok {
+				urlCh <- u
+			}
+		}
+		close(urlCh)
+	}()
+	select {
+	case u, ok := <-urlCh:
+		if !ok {
+			t.Fatalf("server exited before listening: %v\n%s", <-ts.done, ts.stderr.String())
+		}
+		ts.URL = u
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatalf("server did not start in time\n%s", ts.stderr.String())
+	}
+	t.Cleanup(func() { ts.Stop(t) })
+	return ts
+}
+
+// Stop shuts the server down gracefully and fails the test if run
+// returned an error. Stopping twice is fine.
+func (ts *testServer) Stop(t testing.TB) {
+	t.Helper()
+	if ts.cancel == nil {
+		return
+	}
+	ts.cancel()
+	ts.cancel = nil
+	select {
+	case err := <-ts.done:
+		if err != nil {
+			t.Errorf("run returned %v\n%s", err, ts.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("server did not stop in time")
+	}
+}
+
+// response is a decoded HTTP answer.
+type response struct {
+	Status int
+	Header http.Header
+	Raw    string
+	JSON   map[string]any
+}
+
+// do sends a request. body may be nil, a string (sent as is, JSON type
+// unless a Content-Type header is given) or any value (JSON-encoded).
+// headers are name, value pairs.
+func (ts *testServer) do(t testing.TB, method, path string, body any, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, ts.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
+	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &out.JSON); err != nil {
+			t.Fatalf("%s %s: body is not a JSON object: %q", method, path, raw)
+		}
+	}
+	return out
+}
+
+// want fails unless the answer has the given status.
+func (r response) want(t testing.TB, status int) response {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status = %d, want %d; body %s", r.Status, status, r.Raw)
+	}
+	return r
+}
+
+// str returns a string at a dotted path of the JSON body.
+func (r response) str(path string) string {
+	var v any = r.JSON
+	for _, k := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// linkToken matches the token at the end of a PocketBase-style link.
+var linkToken = regexp.MustCompile(`/_/#/auth/(confirm-[a-z-]+)/([A-Za-z0-9_\-.]+)`)
+
+// mailTokens reads the development mailbox and returns, per recipient,
+// the (action, token) of every link mailed, oldest first.
+func (ts *testServer) mailTokens(t testing.TB, to string) [][2]string {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Join(ts.Dir, "mail"))
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".eml") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var out [][2]string
+	for _, n := range names {
+		raw, err := os.ReadFile(filepath.Join(ts.Dir, "mail", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(raw, []byte("To: <"+to+">")) && !bytes.Contains(raw, []byte("To: "+to)) {
+			continue
+		}
+		if m := linkToken.FindSubmatch(raw); m != nil {
+			out = append(out, [2]string{string(m[1]), string(m[2])})
+		}
+	}
+	return out
+}
+
+// waitMail polls the mailbox until a link of the given action reaches to.
+func (ts *testServer) waitMail(t testing.TB, to, action string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		toks := ts.mailTokens(t, to)
+		for i := len(toks) - 1; i >= 0; i-- {
+			if toks[i][0] == action {
+				return toks[i][1]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no %s mail to %s within 10s", action, to)
+	return ""
+}
+
+// cli runs a gatehouse command against the server's data directory.
+func (ts *testServer) cli(t testing.TB, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	full := append([]string{"gatehouse"}, args...)
+	full = append(full, "--dir", ts.Dir)
+	err := run(context.Background(), full, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	return out.String() + errOut.String(), err
+}
