@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// sdkDir holds the node project that drives the official PocketBase SDK,
+// relative to this package.
+const sdkDir = "../../sdktest/pocketbase"
+
+// TestPocketBaseSDK runs the official npm pocketbase SDK (pinned in
+// sdktest/pocketbase) under node against a real server: the strongest
+// check that the surface is wire-compatible, since it is exactly what
+// PocketBase apps run. It needs node and the npm packages, so it is opt-in
+// with GATEHOUSE_SDK_TESTS=1; once opted in, missing tools are a failure,
+// not a skip, so CI cannot pass it silently.
+func TestPocketBaseSDK(t *testing.T) {
+	if os.Getenv("GATEHOUSE_SDK_TESTS") != "1" {
+		t.Skip("set GATEHOUSE_SDK_TESTS=1 to run the PocketBase JS SDK tests (`make test` does)")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("GATEHOUSE_SDK_TESTS=1 but node is not on PATH; install Node.js 20+ and run `npm ci --prefix sdktest/pocketbase`")
+	}
+	dir, err := filepath.Abs(sdkDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pocketbase")); err != nil {
+		t.Fatalf("GATEHOUSE_SDK_TESTS=1 but the SDK is not installed (%v); run `npm ci --prefix sdktest/pocketbase`", err)
+	}
+
+	t.Parallel()
+	ts := startServer(t, serverOpts{})
+	const email, password = "admin@example.com", "adminpassword1"
+	if out, err := ts.cli(t, "superuser", "upsert", email, password); err != nil {
+		t.Fatalf("superuser upsert: %v\n%s", err, out)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "sdk.test.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"PB_URL="+ts.URL,
+		"MAIL_DIR="+filepath.Join(ts.Dir, "mail"),
+		"SUPERUSER_EMAIL="+email,
+		"SUPERUSER_PASSWORD="+password,
+		"NO_COLOR=1",
+	)
+	cmd.WaitDelay = 5 * time.Second
+	if err := runLogged(t, cmd); err != nil {
+		t.Errorf("node --test sdk.test.mjs: %v (node's report is logged above)\n--- server log ---\n%s", err, ts.stderr.String())
+	}
+}
+
+// runLogged runs cmd, sending each line of its combined output to t.Log
+// as it arrives: the go tool prints it when the test fails (or under -v),
+// and a slow or hung run shows how far it got.
+func runLogged(t *testing.T, cmd *exec.Cmd) error {
+	t.Helper()
+	r, w := io.Pipe()
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			t.Log(sc.Text())
+		}
+		io.Copy(io.Discard, r) // after an over-long line, keep draining so node never blocks
+	}()
+	err := cmd.Wait()
+	w.Close()
+	<-done
+	return err
+}
