@@ -216,7 +216,7 @@ func TestHostileInputs(t *testing.T) {
 		}
 	})
 
-	hostileCollections(t, ts)
+	hostileCollections(t, ts, admin)
 	hostileQueries(t, ts, admin)
 
 	if log := ts.stderr.String(); strings.Contains(log, "panic") {
@@ -226,8 +226,10 @@ func TestHostileInputs(t *testing.T) {
 
 // hostileCollections sends every route to collections that do not exist,
 // including traversal-shaped and very long names: each answers the
-// route's 404 JSON.
-func hostileCollections(t *testing.T, ts *testServer) {
+// route's 404 JSON. Impersonate checks the superuser token first (as
+// PocketBase's middleware does), so it is sent with admin's token, and a
+// guest gets 401 there.
+func hostileCollections(t *testing.T, ts *testServer, admin string) {
 	routes := []struct{ method, rest, msg string }{
 		{"GET", "auth-methods", "Missing or invalid collection context."},
 		{"POST", "auth-with-password", "Missing or invalid collection context."},
@@ -252,8 +254,15 @@ func hostileCollections(t *testing.T, ts *testServer) {
 	for _, name := range names {
 		for _, rt := range routes {
 			t.Run("collection "+clip(name)+"/"+rt.method+" "+rt.rest, func(t *testing.T) {
-				r := ts.send(t, attackReq{Method: rt.method, Path: "/api/collections/" + name + "/" + rt.rest,
-					Body: strings.NewReader(`{"email":"x@example.com"}`), Size: 25, CType: "application/json"})
+				req := attackReq{Method: rt.method, Path: "/api/collections/" + name + "/" + rt.rest,
+					Body: strings.NewReader(`{"email":"x@example.com"}`), Size: 25, CType: "application/json"}
+				if strings.HasPrefix(rt.rest, "impersonate") {
+					guest := req
+					guest.Body = strings.NewReader(`{"email":"x@example.com"}`)
+					checkAPIError(t, "guest "+rt.rest, ts.send(t, guest), 401, "The request requires valid record authorization token.")
+					req.Headers = []string{"Authorization", admin}
+				}
+				r := ts.send(t, req)
 				checkAPIError(t, rt.method+" "+rt.rest, r, 404, rt.msg)
 			})
 		}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -130,10 +131,11 @@ func NewCollections(list []*Collection) (*Collections, error) {
 	return &Collections{list: list}, nil
 }
 
-// Find returns the collection with the given name or id.
+// Find returns the collection with the given id, or name in any case
+// (PocketBase matches names case-insensitively).
 func (cs *Collections) Find(nameOrID string) (*Collection, bool) {
 	for _, c := range cs.list {
-		if c.Name == nameOrID || c.ID == nameOrID {
+		if c.ID == nameOrID || strings.EqualFold(c.Name, nameOrID) {
 			return c, true
 		}
 	}

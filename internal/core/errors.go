@@ -66,6 +66,7 @@ const (
 	FieldInvalidNewEmail    = "validation_invalid_new_email"
 	FieldUnknown            = "validation_unknown_field"
 	FieldInvalidValue       = "validation_invalid_value"
+	FieldInvalidFormat      = "validation_invalid_format"
 )
 
 // FieldError describes what is wrong with one input field.

@@ -76,12 +76,12 @@ func TestPasswordResetFlow(t *testing.T) {
 	}
 	_, tok := e.mailTo(t, "alice@example.com")
 
-	err := e.svc.ConfirmPasswordReset(ctx, e.users, tok, "short")
-	wantField(t, err, "password", core.FieldMinText)
-	if err := e.svc.ConfirmPasswordReset(ctx, e.users, tok, "brand new pass"); err != nil {
+	err := e.svc.ConfirmPasswordReset(ctx, e.users, core.PasswordResetInput{Token: tok, Password: "short"})
+	wantField(t, err, "password", core.FieldLengthOutOfRange)
+	if err := e.svc.ConfirmPasswordReset(ctx, e.users, core.PasswordResetInput{Token: tok, Password: "brand new pass"}); err != nil {
 		t.Fatal(err)
 	}
-	err = e.svc.ConfirmPasswordReset(ctx, e.users, tok, "another new pass")
+	err = e.svc.ConfirmPasswordReset(ctx, e.users, core.PasswordResetInput{Token: tok, Password: "another new pass"})
 	wantField(t, err, "token", core.FieldInvalidToken)
 	if _, err := e.svc.Authenticate(ctx, old.Token); err == nil {
 		t.Error("token from before the reset still authenticates")
@@ -101,7 +101,7 @@ func TestResetTokenExpires(t *testing.T) {
 	}
 	_, tok := e.mailTo(t, "alice@example.com")
 	e.clock.Advance(e.users.PasswordResetTTL + time.Second)
-	err := e.svc.ConfirmPasswordReset(ctx, e.users, tok, "brand new pass")
+	err := e.svc.ConfirmPasswordReset(ctx, e.users, core.PasswordResetInput{Token: tok, Password: "brand new pass"})
 	wantField(t, err, "token", core.FieldInvalidToken)
 }
 
@@ -119,7 +119,7 @@ func TestResetTokenSingleUseUnderConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if e.svc.ConfirmPasswordReset(ctx, e.users, tok, "concurrent pass "+string(rune('a'+i))) == nil {
+			if e.svc.ConfirmPasswordReset(ctx, e.users, core.PasswordResetInput{Token: tok, Password: "concurrent pass " + string(rune('a'+i))}) == nil {
 				ok.Add(1)
 			}
 		}()

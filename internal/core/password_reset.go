@@ -34,34 +34,50 @@ func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email
 	return nil
 }
 
+// PasswordResetInput is a password reset confirmation. PasswordConfirm is
+// non-nil when the surface's form has a confirmation field.
+type PasswordResetInput struct {
+	Token           string
+	Password        string
+	PasswordConfirm *string
+}
+
 // ConfirmPasswordReset sets a new password with a reset token. It burns
 // the token and every other outstanding one of the user, revokes all of
 // the user's sessions, and verifies the address the mail reached.
-func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, token, password string) error {
-	fe := fieldErrors{}
-	if token == "" {
-		fe.required("token")
-	}
+//
+// The form (token, password of 8 to 255 characters, confirmation) is
+// checked as a whole first; the collection's password policy after.
+func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in PasswordResetInput) error {
+	form := fieldErrors{}
 	var tc oneTimeClaims
-	if token != "" {
+	if in.Token == "" {
+		form.required("token")
+	} else {
 		var err error
-		tc, err = s.checkOneTime(ctx, c, token, PurposePasswordReset)
+		tc, err = s.checkOneTime(ctx, c, in.Token, PurposePasswordReset)
 		if err != nil {
 			var ve *Error
-			if errors.As(tokenFieldError(err), &ve) && ve.Kind == KindInvalid {
-				fe.add("token", ve.Fields["token"].Code, ve.Fields["token"].Message, nil)
-			} else {
+			if !errors.As(tokenFieldError(err), &ve) || ve.Kind != KindInvalid {
 				return AsError(err)
 			}
+			f := ve.Fields["token"]
+			form.add("token", f.Code, f.Message, nil)
 		}
 	}
-	fe.checkPassword(c, "password", password)
-	if err := fe.err(); err != nil {
+	form.checkLength("password", in.Password, c.PasswordMin, MaxPasswordLen)
+	form.checkConfirm(in.Password, in.PasswordConfirm)
+	if err := form.err(); err != nil {
+		return err
+	}
+	rec := fieldErrors{}
+	rec.checkPassword(c, "password", in.Password)
+	if err := rec.err(); err != nil {
 		return err
 	}
 	// Hash before the transaction: hashing is slow and must not hold the
 	// write lock.
-	hash, err := s.hasher.Hash(ctx, password)
+	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return AsError(err)
 	}

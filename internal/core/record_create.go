@@ -8,30 +8,44 @@ import (
 // CreateUser adds a user: a public sign-up when p is a guest (if the
 // collection allows it), or an admin create by a superuser, who may also
 // set verified.
+//
+// Checks run in PocketBase's two phases: first the form as a whole
+// (password and its confirmation present and equal, verified only by a
+// superuser), reported alone if any fails; then the record (email format
+// and uniqueness, password policy, profile fields).
 func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, in UserInput) (User, error) {
-	if (c.Superusers || !c.PublicSignup) && !p.IsSuperuser() {
-		return User{}, errSuperusersOnly
-	}
-	fe := fieldErrors{}
-	if in.Verified != nil && *in.Verified && !p.IsSuperuser() {
-		fe.add("verified", FieldValuesMismatch, "Values don't match.", nil)
-	}
-	if err := fe.err(); err != nil {
+	if err := RecordAccess(p, c, true); err != nil {
 		return User{}, err
 	}
+	form := fieldErrors{}
+	if deref(in.Password) == "" {
+		form.required("password")
+	}
+	form.checkConfirm(deref(in.Password), in.PasswordConfirm)
+	if in.Verified != nil && *in.Verified && !p.IsSuperuser() {
+		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
+	}
+	if err := form.err(); err != nil {
+		return User{}, err
+	}
+
 	now := s.Now()
-	u := User{ID: NewID(), CollectionID: c.ID, Created: now, Updated: now}
-	s.applyProfile(fe, c, &u, in)
+	u := User{ID: NewID(), CollectionID: c.ID, Created: now, Updated: now, Email: deref(in.Email)}
+	rec := fieldErrors{}
+	if in.ID != nil {
+		rec.checkID(*in.ID)
+		u.ID = *in.ID
+	}
+	s.applyProfile(rec, c, &u, in)
 	if in.Verified != nil {
 		u.Verified = *in.Verified
 	}
 	if c.Superusers {
 		u.Verified = true
 	}
-	fe.checkEmail("email", deref(in.Email))
-	u.Email = deref(in.Email)
-	fe.checkPassword(c, "password", deref(in.Password))
-	if err := fe.err(); err != nil {
+	rec.checkEmail("email", u.Email)
+	rec.checkPassword(c, "password", *in.Password)
+	if err := rec.err(); err != nil {
 		return User{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, *in.Password)
@@ -40,11 +54,27 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 	}
 	u.PasswordHash = hash
 	if err := s.store.InsertUser(ctx, u); errors.Is(err, ErrConflict) {
+		// The id is random unless the client chose it, so a clash on a
+		// chosen id is the id's fault; otherwise the email is taken.
+		if in.ID != nil && s.idTaken(ctx, u.ID) {
+			return User{}, Invalid(map[string]FieldError{"id": {Code: FieldNotUnique, Message: "Value must be unique."}})
+		}
 		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique, Message: "Value must be unique."}})
 	} else if err != nil {
 		return User{}, Internal(err)
 	}
 	return u, nil
+}
+
+// idTaken reports whether any collection already has a record with id
+// (ids are unique across collections).
+func (s *Service) idTaken(ctx context.Context, id string) bool {
+	for _, c := range s.collections.All() {
+		if _, err := s.store.UserByID(ctx, c.ID, id); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // applyProfile validates and copies the optional profile fields.

@@ -10,9 +10,13 @@ import (
 // verified directly or skip the old password. A password or email change
 // ends every session of the user, the caller's included, as PocketBase's
 // token rules do.
+//
+// As in CreateUser, form-level problems (the password trio, forbidden
+// email or verified changes, a foreign id) are reported alone, before
+// record-level ones.
 func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, id string, in UserInput) (User, error) {
-	if c.Superusers && !p.IsSuperuser() {
-		return User{}, errSuperusersOnly
+	if err := RecordAccess(p, c, false); err != nil {
+		return User{}, err
 	}
 	if !canManage(p, c, id) {
 		return User{}, errRecordNotFound
@@ -23,39 +27,27 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 	} else if err != nil {
 		return User{}, Internal(err)
 	}
-	super := p.IsSuperuser()
-	fe := fieldErrors{}
-	if !super && in.Email != nil && *in.Email != cur.Email {
-		fe.add("email", FieldValuesMismatch, "Values don't match.", nil)
-	}
-	if !super && in.Verified != nil && *in.Verified != cur.Verified {
-		fe.add("verified", FieldValuesMismatch, "Values don't match.", nil)
-	}
-	if err := fe.err(); err != nil {
+	if err := s.updateFormErrors(ctx, p, cur, in); err != nil {
 		return User{}, err
 	}
 
 	u := cur
-	s.applyProfile(fe, c, &u, in)
+	rec := fieldErrors{}
+	s.applyProfile(rec, c, &u, in)
 	if in.Verified != nil && !c.Superusers {
 		u.Verified = *in.Verified
 	}
 	if in.Email != nil {
-		fe.checkEmail("email", *in.Email)
+		rec.checkEmail("email", *in.Email)
 		u.Email = *in.Email
 	}
-	var newHash string
 	if in.Password != nil {
-		fe.checkPassword(c, "password", *in.Password)
-		if !super {
-			if err := s.checkOldPassword(ctx, fe, cur, deref(in.OldPassword)); err != nil {
-				return User{}, err
-			}
-		}
+		rec.checkPassword(c, "password", *in.Password)
 	}
-	if err := fe.err(); err != nil {
+	if err := rec.err(); err != nil {
 		return User{}, err
 	}
+	var newHash string
 	if in.Password != nil {
 		if newHash, err = s.hasher.Hash(ctx, *in.Password); err != nil {
 			return User{}, AsError(err)
@@ -85,6 +77,34 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		return User{}, AsError(err)
 	}
 	return u, nil
+}
+
+// updateFormErrors runs the form-level checks of an update.
+func (s *Service) updateFormErrors(ctx context.Context, p *Principal, cur User, in UserInput) error {
+	super := p.IsSuperuser()
+	form := fieldErrors{}
+	if in.ID != nil && *in.ID != cur.ID {
+		form.add("id", FieldValuesMismatch, "Values don't match.", nil)
+	}
+	if !super && in.Email != nil && *in.Email != cur.Email {
+		form.add("email", FieldValuesMismatch, "Values don't match.", nil)
+	}
+	if !super && in.Verified != nil && *in.Verified != cur.Verified {
+		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
+	}
+	changing := in.Password != nil || deref(in.PasswordConfirm) != "" || deref(in.OldPassword) != ""
+	if changing {
+		if deref(in.Password) == "" {
+			form.required("password")
+		}
+		form.checkConfirm(deref(in.Password), in.PasswordConfirm)
+		if !super {
+			if err := s.checkOldPassword(ctx, form, cur, deref(in.OldPassword)); err != nil {
+				return err
+			}
+		}
+	}
+	return form.err()
 }
 
 // checkOldPassword requires and verifies the current password before a

@@ -8,11 +8,18 @@ import (
 // UserInput carries the writable fields of a create or update. A nil
 // pointer means "not sent".
 type UserInput struct {
+	// ID, on create, picks the new record's id (PocketBase allows it);
+	// on update it may only repeat the record's own id (SDKs send whole
+	// records back).
+	ID              *string
 	Email           *string
 	EmailVisibility *bool
 	Verified        *bool
 	Name            *string
 	Password        *string
+	// PasswordConfirm is non-nil when the surface's form has a password
+	// confirmation field; it must then accompany and equal Password.
+	PasswordConfirm *string
 	OldPassword     *string
 }
 
@@ -20,6 +27,19 @@ var (
 	errSuperusersOnly = Errorf(KindForbidden, CodeSuperuserRequired, "Only superusers can perform this action.")
 	errRecordNotFound = Errorf(KindNotFound, CodeNotFound, "The requested resource wasn't found.")
 )
+
+// RecordAccess reports whether p may use c's records API at all, before
+// any input is read: only superusers may touch `_superusers` records, and
+// only superusers may create records where public sign-up is off.
+func RecordAccess(p *Principal, c *Collection, create bool) error {
+	if p.IsSuperuser() {
+		return nil
+	}
+	if c.Superusers || (create && !c.PublicSignup) {
+		return errSuperusersOnly
+	}
+	return nil
+}
 
 // canManage reports whether p may read and change user id of c: a
 // superuser may touch anyone, a user only itself (PocketBase's default
@@ -31,8 +51,8 @@ func canManage(p *Principal, c *Collection, id string) bool {
 // ViewUser returns one user. Someone the caller may not see reads as
 // missing, so ids cannot be probed.
 func (s *Service) ViewUser(ctx context.Context, p *Principal, c *Collection, id string) (User, error) {
-	if c.Superusers && !p.IsSuperuser() {
-		return User{}, errSuperusersOnly
+	if err := RecordAccess(p, c, false); err != nil {
+		return User{}, err
 	}
 	if !canManage(p, c, id) {
 		return User{}, errRecordNotFound
@@ -49,8 +69,8 @@ func (s *Service) ViewUser(ctx context.Context, p *Principal, c *Collection, id 
 // ListUsers lists users: all of them for a superuser, only the caller
 // itself for a user, none for a guest.
 func (s *Service) ListUsers(ctx context.Context, p *Principal, c *Collection, q UserQuery) (UserPage, error) {
-	if c.Superusers && !p.IsSuperuser() {
-		return UserPage{}, errSuperusersOnly
+	if err := RecordAccess(p, c, false); err != nil {
+		return UserPage{}, err
 	}
 	if !CheckFilter(q.Filter) {
 		return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid filter parameters.")
@@ -84,8 +104,8 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, c *Collection, q 
 // DeleteUser removes a user, its sessions and its tokens. The last
 // superuser cannot be deleted, so the server never locks its admins out.
 func (s *Service) DeleteUser(ctx context.Context, p *Principal, c *Collection, id string) error {
-	if c.Superusers && !p.IsSuperuser() {
-		return errSuperusersOnly
+	if err := RecordAccess(p, c, false); err != nil {
+		return err
 	}
 	if !canManage(p, c, id) {
 		return errRecordNotFound

@@ -101,11 +101,11 @@ func (f fieldErrors) checkPassword(c *Collection, field, pw string) {
 	}
 	n := utf8.RuneCountInString(pw)
 	if n < c.PasswordMin {
-		f.add(field, FieldMinText, fmt.Sprintf("Must be at least %d character(s).", c.PasswordMin), map[string]any{"min": c.PasswordMin})
+		f.add(field, FieldMinText, fmt.Sprintf("Must be at least %d character(s).", c.PasswordMin), nil)
 		return
 	}
 	if n > c.PasswordMax {
-		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", c.PasswordMax), map[string]any{"max": c.PasswordMax})
+		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", c.PasswordMax), nil)
 	}
 }
 
@@ -132,6 +132,33 @@ func (f fieldErrors) checkText(field, v string, max int) {
 	for _, r := range v {
 		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
 			f.add(field, FieldInvalidValue, "Must not contain control characters.", nil)
+			return
+		}
+	}
+}
+
+// checkConfirm checks a password confirmation when the surface's form has
+// one (confirm != nil): required alongside the password, and equal to it.
+func (f fieldErrors) checkConfirm(password string, confirm *string) {
+	switch {
+	case confirm == nil:
+	case *confirm == "":
+		f.required("passwordConfirm")
+	case *confirm != password:
+		f.add("passwordConfirm", FieldValuesMismatch, "Values don't match.", nil)
+	}
+}
+
+// checkID validates a client-chosen record id: 15 characters of [a-z0-9],
+// the shape every client expects.
+func (f fieldErrors) checkID(id string) {
+	if len(id) != 15 {
+		f.add("id", FieldLengthOutOfRange, "The length must be between 15 and 15.", map[string]any{"min": 15, "max": 15})
+		return
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			f.add("id", FieldInvalidFormat, "Invalid value format.", nil)
 			return
 		}
 	}

@@ -58,17 +58,20 @@ func (s *server) handleAuthRefresh() http.Handler {
 }
 
 // handleImpersonate answers POST /impersonate/{id} for superusers with
-// {duration?} in seconds.
+// {duration?} in seconds. The order of checks is PocketBase's: the
+// superuser token, the collection, the record, then the body.
 func (s *server) handleImpersonate() http.Handler {
 	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
+		p := principal(r)
+		if err := core.RequireSuperuser(p); err != nil {
+			return err
+		}
 		c, ok := s.collection(w, r, msgNoAuthCollection)
 		if !ok {
 			return nil
 		}
-		p := principal(r)
-		// Answer auth before reading the body, as PocketBase's middleware
-		// does.
-		if err := core.RequireSuperuser(p); err != nil {
+		id := r.PathValue("id")
+		if _, err := s.svc.ViewUser(r.Context(), p, c, id); err != nil {
 			return err
 		}
 		f, err := s.readForm(r)
@@ -83,7 +86,7 @@ func (s *server) handleImpersonate() http.Handler {
 		if err != nil {
 			return err
 		}
-		res, err := s.svc.Impersonate(r.Context(), p, c, r.PathValue("id"), d, clientOf(r))
+		res, err := s.svc.Impersonate(r.Context(), p, c, id, d, clientOf(r))
 		if err != nil {
 			return err
 		}

@@ -47,25 +47,11 @@ func (s *server) handleConfirmPasswordReset() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		if err := checkConfirm(pw, confirm, true); err != nil {
-			return err
-		}
-		if err := s.svc.ConfirmPasswordReset(r.Context(), c, token, pw); err != nil {
+		in := core.PasswordResetInput{Token: token, Password: pw, PasswordConfirm: &confirm}
+		if err := s.svc.ConfirmPasswordReset(r.Context(), c, in); err != nil {
 			return err
 		}
 		httpapi.WriteNoContent(w)
 		return nil
 	})
-}
-
-// checkConfirm is PocketBase's form-level passwordConfirm rule: required
-// alongside a password, and equal to it.
-func checkConfirm(pw, confirm string, required bool) error {
-	switch {
-	case confirm == "" && (required || pw != ""):
-		return core.Invalid(map[string]core.FieldError{"passwordConfirm": {Code: core.FieldRequired, Message: "Cannot be blank."}})
-	case confirm != pw:
-		return core.Invalid(map[string]core.FieldError{"passwordConfirm": {Code: core.FieldValuesMismatch, Message: "Values don't match."}})
-	}
-	return nil
 }

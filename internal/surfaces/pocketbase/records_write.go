@@ -13,12 +13,15 @@ import (
 var ignoredRecordKeys = []string{"collectionId", "collectionName", "created", "updated", "expand"}
 
 var writableRecordKeys = []string{
-	"email", "emailVisibility", "verified", "name", "avatar", "password", "passwordConfirm", "oldPassword",
+	"id", "email", "emailVisibility", "verified", "name", "avatar", "password", "passwordConfirm", "oldPassword",
 }
 
 // bindUserInput reads a create or update body into core's input.
-func bindUserInput(f *form, c *core.Collection) (core.UserInput, string, error) {
+// PocketBase's forms always have a passwordConfirm field, so it is passed
+// even when absent (core then requires it alongside a password).
+func bindUserInput(f *form, c *core.Collection) (core.UserInput, error) {
 	in := core.UserInput{
+		ID:              f.strPtr("id"),
 		Email:           f.strPtr("email"),
 		EmailVisibility: f.boolPtr("emailVisibility"),
 		Verified:        f.boolPtr("verified"),
@@ -29,9 +32,10 @@ func bindUserInput(f *form, c *core.Collection) (core.UserInput, string, error) 
 		in.Name = f.strPtr("name")
 	}
 	confirm := f.str("passwordConfirm")
+	in.PasswordConfirm = &confirm
 	avatar := f.str("avatar")
 	if f.err != nil {
-		return in, "", f.err
+		return in, f.err
 	}
 	bad := map[string]core.FieldError{}
 	for _, k := range f.unknown(writableRecordKeys, ignoredRecordKeys) {
@@ -44,9 +48,9 @@ func bindUserInput(f *form, c *core.Collection) (core.UserInput, string, error) 
 		bad["avatar"] = core.FieldError{Code: core.FieldInvalidValue, Message: "File uploads are not supported."}
 	}
 	if len(bad) > 0 {
-		return in, "", core.Invalid(bad)
+		return in, core.Invalid(bad)
 	}
-	return in, confirm, nil
+	return in, nil
 }
 
 // handleCreateRecord answers POST /records: sign-up for guests (where the
@@ -57,25 +61,19 @@ func (s *server) handleCreateRecord() http.Handler {
 		if !ok {
 			return nil
 		}
+		p := principal(r)
+		// The rule is checked before the body is read, as in PocketBase.
+		if err := core.RecordAccess(p, c, true); err != nil {
+			return err
+		}
 		f, err := s.readForm(r)
 		if err != nil {
 			return err
 		}
-		in, confirm, err := bindUserInput(f, c)
+		in, err := bindUserInput(f, c)
 		if err != nil {
 			return err
 		}
-		fe := map[string]core.FieldError{}
-		if in.Password == nil || *in.Password == "" {
-			fe["password"] = core.FieldError{Code: core.FieldRequired, Message: "Cannot be blank."}
-		}
-		if err := checkConfirm(deref(in.Password), confirm, true); err != nil {
-			fe["passwordConfirm"] = core.AsError(err).Fields["passwordConfirm"]
-		}
-		if len(fe) > 0 {
-			return core.Invalid(fe)
-		}
-		p := principal(r)
 		u, err := s.svc.CreateUser(r.Context(), p, c, in)
 		if err != nil {
 			return err
@@ -91,20 +89,18 @@ func (s *server) handleUpdateRecord() http.Handler {
 		if !ok {
 			return nil
 		}
+		p := principal(r)
+		if err := core.RecordAccess(p, c, false); err != nil {
+			return err
+		}
 		f, err := s.readForm(r)
 		if err != nil {
 			return err
 		}
-		in, confirm, err := bindUserInput(f, c)
+		in, err := bindUserInput(f, c)
 		if err != nil {
 			return err
 		}
-		if in.Password != nil {
-			if err := checkConfirm(*in.Password, confirm, true); err != nil {
-				return err
-			}
-		}
-		p := principal(r)
 		u, err := s.svc.UpdateUser(r.Context(), p, c, r.PathValue("id"), in)
 		if err != nil {
 			return err
@@ -126,12 +122,4 @@ func (s *server) handleDeleteRecord() http.Handler {
 		httpapi.WriteNoContent(w)
 		return nil
 	})
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
