@@ -87,6 +87,7 @@ type Error struct {
 	Cause      error
 }
 
+// Error describes the error for logs; clients see Message only.
 func (e *Error) Error() string {
 	msg := e.Message
 	if msg == "" {

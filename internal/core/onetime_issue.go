@@ -53,6 +53,38 @@ func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u 
 	return nil
 }
 
+// mailOneTime is the shared body of the "mail me a link" requests: it
+// validates the address and, when it belongs to a user that skip does not
+// exclude and that was not mailed within the throttle, issues a token and
+// queues its mail. Every one of those cases answers the same (nil), so the
+// answer never tells whether the address is registered.
+func (s *Service) mailOneTime(ctx context.Context, c *Collection, email string, p Purpose, skip func(User) bool) error {
+	fe := fieldErrors{}
+	fe.checkEmail("email", email)
+	if err := fe.err(); err != nil {
+		return err
+	}
+	u, err := s.store.UserByEmail(ctx, c.ID, email)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return Internal(err)
+	}
+	if skip != nil && skip(u) {
+		return nil
+	}
+	if sent, err := s.recentlySent(ctx, u, p); err != nil || sent {
+		return err
+	}
+	if err := s.store.InTx(ctx, func(q Queries) error {
+		return s.issueOneTime(ctx, q, c, u, p, "")
+	}); err != nil {
+		return AsError(err)
+	}
+	s.mailQueued()
+	return nil
+}
+
 // recentlySent reports whether an unused token of purpose p was issued to
 // u within the resend throttle, so a burst of requests sends one mail.
 func (s *Service) recentlySent(ctx context.Context, u User, p Purpose) (bool, error) {

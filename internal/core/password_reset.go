@@ -11,27 +11,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email
 	if !c.PasswordAuth {
 		return Errorf(KindInvalid, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
 	}
-	fe := fieldErrors{}
-	fe.checkEmail("email", email)
-	if err := fe.err(); err != nil {
-		return err
-	}
-	u, err := s.store.UserByEmail(ctx, c.ID, email)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	} else if err != nil {
-		return Internal(err)
-	}
-	if sent, err := s.recentlySent(ctx, u, PurposePasswordReset); err != nil || sent {
-		return err
-	}
-	if err := s.store.InTx(ctx, func(q Queries) error {
-		return s.issueOneTime(ctx, q, c, u, PurposePasswordReset, "")
-	}); err != nil {
-		return AsError(err)
-	}
-	s.mailQueued()
-	return nil
+	return s.mailOneTime(ctx, c, email, PurposePasswordReset, nil)
 }
 
 // PasswordResetInput is a password reset confirmation. PasswordConfirm is

@@ -12,30 +12,7 @@ func (s *Service) RequestVerification(ctx context.Context, c *Collection, email 
 	if c.Superusers {
 		return Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
 	}
-	fe := fieldErrors{}
-	fe.checkEmail("email", email)
-	if err := fe.err(); err != nil {
-		return err
-	}
-	u, err := s.store.UserByEmail(ctx, c.ID, email)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	} else if err != nil {
-		return Internal(err)
-	}
-	if u.Verified {
-		return nil
-	}
-	if sent, err := s.recentlySent(ctx, u, PurposeVerification); err != nil || sent {
-		return err
-	}
-	if err := s.store.InTx(ctx, func(q Queries) error {
-		return s.issueOneTime(ctx, q, c, u, PurposeVerification, "")
-	}); err != nil {
-		return AsError(err)
-	}
-	s.mailQueued()
-	return nil
+	return s.mailOneTime(ctx, c, email, PurposeVerification, func(u User) bool { return u.Verified })
 }
 
 // ConfirmVerification marks the token's user verified. Confirming an

@@ -66,6 +66,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error describes the problem; it never includes the body itself.
 func (e *DecodeError) Error() string {
 	s := e.Reason.Error()
 	if e.Field != "" {

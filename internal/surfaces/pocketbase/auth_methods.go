@@ -3,6 +3,8 @@ package pocketbase
 import (
 	"net/http"
 	"slices"
+
+	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // The auth-methods answer. Field order is PocketBase's wire order; the
@@ -36,11 +38,7 @@ type durationMethod struct {
 // offered yet, so they report disabled, exactly as a PocketBase collection
 // with them switched off does.
 func (s *server) handleAuthMethods() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoCollection)
-		if !ok {
-			return nil
-		}
+	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		fields := slices.Clone(c.IdentityFields)
 		if !c.PasswordAuth {
 			fields = []string{}

@@ -15,11 +15,7 @@ func clientOf(r *http.Request) core.Client {
 // handleAuthWithPassword answers POST /auth-with-password with
 // {identity, password, identityField?}.
 func (s *server) handleAuthWithPassword() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoCollection)
-		if !ok {
-			return nil
-		}
+	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		f, err := s.readForm(r)
 		if err != nil {
 			return err
@@ -44,11 +40,7 @@ func (s *server) handleAuthWithPassword() http.Handler {
 // handleAuthRefresh answers POST /auth-refresh: a new token for the
 // caller's session (the same token for a non-refreshable one).
 func (s *server) handleAuthRefresh() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoCollection)
-		if !ok {
-			return nil
-		}
+	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		res, err := s.svc.Refresh(r.Context(), principal(r), c)
 		if err != nil {
 			return err

@@ -9,14 +9,12 @@ import (
 
 // handleRequestEmailChange answers POST /request-email-change {newEmail}
 // for the authenticated user; the confirmation goes to the new address.
+// Auth is checked before the body, as in PocketBase.
 func (s *server) handleRequestEmailChange() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoCollection)
-		if !ok {
-			return nil
-		}
-		if err := core.RequireSameCollection(principal(r), c); err != nil {
-			return err // auth is checked before the body, as in PocketBase
+	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
+		p := principal(r)
+		if err := core.RequireSameCollection(p, c); err != nil {
+			return err
 		}
 		f, err := s.readForm(r)
 		if err != nil {
@@ -26,7 +24,7 @@ func (s *server) handleRequestEmailChange() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		if err := s.svc.RequestEmailChange(r.Context(), principal(r), c, newEmail); err != nil {
+		if err := s.svc.RequestEmailChange(r.Context(), p, c, newEmail); err != nil {
 			return err
 		}
 		httpapi.WriteNoContent(w)
@@ -37,23 +35,11 @@ func (s *server) handleRequestEmailChange() http.Handler {
 // handleConfirmEmailChange answers POST /confirm-email-change
 // {token, password}; no auth header is needed.
 func (s *server) handleConfirmEmailChange() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoCollection)
-		if !ok {
-			return nil
-		}
-		f, err := s.readForm(r)
-		if err != nil {
-			return err
-		}
+	return s.formAction(func(r *http.Request, c *core.Collection, f *form) error {
 		token, pw := f.str("token"), f.str("password")
 		if f.err != nil {
 			return f.err
 		}
-		if err := s.svc.ConfirmEmailChange(r.Context(), c, token, pw); err != nil {
-			return err
-		}
-		httpapi.WriteNoContent(w)
-		return nil
+		return s.svc.ConfirmEmailChange(r.Context(), c, token, pw)
 	})
 }

@@ -49,35 +49,26 @@ func (p *filterParser) peek() (token, bool) {
 	return p.toks[p.pos], true
 }
 
+// or parses `a || b || ...`; its parts are and-chains.
 func (p *filterParser) or(depth int) (core.Filter, error) {
-	first, err := p.and(depth)
-	if err != nil {
-		return nil, err
-	}
-	parts := core.Or{first}
-	for t, ok := p.peek(); ok && t.kind == tokOr; t, ok = p.peek() {
-		p.pos++
-		next, err := p.and(depth)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, next)
-	}
-	if len(parts) == 1 {
-		return first, nil
-	}
-	return parts, nil
+	return p.chain(depth, tokOr, p.and, func(fs []core.Filter) core.Filter { return core.Or(fs) })
 }
 
+// and parses `a && b && ...`; its parts are primaries.
 func (p *filterParser) and(depth int) (core.Filter, error) {
-	first, err := p.primary(depth)
+	return p.chain(depth, tokAnd, p.primary, func(fs []core.Filter) core.Filter { return core.And(fs) })
+}
+
+// chain parses parts separated by sep; a single part is returned as is.
+func (p *filterParser) chain(depth int, sep tokKind, part func(int) (core.Filter, error), join func([]core.Filter) core.Filter) (core.Filter, error) {
+	first, err := part(depth)
 	if err != nil {
 		return nil, err
 	}
-	parts := core.And{first}
-	for t, ok := p.peek(); ok && t.kind == tokAnd; t, ok = p.peek() {
+	parts := []core.Filter{first}
+	for t, ok := p.peek(); ok && t.kind == sep; t, ok = p.peek() {
 		p.pos++
-		next, err := p.primary(depth)
+		next, err := part(depth)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +77,7 @@ func (p *filterParser) and(depth int) (core.Filter, error) {
 	if len(parts) == 1 {
 		return first, nil
 	}
-	return parts, nil
+	return join(parts), nil
 }
 
 func (p *filterParser) primary(depth int) (core.Filter, error) {

@@ -25,11 +25,7 @@ type listResponse struct {
 // handleViewRecord answers GET /records/{id}. A record the caller may not
 // see answers 404, not 403.
 func (s *server) handleViewRecord() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoRecordsContext)
-		if !ok {
-			return nil
-		}
+	return s.collectionRoute(msgNoRecordsContext, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		p := principal(r)
 		u, err := s.svc.ViewUser(r.Context(), p, c, r.PathValue("id"))
 		if err != nil {
@@ -41,11 +37,7 @@ func (s *server) handleViewRecord() http.Handler {
 
 // handleListRecords answers GET /records?page=&perPage=&sort=&filter=&skipTotal=.
 func (s *server) handleListRecords() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoRecordsContext)
-		if !ok {
-			return nil
-		}
+	return s.collectionRoute(msgNoRecordsContext, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		qs := r.URL.Query()
 		p := principal(r)
 		page, _ := strconv.Atoi(qs.Get("page"))

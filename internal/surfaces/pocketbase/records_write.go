@@ -56,41 +56,25 @@ func bindUserInput(f *form, c *core.Collection) (core.UserInput, error) {
 // handleCreateRecord answers POST /records: sign-up for guests (where the
 // collection allows it) and create for superusers. PocketBase answers 200.
 func (s *server) handleCreateRecord() http.Handler {
-	return s.handle("Failed to create record.", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoRecordsContext)
-		if !ok {
-			return nil
-		}
-		p := principal(r)
-		// The rule is checked before the body is read, as in PocketBase.
-		if err := core.RecordAccess(p, c, true); err != nil {
-			return err
-		}
-		f, err := s.readForm(r)
-		if err != nil {
-			return err
-		}
-		in, err := bindUserInput(f, c)
-		if err != nil {
-			return err
-		}
-		u, err := s.svc.CreateUser(r.Context(), p, c, in)
-		if err != nil {
-			return err
-		}
-		return respond(w, r, http.StatusOK, recordJSON(c, u, p.IsSuperuser()))
+	return s.writeRecord("Failed to create record.", func(r *http.Request, p *core.Principal, c *core.Collection, in core.UserInput) (core.User, error) {
+		return s.svc.CreateUser(r.Context(), p, c, in)
 	})
 }
 
 // handleUpdateRecord answers PATCH /records/{id}.
 func (s *server) handleUpdateRecord() http.Handler {
-	return s.handle("Failed to update record.", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoRecordsContext)
-		if !ok {
-			return nil
-		}
+	return s.writeRecord("Failed to update record.", func(r *http.Request, p *core.Principal, c *core.Collection, in core.UserInput) (core.User, error) {
+		return s.svc.UpdateUser(r.Context(), p, c, r.PathValue("id"), in)
+	})
+}
+
+// writeRecord is the shared body of create and update: the rule check
+// comes before the body is read (as in PocketBase), then the form is
+// bound, written by write, and the record returned.
+func (s *server) writeRecord(validationMsg string, write func(*http.Request, *core.Principal, *core.Collection, core.UserInput) (core.User, error)) http.Handler {
+	return s.collectionRoute(msgNoRecordsContext, validationMsg, func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		p := principal(r)
-		if err := core.RecordAccess(p, c, false); err != nil {
+		if err := core.RecordAccess(p, c, r.Method == http.MethodPost); err != nil {
 			return err
 		}
 		f, err := s.readForm(r)
@@ -101,7 +85,7 @@ func (s *server) handleUpdateRecord() http.Handler {
 		if err != nil {
 			return err
 		}
-		u, err := s.svc.UpdateUser(r.Context(), p, c, r.PathValue("id"), in)
+		u, err := write(r, p, c, in)
 		if err != nil {
 			return err
 		}
@@ -111,11 +95,7 @@ func (s *server) handleUpdateRecord() http.Handler {
 
 // handleDeleteRecord answers DELETE /records/{id} with 204.
 func (s *server) handleDeleteRecord() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		c, ok := s.collection(w, r, msgNoRecordsContext)
-		if !ok {
-			return nil
-		}
+	return s.collectionRoute(msgNoRecordsContext, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		if err := s.svc.DeleteUser(r.Context(), principal(r), c, r.PathValue("id")); err != nil {
 			return err
 		}
