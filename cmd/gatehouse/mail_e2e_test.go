@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -108,4 +111,22 @@ func TestQueuedMailSurvivesRestart(t *testing.T) {
 		t.Fatalf("delivered to %v", msgs[0].To)
 	}
 	tokenIn(t, msgs[0].Text(t), "confirm-password-reset")
+}
+
+// TestDeliveredMailIsScrubbed checks that a delivered mail's body (which
+// holds a live one-time token) does not stay in the database file.
+func TestDeliveredMailIsScrubbed(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, serverOpts{})
+	ts.signUp(t, "gina@example.com", "gina password")
+	ts.do(t, "POST", "/api/collections/users/request-password-reset", map[string]any{"email": "gina@example.com"}).want(t, 204)
+	tok := ts.waitMail(t, "gina@example.com", "confirm-password-reset")
+	ts.Stop(t) // checkpoints the WAL into the database file
+	raw, err := os.ReadFile(filepath.Join(ts.Dir, "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(tok)) {
+		t.Fatal("the delivered reset token is still readable in data.db")
+	}
 }

@@ -94,13 +94,18 @@ type OutboxStore interface {
 	// now), setting LeaseUntil = now+lease, oldest first. Concurrent
 	// claimers never get the same message while its lease runs.
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
-	// MarkMailSent records a delivery and clears the lease; a missing
-	// message wraps ErrNotFound, as does MarkMailFailed's.
+	// MarkMailSent records a delivery, clears the lease and erases the
+	// text and HTML bodies: they carry one-time tokens, which must not
+	// stay readable at rest once delivered. Recipient and subject remain
+	// as a record of the delivery. A missing message wraps ErrNotFound,
+	// as does MarkMailFailed's.
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
 	// MarkMailFailed records a failed attempt: it stores the attempt
 	// count, the next attempt time and the error text, and clears the
 	// lease.
 	MarkMailFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string) error
+	// MailByID returns one message, sent or not.
+	MailByID(ctx context.Context, id string) (OutboxMessage, error)
 	// PendingMail counts messages not yet sent.
 	PendingMail(ctx context.Context) (int, error)
 }

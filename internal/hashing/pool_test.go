@@ -64,13 +64,33 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // occupy starts a call that takes the only worker and waits until it is
-// held at the gate and no longer counted as waiting.
+// held at the gate and no longer counted as waiting. On a loaded machine
+// the worker goroutine may not be scheduled yet when the first call
+// arrives; with a tiny QueueWait that call then gets a busy error instead
+// of reaching the gate, so occupy tries again until one gets through.
 func occupy(t *testing.T, h *Hasher, g *gate) <-chan error {
 	t.Helper()
-	ch := background(func() error { return h.VerifyDummy(context.Background(), "pw") })
-	<-g.entered
-	waitFor(t, "first call to leave the queue", func() bool { return h.pool.waiting.Load() == 0 })
-	return ch
+	deadline := time.After(10 * time.Second)
+	for {
+		ch := background(func() error { return h.VerifyDummy(context.Background(), "pw") })
+		select {
+		case <-g.entered:
+			waitFor(t, "first call to leave the queue", func() bool { return h.pool.waiting.Load() == 0 })
+			return ch
+		case err := <-ch:
+			if !isBusy(err) {
+				t.Fatalf("occupying call returned %v before reaching a worker", err)
+			}
+		case <-deadline:
+			t.Fatal("no call reached a worker within 10s")
+		}
+	}
+}
+
+// isBusy reports whether err is the pool's busy answer.
+func isBusy(err error) bool {
+	var ce *core.Error
+	return errors.As(err, &ce) && ce.Code == core.CodeHashingBusy && ce.Cause == nil
 }
 
 // background runs fn in a goroutine and returns a channel with its error.
@@ -121,7 +141,7 @@ func TestPoolBoundsConcurrency(t *testing.T) {
 			})
 			g.open()
 			for i, ch := range errs {
-				if err := <-ch; err != nil {
+				if err := within(t, ch); err != nil {
 					t.Errorf("call %d: %v", i, err)
 				}
 			}
@@ -174,7 +194,7 @@ func TestPoolBusyAfterQueueWait(t *testing.T) {
 	checkBusy(t, "VerifyDummy", call(t, func() error { return h.VerifyDummy(ctx, "pw") }))
 
 	g.open()
-	if err := <-first; err != nil {
+	if err := within(t, first); err != nil {
 		t.Errorf("first call: %v", err)
 	}
 	if got := h.pool.waiting.Load(); got != 0 {
@@ -196,7 +216,7 @@ func TestPoolBusyWhenQueueFull(t *testing.T) {
 
 	g.open()
 	for _, ch := range []<-chan error{first, second} {
-		if err := <-ch; err != nil {
+		if err := within(t, ch); err != nil {
 			t.Errorf("queued call: %v", err)
 		}
 	}
@@ -225,7 +245,7 @@ func TestPoolContext(t *testing.T) {
 		cancel()
 		checkInterrupted(t, "queued call", within(t, queued), context.Canceled)
 		g.open()
-		if err := <-first; err != nil {
+		if err := within(t, first); err != nil {
 			t.Errorf("first call: %v", err)
 		}
 	})
@@ -237,7 +257,11 @@ func TestPoolContext(t *testing.T) {
 			_, err := h.Hash(ctx, "pw")
 			return err
 		})
-		<-g.entered
+		select {
+		case <-g.entered:
+		case <-time.After(10 * time.Second):
+			t.Fatal("call did not reach a worker")
+		}
 		cancel()
 		// The job is still held at the gate, so this returns only if the
 		// caller stops waiting for a running hash when its ctx ends.
@@ -260,7 +284,7 @@ func TestClose(t *testing.T) {
 	closed := background(func() error { h.Close(); return nil })
 	checkInterrupted(t, "queued call", within(t, queued), ErrClosed)
 	g.open()
-	if err := <-first; err != nil {
+	if err := within(t, first); err != nil {
 		t.Errorf("running call should finish after Close: %v", err)
 	}
 	<-closed

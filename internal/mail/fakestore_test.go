@@ -89,7 +89,7 @@ func (s *fakeStore) MarkMailSent(_ context.Context, id string, at time.Time) err
 	if err != nil {
 		return err
 	}
-	m.SentAt, m.LeaseUntil = at, time.Time{}
+	m.SentAt, m.LeaseUntil, m.Text, m.HTML = at, time.Time{}, "", ""
 	s.marks[id]++
 	return nil
 }
@@ -104,6 +104,16 @@ func (s *fakeStore) MarkMailFailed(_ context.Context, id string, attempts int, n
 	m.Attempts, m.NextAttempt, m.LastError, m.LeaseUntil = attempts, next, lastErr, time.Time{}
 	s.failures = append(s.failures, failure{id: id, attempts: attempts, next: next, at: time.Now(), errText: lastErr})
 	return nil
+}
+
+func (s *fakeStore) MailByID(_ context.Context, id string) (core.OutboxMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.find(id)
+	if err != nil {
+		return core.OutboxMessage{}, err
+	}
+	return *m, nil
 }
 
 func (s *fakeStore) PendingMail(context.Context) (int, error) {

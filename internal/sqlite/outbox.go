@@ -68,14 +68,14 @@ func (q queries) ClaimMail(ctx context.Context, now time.Time, lease time.Durati
 	return msgs, nil
 }
 
-// MarkMailSent records a delivery and clears the lease. A missing message
-// wraps core.ErrNotFound.
+// MarkMailSent records a delivery, clears the lease and erases the bodies
+// (they carry one-time tokens). A missing message wraps core.ErrNotFound.
 func (q queries) MarkMailSent(ctx context.Context, id string, at time.Time) error {
 	if at.IsZero() {
 		return errors.New("sqlite: mark mail sent: zero send time")
 	}
 	res, err := q.write.ExecContext(ctx,
-		`UPDATE outbox SET sent_at = ?, lease_until = NULL WHERE id = ?`, at.UnixMilli(), id)
+		`UPDATE outbox SET sent_at = ?, lease_until = NULL, text_body = '', html_body = '' WHERE id = ?`, at.UnixMilli(), id)
 	return mustAffect("mark mail sent", res, err)
 }
 
@@ -87,6 +87,15 @@ func (q queries) MarkMailFailed(ctx context.Context, id string, attempts int, ne
 		last_error = ?, lease_until = NULL WHERE id = ?`,
 		attempts, msOrNull(next), lastErr, id)
 	return mustAffect("mark mail failed", res, err)
+}
+
+// MailByID returns one message; a missing one wraps core.ErrNotFound.
+func (q queries) MailByID(ctx context.Context, id string) (core.OutboxMessage, error) {
+	var m core.OutboxMessage
+	err := q.read.QueryRowContext(ctx, `SELECT `+outboxCols+` FROM outbox WHERE id = ?`, id).Scan(
+		&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, timeCol{&m.Created},
+		&m.Attempts, timeCol{&m.NextAttempt}, timeCol{&m.LeaseUntil}, timeCol{&m.SentAt}, &m.LastError)
+	return m, wrap("mail by id", err)
 }
 
 // PendingMail counts messages not yet sent.

@@ -128,6 +128,11 @@ func dsn(path string, readOnly bool) string {
 		// A reader that is handed a write by mistake fails loudly
 		// instead of racing the writer for the lock.
 		pragmas = append(pragmas, "query_only(1)")
+	} else {
+		// Overwrite deleted and updated content with zeros: rows we
+		// scrub (delivered mail bodies, which carry one-time tokens)
+		// must not linger in free space of the database file.
+		pragmas = append(pragmas, "secure_delete(ON)")
 	}
 	q := make(url.Values)
 	q["_pragma"] = pragmas

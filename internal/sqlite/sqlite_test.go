@@ -287,6 +287,8 @@ func TestDSNPragmaOrder(t *testing.T) {
 		want := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
 		if readOnly {
 			want = append(want, "query_only(1)")
+		} else {
+			want = append(want, "secure_delete(ON)")
 		}
 		if diff := cmp.Diff(want, u.Query()["_pragma"]); diff != "" {
 			t.Errorf("dsn(readOnly=%v) pragmas (-want +got):\n%s", readOnly, diff)

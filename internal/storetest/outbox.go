@@ -159,8 +159,23 @@ func testMarkMail(t *testing.T, s core.Store) {
 		t.Fatalf("claim = %v, want both", got)
 	}
 
+	before, err := s.MailByID(ctx, "sent")
+	wantOK(t, "MailByID", err)
+	if before.Text == "" || before.HTML == "" {
+		t.Fatalf("MailByID before sending lost the bodies: %+v", before)
+	}
 	wantOK(t, "MarkMailSent", s.MarkMailSent(ctx, "sent", now.Add(time.Second)))
 	wantPending(t, s, 1)
+	// Delivered bodies are erased (they carry one-time tokens); the
+	// delivery record stays.
+	sent, err := s.MailByID(ctx, "sent")
+	wantOK(t, "MailByID", err)
+	if sent.Text != "" || sent.HTML != "" || sent.To != before.To || sent.Subject != before.Subject ||
+		!sent.SentAt.Equal(now.Add(time.Second)) || !sent.LeaseUntil.IsZero() {
+		t.Errorf("sent message = %+v; want bodies erased, recipient, subject and sent time kept, no lease", sent)
+	}
+	_, err = s.MailByID(ctx, "nope")
+	wantErr(t, "MailByID of a missing id", err, core.ErrNotFound)
 	next := now.Add(5 * time.Minute) // before the 10 minute lease runs out
 	wantOK(t, "MarkMailFailed", s.MarkMailFailed(ctx, "failed", 3, next, "dial tcp: connection refused"))
 	wantPending(t, s, 1)
