@@ -3,68 +3,29 @@ package core_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
-	"regexp"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/hashing"
+	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
-	"github.com/gatehouse/gatehouse/internal/tokens"
 )
 
 // env is a service on a real SQLite store with cheap hashing and a
 // controllable clock.
 type env struct {
+	*coretest.Env
 	svc    *core.Service
 	db     *sqlite.DB
 	users  *core.Collection
 	supers *core.Collection
-	clock  *clock
+	clock  *coretest.Clock
 }
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "data.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	h, err := hashing.New(hashing.Config{Memory: 64, Iterations: 1, Parallelism: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
-	keys, err := tokens.LoadOrCreate(ctx, db, clk.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols, err := core.NewCollections(core.DefaultCollections())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := core.New(core.Settings{AppName: "Acme", AppURL: "http://app.test", Issuer: "http://app.test"},
-		core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, _ := cols.Find("users")
-	return &env{svc: svc, db: db, users: users, supers: cols.Superusers(), clock: clk}
+	ce := coretest.New(t)
+	users, _ := ce.Service.Collection("users")
+	return &env{Env: ce, svc: ce.Service, db: ce.DB, users: users, supers: ce.Service.Collections().Superusers(), clock: ce.Clock}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -103,33 +64,11 @@ func (e *env) superuser(t *testing.T) *core.Principal {
 	return p
 }
 
-var tokenInLink = regexp.MustCompile(`/confirm-[a-z-]+/([A-Za-z0-9_\-.]+)`)
-
-// mailTo delivers every queued message and returns the token in the newest
-// one sent to addr.
+// mailTo delivers every queued message and returns the newest one sent
+// to addr with its token.
 func (e *env) mailTo(t *testing.T, addr string) (core.OutboxMessage, string) {
 	t.Helper()
-	ctx := context.Background()
-	msgs, err := e.db.ClaimMail(ctx, e.clock.Now().Add(time.Hour), time.Minute, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range msgs { // this test is the mail worker: mark them delivered
-		if err := e.db.MarkMailSent(ctx, m.ID, e.clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To == addr {
-			m := tokenInLink.FindStringSubmatch(msgs[i].Text)
-			if m == nil {
-				t.Fatalf("mail to %s has no token link: %q", addr, msgs[i].Text)
-			}
-			return msgs[i], m[1]
-		}
-	}
-	t.Fatalf("no mail to %s among %d messages", addr, len(msgs))
-	return core.OutboxMessage{}, ""
+	return e.MailTo(t, addr)
 }
 
 // wantKind fails unless err is a core error of the given kind and code.

@@ -5,19 +5,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/hashing"
+	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
-	"github.com/gatehouse/gatehouse/internal/tokens"
 )
 
 // Root credentials every env can create with superuser.
@@ -30,22 +26,13 @@ const (
 // cheap hashing, served on a loopback listener the way cmd composes it
 // (ClientIP outside the surface).
 type env struct {
+	*coretest.Env
 	svc     *core.Service
 	db      *sqlite.DB
 	handler http.Handler
 	srv     *httptest.Server
-	clock   *clock
+	clock   *coretest.Clock
 }
-
-// clock is the service's clock; tests advance it to order records by
-// creation time without sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 func newEnv(t testing.TB) *env { return newEnvWith(t, pocketbase.Deps{}) }
 
@@ -53,39 +40,12 @@ func newEnv(t testing.TB) *env { return newEnvWith(t, pocketbase.Deps{}) }
 // in).
 func newEnvWith(t testing.TB, d pocketbase.Deps) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "data.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	h, err := hashing.New(hashing.Config{Memory: 64, Iterations: 1, Parallelism: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
-	keys, err := tokens.LoadOrCreate(ctx, db, clk.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols, err := core.NewCollections(core.DefaultCollections())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := core.New(core.Settings{AppName: "Acme", AppURL: "http://app.test", Issuer: "http://app.test"},
-		core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Service = svc
+	ce := coretest.New(t)
+	d.Service = ce.Service
 	root := httpapi.Chain(pocketbase.NewHandler(d), httpapi.ClientIP())
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	return &env{svc: svc, db: db, handler: root, srv: srv, clock: clk}
+	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
 }
 
 // request is one HTTP call. A non-empty body defaults to Content-Type
@@ -210,34 +170,12 @@ func (e *env) superuser(t testing.TB) (token, id string) {
 	return token, rec.ID
 }
 
-var tokenInLink = regexp.MustCompile(`/confirm-[a-z-]+/([A-Za-z0-9_\-.]+)`)
-
 // mailTo plays the mail worker: it delivers every queued message and
 // returns the token linked in the newest one sent to addr.
 func (e *env) mailTo(t testing.TB, addr string) string {
 	t.Helper()
-	ctx := context.Background()
-	now := e.clock.Now()
-	msgs, err := e.db.ClaimMail(ctx, now.Add(time.Hour), time.Minute, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range msgs {
-		if err := e.db.MarkMailSent(ctx, m.ID, now); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To == addr {
-			m := tokenInLink.FindStringSubmatch(msgs[i].Text)
-			if m == nil {
-				t.Fatalf("mail to %s has no token link: %q", addr, msgs[i].Text)
-			}
-			return m[1]
-		}
-	}
-	t.Fatalf("no mail to %s among %d messages", addr, len(msgs))
-	return ""
+	_, tok := e.MailTo(t, addr)
+	return tok
 }
 
 // pendingMail counts queued, unsent messages.
