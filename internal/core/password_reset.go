@@ -91,7 +91,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 // or email change.
 func (s *Service) revokeCredentials(ctx context.Context, q Queries, u User, reason string) error {
 	now := s.Now()
-	n, err := q.RevokeUserSessions(ctx, u.ID, reason, now)
+	n, err := q.RevokeUserSessions(ctx, u.ID, "", reason, now)
 	if err != nil {
 		return err
 	}

@@ -25,9 +25,13 @@ type Store interface {
 type Queries interface {
 	UserStore
 	SessionStore
+	RefreshTokenStore
 	OneTimeTokenStore
 	KeyStore
 	OutboxStore
+	RateLimitStore
+	LoginStateStore
+	AuditStore
 }
 
 // UserStore keeps auth records.
@@ -55,11 +59,65 @@ type SessionStore interface {
 	// not exist wraps ErrNotFound.
 	InsertSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (Session, error)
+	// ListUserSessions returns a user's active sessions (not revoked,
+	// not expired at now), most recently used first.
+	ListUserSessions(ctx context.Context, userID string, now time.Time) ([]Session, error)
 	// TouchSession records a use of the session and moves its expiry.
 	TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error
+	// RevokeSession revokes one active session; a missing, revoked or
+	// expired one wraps ErrNotFound.
+	RevokeSession(ctx context.Context, id, reason string, at time.Time) error
 	// RevokeUserSessions revokes every active session of a user (not
-	// revoked, not expired at `at`) and returns how many it revoked.
-	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
+	// revoked, not expired at `at`) except the one named exceptID (""
+	// for none), and returns how many it revoked.
+	RevokeUserSessions(ctx context.Context, userID, exceptID, reason string, at time.Time) (int, error)
+	// PruneSessions deletes sessions (and their refresh tokens) that
+	// expired or were revoked before `before`, and returns how many.
+	PruneSessions(ctx context.Context, before time.Time) (int, error)
+}
+
+// RefreshTokenStore keeps refresh-token chains.
+type RefreshTokenStore interface {
+	// InsertRefreshToken stores a token; a session that does not exist
+	// wraps ErrNotFound, a taken hash ErrConflict.
+	InsertRefreshToken(ctx context.Context, t RefreshToken) error
+	RefreshTokenByHash(ctx context.Context, hash []byte) (RefreshToken, error)
+	// RotateRefreshToken marks a token rotated and records its
+	// successor, only if it was not rotated yet: otherwise (or if it is
+	// missing) it wraps ErrConflict, so two rotations cannot both win.
+	RotateRefreshToken(ctx context.Context, id string, at time.Time, successorID string, successorSealed []byte) error
+}
+
+// RateLimitStore keeps rate-limit counters, so limits hold across every
+// node sharing the store.
+type RateLimitStore interface {
+	// HitRateLimit adds one hit to the counter of key in the window that
+	// started at windowStart, remembering it until expires, and returns
+	// the count in that window including this hit. It is atomic: n
+	// concurrent hits return 1..n.
+	HitRateLimit(ctx context.Context, key string, windowStart, expires time.Time) (int, error)
+	// PruneRateLimits deletes counters that expired before `before`.
+	PruneRateLimits(ctx context.Context, before time.Time) (int, error)
+}
+
+// LoginStateStore keeps failed-login counters for lockout.
+type LoginStateStore interface {
+	// LoginState returns a user's state; none wraps ErrNotFound.
+	LoginState(ctx context.Context, userID string) (LoginState, error)
+	// PutLoginState inserts or replaces a user's state; a user that does
+	// not exist wraps ErrNotFound.
+	PutLoginState(ctx context.Context, s LoginState) error
+	// DeleteLoginState removes a user's state (no error if none).
+	DeleteLoginState(ctx context.Context, userID string) error
+}
+
+// AuditStore keeps the append-only audit log. Events outlive the users
+// they mention.
+type AuditStore interface {
+	InsertAuditEvent(ctx context.Context, e AuditEvent) error
+	// ListAuditEvents returns matching events newest first (time, then
+	// id), and the total number matching.
+	ListAuditEvents(ctx context.Context, q AuditQuery) (AuditPage, error)
 }
 
 // OneTimeTokenStore keeps single-use mailed tokens.
@@ -77,6 +135,8 @@ type OneTimeTokenStore interface {
 	UseOneTimeToken(ctx context.Context, id string, at time.Time) error
 	// BurnUserTokens marks every unused token of a user used.
 	BurnUserTokens(ctx context.Context, userID string, at time.Time) error
+	// PruneOneTimeTokens deletes tokens that expired before `before`.
+	PruneOneTimeTokens(ctx context.Context, before time.Time) (int, error)
 }
 
 // KeyStore keeps token signing keys.

@@ -1,0 +1,24 @@
+package core
+
+import "time"
+
+// RefreshToken is one link of a session's refresh-token chain. The token
+// itself is an opaque random string the client holds; only its SHA-256 is
+// stored. Every use rotates it: the row is marked rotated and names its
+// successor, whose value is kept sealed under a key derived from this
+// token, so a client that retries within the grace window can be handed
+// the same successor again while the database alone cannot reveal it.
+type RefreshToken struct {
+	ID        string
+	SessionID string
+	Hash      []byte
+	ParentID  string
+	Created   time.Time
+	Expires   time.Time
+
+	// RotatedAt is set once the token has been used; SuccessorID and
+	// SuccessorSealed then describe the token that replaced it.
+	RotatedAt       time.Time
+	SuccessorID     string
+	SuccessorSealed []byte
+}
