@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/hashing"
+	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/tokens"
 )
@@ -26,6 +27,7 @@ type app struct {
 	hasher  *hashing.Hasher
 	keys    *tokens.Keyring
 	service *core.Service
+	metrics *metrics.Metrics
 }
 
 // newLogger builds the process logger from the log settings.
@@ -50,7 +52,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	a := &app{cfg: cfg, log: log, db: db}
+	a := &app{cfg: cfg, log: log, db: db, metrics: metrics.New()}
 	if err := db.Migrate(ctx); err != nil {
 		a.close()
 		return nil, fmt.Errorf("migrate database: %w", err)
@@ -61,11 +63,13 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		Parallelism: uint8(cfg.Passwords.Argon2Parallelism),
 		Workers:     cfg.Passwords.Workers,
 		QueueWait:   cfg.Passwords.QueueWait.Std(),
+		OnWait:      a.metrics.ObserveHashingWait,
 	})
 	if err != nil {
 		a.close()
 		return nil, fmt.Errorf("password hashing: %w", err)
 	}
+	a.metrics.WatchHashingQueue(a.hasher.Waiting)
 	if a.keys, err = tokens.LoadOrCreate(ctx, db, time.Now()); err != nil {
 		a.close()
 		return nil, fmt.Errorf("signing keys: %w", err)
@@ -81,8 +85,16 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		return nil, fmt.Errorf("collections: %w", err)
 	}
 	a.service, err = core.New(
-		core.Settings{AppName: cfg.App.Name, AppURL: cfg.App.URL, Issuer: cfg.Issuer()},
-		core.Deps{Store: db, Hasher: a.hasher, Signer: a.keys, Collections: cols, MailQueued: mailQueued, Logger: log},
+		core.Settings{
+			AppName: cfg.App.Name, AppURL: cfg.App.URL, Issuer: cfg.Issuer(),
+			RefreshReuseGrace: cfg.Security.RefreshReuseGrace.Std(),
+			Lockout:           cfg.CoreLockout(),
+			RateLimits:        cfg.CoreRateLimits(),
+		},
+		core.Deps{
+			Store: db, Hasher: a.hasher, Signer: a.keys, Collections: cols,
+			MailQueued: mailQueued, Logger: log, Metrics: a.metrics,
+		},
 	)
 	if err != nil {
 		a.close()

@@ -8,14 +8,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mail"
+	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
@@ -60,8 +63,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	trusted, err := cfg.TrustedProxyPrefixes()
+	if err != nil {
+		return fmt.Errorf("security.trusted_proxies: %w", err)
+	}
 	srv := &http.Server{
-		Handler:           newRootHandler(a, log),
+		Handler:           newRootHandler(a, log, trusted),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.Std(),
 		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -71,6 +78,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { workerDone <- worker.Run(workerCtx) }()
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- srv.Serve(ln) }()
+	houseDone := make(chan struct{})
+	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Gatehouse listening on %s\n├─ REST API: %s/api/\n└─ JWKS:     %s/.well-known/jwks.json\n", url, url, url)
@@ -93,22 +102,49 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := <-workerDone; err != nil {
 		log.Error("mail worker", "err", err)
 	}
+	<-houseDone
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", serveErr)
 	}
 	return nil
 }
 
-// newRootHandler mounts the surfaces and the JWKS document behind the
-// shared middleware.
-func newRootHandler(a *app, log *slog.Logger) http.Handler {
+// newRootHandler mounts the surfaces, the JWKS document and the metrics
+// endpoint behind the shared middleware. Metrics time everything, so
+// they sit outermost.
+func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /.well-known/jwks.json", httpapi.JWKS(a.keys.JWKS))
+	if a.cfg.Metrics.Enabled {
+		mux.Handle("GET /metrics", a.metrics.Handler())
+	}
 	mux.Handle("/", pocketbase.NewHandler(pocketbase.Deps{
 		Service: a.service, Logger: log,
 		BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
+		OnRoute: metrics.SetRoute,
 	}))
-	return httpapi.Chain(mux, httpapi.RequestID(), httpapi.ClientIP(), httpapi.AccessLog(log))
+	return httpapi.Chain(mux, a.metrics.Middleware, httpapi.RequestID(), httpapi.ClientIP(trusted), httpapi.AccessLog(log))
+}
+
+// housekeepEvery is how often expired counters, sessions and tokens are
+// pruned.
+const housekeepEvery = 10 * time.Minute
+
+// housekeep prunes what has expired, at start and then periodically,
+// until ctx ends.
+func housekeep(ctx context.Context, a *app, log *slog.Logger) {
+	t := time.NewTicker(housekeepEvery)
+	defer t.Stop()
+	for {
+		if err := a.service.Housekeep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // newSender picks SMTP when configured, else the development mailbox

@@ -12,6 +12,7 @@ import (
 // (an option left out of the file) keeps core's default.
 type CollectionConfig struct {
 	AuthTokenTTL     *Duration `yaml:"auth_token_ttl,omitempty"`
+	RefreshTokenTTL  *Duration `yaml:"refresh_token_ttl,omitempty"`
 	VerificationTTL  *Duration `yaml:"verification_ttl,omitempty"`
 	PasswordResetTTL *Duration `yaml:"password_reset_ttl,omitempty"`
 	EmailChangeTTL   *Duration `yaml:"email_change_ttl,omitempty"`
@@ -76,6 +77,7 @@ func (cc CollectionConfig) validate(p *problems, path string, superusers bool) {
 		d   *Duration
 	}{
 		{"auth_token_ttl", cc.AuthTokenTTL},
+		{"refresh_token_ttl", cc.RefreshTokenTTL},
 		{"verification_ttl", cc.VerificationTTL},
 		{"password_reset_ttl", cc.PasswordResetTTL},
 		{"email_change_ttl", cc.EmailChangeTTL},
@@ -147,6 +149,7 @@ func (cc CollectionConfig) apply(col *core.Collection) {
 		}
 	}
 	setDur(&col.AuthTokenTTL, cc.AuthTokenTTL)
+	setDur(&col.RefreshTokenTTL, cc.RefreshTokenTTL)
 	setDur(&col.VerificationTTL, cc.VerificationTTL)
 	setDur(&col.PasswordResetTTL, cc.PasswordResetTTL)
 	setDur(&col.EmailChangeTTL, cc.EmailChangeTTL)

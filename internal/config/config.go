@@ -16,6 +16,8 @@ type Config struct {
 	Mail      MailConfig      `yaml:"mail"`
 	Passwords PasswordsConfig `yaml:"passwords"`
 	Tokens    TokensConfig    `yaml:"tokens"`
+	Security  SecurityConfig  `yaml:"security"`
+	Metrics   MetricsConfig   `yaml:"metrics"`
 	// Collections overrides the built-in auth collections, keyed by name
 	// ("users" or "_superusers"). Anything not set keeps core's default.
 	Collections map[string]CollectionConfig `yaml:"collections,omitempty"`
@@ -110,6 +112,8 @@ func Default() Config {
 			RetryMax:    Duration(10 * time.Minute),
 			SendTimeout: Duration(30 * time.Second),
 		},
+		Security: defaultSecurity(),
+		Metrics:  MetricsConfig{Enabled: true},
 		Passwords: PasswordsConfig{
 			// OWASP's first choice for argon2id: 19 MiB, 2 passes, 1 lane.
 			Argon2MemoryKiB:   19456,

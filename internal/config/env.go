@@ -51,6 +51,20 @@ func envVars() []envVar {
 		}},
 		{"GATEHOUSE_MAIL_FROM", "mail.from", str(func(c *Config) *string { return &c.Mail.From })},
 		{"GATEHOUSE_MAIL_RETRY_BASE", "mail.retry_base", dur(func(c *Config) *Duration { return &c.Mail.RetryBase })},
+		{"GATEHOUSE_TRUSTED_PROXIES", "security.trusted_proxies", func(c *Config, v string) error {
+			c.Security.TrustedProxies = splitList(v)
+			return nil
+		}},
+		{"GATEHOUSE_RATE_LIMITS", "security.rate_limits.enabled", boolVar(func(c *Config) *bool { return &c.Security.RateLimits.Enabled })},
+		{"GATEHOUSE_LOCKOUT_MAX_FAILURES", "security.lockout.max_failures", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("want a whole number, got %q", v)
+			}
+			c.Security.Lockout.MaxFailures = n
+			return nil
+		}},
+		{"GATEHOUSE_METRICS", "metrics.enabled", boolVar(func(c *Config) *bool { return &c.Metrics.Enabled })},
 		{"GATEHOUSE_HASH_WORKERS", "passwords.workers", func(c *Config, v string) error {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
@@ -59,6 +73,21 @@ func envVars() []envVar {
 			c.Passwords.Workers = n
 			return nil
 		}},
+	}
+}
+
+// boolVar sets a bool option from on/off, true/false or 1/0.
+func boolVar(field func(c *Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "on", "true", "1", "yes":
+			*field(c) = true
+		case "off", "false", "0", "no":
+			*field(c) = false
+		default:
+			return fmt.Errorf("want on or off, got %q", v)
+		}
+		return nil
 	}
 }
 

@@ -49,6 +49,22 @@ func TestDefault(t *testing.T) {
 			Argon2MemoryKiB: 19456, Argon2Iterations: 2, Argon2Parallelism: 1,
 			QueueWait: Duration(2 * time.Second),
 		},
+		Security: SecurityConfig{
+			TrustedProxies:    []string{},
+			RefreshReuseGrace: Duration(10 * time.Second),
+			Lockout:           LockoutConfig{MaxFailures: 5, Window: Duration(10 * time.Minute), Duration: Duration(10 * time.Minute)},
+			RateLimits: RateLimitsConfig{
+				Enabled:       true,
+				Login:         RateLimitConfig{PerIP: "100/1m", PerIdentity: "20/1m"},
+				SignUp:        RateLimitConfig{PerIP: "50/10m", PerIdentity: "off"},
+				OTP:           RateLimitConfig{PerIP: "30/10m", PerIdentity: "5/10m"},
+				PasswordReset: RateLimitConfig{PerIP: "30/10m", PerIdentity: "5/10m"},
+				Verification:  RateLimitConfig{PerIP: "30/10m", PerIdentity: "5/10m"},
+				EmailChange:   RateLimitConfig{PerIP: "30/10m", PerIdentity: "5/10m"},
+				Refresh:       RateLimitConfig{PerIP: "600/1m", PerIdentity: "60/1m"},
+			},
+		},
+		Metrics: MetricsConfig{Enabled: true},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)

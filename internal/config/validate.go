@@ -32,6 +32,7 @@ func (c Config) Validate() error {
 	c.Log.validate(&p)
 	c.Mail.validate(&p)
 	c.Passwords.validate(&p)
+	c.Security.validate(&p)
 	c.validateCollections(&p)
 	return p.err()
 }

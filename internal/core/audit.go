@@ -37,7 +37,7 @@ type AuditEvent struct {
 	IP               string
 	UserAgent        string
 	// Details holds event-specific facts (a failure reason, a session
-	// id). Never secrets.
+	// id), as valid UTF-8. Never secrets.
 	Details map[string]string
 }
 

@@ -10,24 +10,25 @@ import (
 // PocketBase SDK that checks `collectionId == "pbc_3142635823"` to detect a
 // superuser keeps working.
 const (
-	UsersName       = "users"
-	UsersID         = "_pb_users_auth_"
-	SuperusersName  = "_superusers"
-	SuperusersID    = "pbc_3142635823"
-	DefaultAuthTTL  = 432000 * time.Second // 5 days
-	SuperuserTTL    = 86400 * time.Second  // 1 day
-	DefaultPwMin    = 8
-	DefaultPwMax    = 71
-	MaxEmailLength  = 254
-	MaxIdentityLen  = 255
-	MaxNameLength   = 255
-	MaxPasswordLen  = 255 // absolute cap on any submitted password, before policy
-	resendThrottle  = 2 * time.Minute
-	MaxTokenTTL     = 94670856 * time.Second
-	MinTokenTTL     = 10 * time.Second
-	verificationTTL = 86400 * time.Second
-	resetTTL        = 1800 * time.Second
-	emailChangeTTL  = 1800 * time.Second
+	UsersName         = "users"
+	UsersID           = "_pb_users_auth_"
+	SuperusersName    = "_superusers"
+	SuperusersID      = "pbc_3142635823"
+	DefaultAuthTTL    = 432000 * time.Second // 5 days
+	SuperuserTTL      = 86400 * time.Second  // 1 day
+	DefaultRefreshTTL = 30 * 24 * time.Hour
+	DefaultPwMin      = 8
+	DefaultPwMax      = 71
+	MaxEmailLength    = 254
+	MaxIdentityLen    = 255
+	MaxNameLength     = 255
+	MaxPasswordLen    = 255 // absolute cap on any submitted password, before policy
+	resendThrottle    = 2 * time.Minute
+	MaxTokenTTL       = 94670856 * time.Second
+	MinTokenTTL       = 10 * time.Second
+	verificationTTL   = 86400 * time.Second
+	resetTTL          = 1800 * time.Second
+	emailChangeTTL    = 1800 * time.Second
 )
 
 // Collection is a named pool of users with its own auth options
@@ -52,7 +53,10 @@ type Collection struct {
 	// carries (for `users`: avatar and name).
 	ProfileFields []string
 
-	AuthTokenTTL     time.Duration
+	AuthTokenTTL time.Duration
+	// RefreshTokenTTL is how long an opaque refresh token (and so its
+	// session) lives without being used; each rotation renews it.
+	RefreshTokenTTL  time.Duration
 	VerificationTTL  time.Duration
 	PasswordResetTTL time.Duration
 	EmailChangeTTL   time.Duration
@@ -79,6 +83,7 @@ func DefaultCollections() []*Collection {
 		PublicSignup:     true,
 		ProfileFields:    []string{"avatar", "name"},
 		AuthTokenTTL:     DefaultAuthTTL,
+		RefreshTokenTTL:  DefaultRefreshTTL,
 		VerificationTTL:  verificationTTL,
 		PasswordResetTTL: resetTTL,
 		EmailChangeTTL:   emailChangeTTL,
@@ -93,6 +98,7 @@ func DefaultCollections() []*Collection {
 		IdentityFields:   []string{"email"},
 		PasswordAuth:     true,
 		AuthTokenTTL:     SuperuserTTL,
+		RefreshTokenTTL:  SuperuserTTL,
 		VerificationTTL:  verificationTTL,
 		PasswordResetTTL: resetTTL,
 		EmailChangeTTL:   emailChangeTTL,

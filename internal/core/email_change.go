@@ -24,6 +24,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 	if err := fe.err(); err != nil {
 		return err
 	}
+	if err := s.limit(ctx, ActionEmailChange, "user\x00"+p.User.ID); err != nil {
+		return err
+	}
 	if _, err := s.store.UserByEmail(ctx, c.ID, newEmail); err == nil {
 		return Invalid(map[string]FieldError{"newEmail": {Code: FieldInvalidNewEmail, Message: "Invalid new email address."}})
 	} else if !errors.Is(err, ErrNotFound) {
@@ -52,6 +55,9 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 	}
 	fe.checkLength("password", password, 1, 100)
 	if err := fe.err(); err != nil {
+		return err
+	}
+	if err := s.limit(ctx, ActionEmailChange, ""); err != nil {
 		return err
 	}
 	tc, err := s.checkOneTime(ctx, c, token, PurposeEmailChange)
@@ -100,6 +106,9 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 		} else if err != nil {
 			return err
 		}
-		return s.revokeCredentials(ctx, q, cur, RevokedEmailChanged)
+		if err := s.revokeCredentials(ctx, q, cur, RevokedEmailChanged); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditEmailChanged, c, cur.ID, nil))
 	}))
 }

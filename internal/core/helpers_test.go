@@ -21,9 +21,12 @@ type env struct {
 	clock  *coretest.Clock
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith builds an env whose settings mod may change (security on).
+func newEnvWith(t *testing.T, mod func(*core.Settings)) *env {
 	t.Helper()
-	ce := coretest.New(t)
+	ce := coretest.NewWith(t, mod)
 	users, _ := ce.Service.Collection("users")
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, users: users, supers: ce.Service.Collections().Superusers(), clock: ce.Clock}
 }

@@ -20,7 +20,7 @@ func RequireSuperuser(p *Principal) error {
 // Impersonate lets a superuser act as another user: it opens a session for
 // that user, marked with the superuser's id, whose token cannot be
 // refreshed. A zero duration means the collection's token lifetime.
-func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, userID string, d time.Duration, client Client) (AuthResult, error) {
+func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, userID string, d time.Duration) (AuthResult, error) {
 	if err := RequireSuperuser(p); err != nil {
 		return AuthResult{}, err
 	}
@@ -39,6 +39,18 @@ func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, 
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
-	s.log.InfoContext(ctx, "impersonation", "superuser", p.User.ID, "user", u.ID, "collection", c.Name)
-	return s.openSession(ctx, s.store, c, u, []string{"impersonate"}, client, d, false, p.User.ID)
+	var res AuthResult
+	err = s.store.InTx(ctx, func(q Queries) error {
+		var err error
+		res, err = s.openSession(ctx, q, c, u, sessionOptions{
+			amr: []string{"impersonate"}, ttl: d, impersonator: p.User.ID,
+		})
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byActor(AuditImpersonation, p, c, u.ID, map[string]string{
+			"session": res.Session.ID, "duration": d.String(),
+		}))
+	})
+	return res, AsErrorOrNil(err)
 }

@@ -1,6 +1,11 @@
 package core
 
-import "time"
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+)
 
 // LoginState tracks failed password attempts for one user, for lockout.
 type LoginState struct {
@@ -18,4 +23,77 @@ type LockoutPolicy struct {
 	MaxFailures int
 	Window      time.Duration
 	Duration    time.Duration
+}
+
+// lockedUntil returns when the user's lock ends, or the zero time if the
+// account is not locked now.
+func (s *Service) lockedUntil(ctx context.Context, userID string) (time.Time, error) {
+	if s.settings.Lockout.MaxFailures <= 0 {
+		return time.Time{}, nil
+	}
+	st, err := s.store.LoginState(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, Internal(err)
+	}
+	if s.Now().Before(st.LockedUntil) {
+		return st.LockedUntil, nil
+	}
+	return time.Time{}, nil
+}
+
+// recordFailure counts a failed password for the user and locks the
+// account once MaxFailures fall within Window. It runs in a transaction
+// so failures arriving at once on several nodes are all counted.
+func (s *Service) recordFailure(ctx context.Context, c *Collection, userID string) error {
+	pol := s.settings.Lockout
+	if pol.MaxFailures <= 0 {
+		return nil
+	}
+	err := s.store.InTx(ctx, func(q Queries) error {
+		now := s.Now()
+		st, err := q.LoginState(ctx, userID)
+		if errors.Is(err, ErrNotFound) || (err == nil && now.Sub(st.FirstFailure) >= pol.Window) {
+			st, err = LoginState{UserID: userID, FirstFailure: now}, nil
+		}
+		if err != nil {
+			return err
+		}
+		st.Failures++
+		locking := st.Failures >= pol.MaxFailures && !now.Before(st.LockedUntil)
+		if locking {
+			// The lock starts a fresh count: after it ends the user gets
+			// MaxFailures new attempts.
+			st.LockedUntil, st.Failures, st.FirstFailure = now.Add(pol.Duration), 0, now
+		}
+		if err := q.PutLoginState(ctx, st); err != nil {
+			return err
+		}
+		if locking {
+			return s.audit(ctx, q, byUser(AuditAccountLocked, c, userID, map[string]string{
+				"until": st.LockedUntil.UTC().Format(time.RFC3339), "failures": strconv.Itoa(pol.MaxFailures),
+			}))
+		}
+		return nil
+	})
+	return AsErrorOrNil(err)
+}
+
+// UnlockUser lifts a lockout before it ends; only superusers may.
+func (s *Service) UnlockUser(ctx context.Context, p *Principal, c *Collection, userID string) error {
+	if err := RequireSuperuser(p); err != nil {
+		return err
+	}
+	if _, err := s.store.UserByID(ctx, c.ID, userID); errors.Is(err, ErrNotFound) {
+		return errRecordNotFound
+	} else if err != nil {
+		return Internal(err)
+	}
+	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
+		if err := q.DeleteLoginState(ctx, userID); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byActor(AuditAccountUnlocked, p, c, userID, map[string]string{"by": "superuser"}))
+	}))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 )
 
 // PasswordLogin is an auth-with-password attempt.
@@ -13,16 +14,24 @@ type PasswordLogin struct {
 	// otherwise each of the collection's identity fields is tried.
 	IdentityField string
 	Password      string
-	Client        Client
+	// RefreshToken asks for an opaque refresh token besides the access
+	// token.
+	RefreshToken bool
 }
+
+// CodeAccountLocked is the code of a login refused because the account is
+// locked after repeated failures. Surfaces decide whether to tell: the
+// PocketBase surface answers exactly as for a wrong password.
+const CodeAccountLocked = "account_locked"
 
 // errBadCredentials is the one answer for an unknown identity and a wrong
 // password alike.
 var errBadCredentials = &Error{Kind: KindUnauthenticated, Code: CodeInvalidCredentials, Message: "Failed to authenticate."}
 
 // LoginWithPassword authenticates by identity and password and opens a
-// session. Unknown identities cost one dummy hash so they take as long as
-// wrong passwords.
+// session. It is rate limited per client IP and per identity, and locks
+// an account after repeated failures. Unknown identities and locked
+// accounts cost one dummy hash, so they take as long as wrong passwords.
 func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in PasswordLogin) (AuthResult, error) {
 	if !c.PasswordAuth {
 		return AuthResult{}, Errorf(KindForbidden, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
@@ -36,15 +45,26 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 	if err := fe.err(); err != nil {
 		return AuthResult{}, err
 	}
+	if err := s.limit(ctx, ActionLogin, c.ID+"\x00"+in.Identity); err != nil {
+		s.metrics.Login("rate_limited")
+		return AuthResult{}, err
+	}
 
 	u, err := s.findByIdentity(ctx, c, in.Identity, in.IdentityField)
 	if errors.Is(err, ErrNotFound) {
-		if err := s.hasher.VerifyDummy(ctx, in.Password); err != nil {
-			return AuthResult{}, err
-		}
-		return AuthResult{}, errBadCredentials
+		return AuthResult{}, s.failLogin(ctx, c, "", in, "unknown_identity", true)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
+	}
+	if until, err := s.lockedUntil(ctx, u.ID); err != nil {
+		return AuthResult{}, err
+	} else if !until.IsZero() {
+		if err := s.failLogin(ctx, c, u.ID, in, "locked", true); !isBadCredentials(err) {
+			return AuthResult{}, err
+		}
+		s.metrics.Login("locked")
+		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked,
+			Message: "Failed to authenticate.", RetryAfter: max(time.Second, until.Sub(s.Now()))}
 	}
 
 	ok, rehash, err := s.hasher.Verify(ctx, u.PasswordHash, in.Password)
@@ -56,18 +76,64 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 		// A stored hash we cannot read is our fault, but the client only
 		// learns that the login failed, after the usual hashing time.
 		s.log.ErrorContext(ctx, "unreadable password hash", "user", u.ID, "err", err)
-		if err := s.hasher.VerifyDummy(ctx, in.Password); err != nil {
-			return AuthResult{}, err
-		}
-		return AuthResult{}, errBadCredentials
+		return AuthResult{}, s.failLogin(ctx, c, u.ID, in, "unreadable_hash", true)
 	}
 	if !ok {
-		return AuthResult{}, errBadCredentials
+		if err := s.recordFailure(ctx, c, u.ID); err != nil {
+			return AuthResult{}, err
+		}
+		return AuthResult{}, s.failLogin(ctx, c, u.ID, in, "bad_password", false)
 	}
 	if rehash {
 		s.upgradeHash(ctx, c, u, in.Password)
 	}
-	return s.openSession(ctx, s.store, c, u, []string{"pwd"}, in.Client, c.AuthTokenTTL, true, "")
+	var res AuthResult
+	err = s.store.InTx(ctx, func(q Queries) error {
+		if err := q.DeleteLoginState(ctx, u.ID); err != nil {
+			return err
+		}
+		var err error
+		res, err = s.openSession(ctx, q, c, u, sessionOptions{
+			amr: []string{"pwd"}, ttl: c.AuthTokenTTL, refreshable: true, refreshToken: in.RefreshToken,
+		})
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditLoginSuccess, c, u.ID, map[string]string{"method": "password", "session": res.Session.ID}))
+	})
+	if err != nil {
+		return AuthResult{}, AsError(err)
+	}
+	s.metrics.Login("success")
+	return res, nil
+}
+
+// failLogin records a failed login (audit event and metrics) and returns
+// the generic bad-credentials error. dummy runs a dummy hash first, for
+// failures decided before any password was checked.
+func (s *Service) failLogin(ctx context.Context, c *Collection, userID string, in PasswordLogin, reason string, dummy bool) error {
+	if dummy {
+		if err := s.hasher.VerifyDummy(ctx, in.Password); err != nil {
+			return err
+		}
+	}
+	details := map[string]string{"reason": reason, "method": "password"}
+	if userID == "" {
+		details["identity"] = truncate(in.Identity, MaxIdentityLen)
+	}
+	e := AuditEvent{Type: AuditLoginFailure, TargetID: userID, TargetCollection: c.ID, Details: details}
+	if err := s.audit(ctx, s.store, e); err != nil {
+		return Internal(err)
+	}
+	if reason != "locked" {
+		s.metrics.Login("failure")
+	}
+	return errBadCredentials
+}
+
+func isBadCredentials(err error) bool {
+	var ce *Error
+	return errors.As(err, &ce) && ce.Code == CodeInvalidCredentials
 }
 
 // findByIdentity looks the identity up in each allowed field in order,

@@ -64,6 +64,13 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, email string, 
 	if err := fe.err(); err != nil {
 		return err
 	}
+	action := ActionVerification
+	if p == PurposePasswordReset {
+		action = ActionPasswordReset
+	}
+	if err := s.limit(ctx, action, c.ID+"\x00"+email); err != nil {
+		return err
+	}
 	u, err := s.store.UserByEmail(ctx, c.ID, email)
 	if errors.Is(err, ErrNotFound) {
 		return nil

@@ -55,6 +55,9 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 	if err := rec.err(); err != nil {
 		return err
 	}
+	if err := s.limit(ctx, ActionPasswordReset, ""); err != nil {
+		return err
+	}
 	// Hash before the transaction: hashing is slow and must not hold the
 	// write lock.
 	hash, err := s.hasher.Hash(ctx, in.Password)
@@ -82,7 +85,14 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 		if err := q.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return s.revokeCredentials(ctx, q, u, RevokedPasswordReset)
+		// A successful reset proves the owner: it also lifts a lockout.
+		if err := q.DeleteLoginState(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := s.revokeCredentials(ctx, q, u, RevokedPasswordReset); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditPasswordReset, c, u.ID, nil))
 	}))
 }
 

@@ -48,12 +48,31 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 	if err := rec.err(); err != nil {
 		return User{}, err
 	}
+	if !p.IsSuperuser() {
+		if err := s.limit(ctx, ActionSignUp, ""); err != nil {
+			return User{}, err
+		}
+	}
 	hash, err := s.hasher.Hash(ctx, *in.Password)
 	if err != nil {
 		return User{}, AsError(err)
 	}
 	u.PasswordHash = hash
-	if err := s.store.InsertUser(ctx, u); errors.Is(err, ErrConflict) {
+	err = s.store.InTx(ctx, func(q Queries) error {
+		if err := q.InsertUser(ctx, u); err != nil {
+			return err
+		}
+		typ := AuditUserCreated
+		if c.Superusers {
+			typ = AuditSuperuserCreated
+		}
+		e := byActor(typ, p, c, u.ID, nil)
+		if p == nil {
+			e.ActorID, e.ActorCollection = u.ID, c.ID // a sign-up is the user's own act
+		}
+		return s.audit(ctx, q, e)
+	})
+	if errors.Is(err, ErrConflict) {
 		// The id is random unless the client chose it, so a clash on a
 		// chosen id is the id's fault; otherwise the email is taken.
 		if in.ID != nil && s.idTaken(ctx, u.ID) {

@@ -13,7 +13,9 @@ import (
 //
 // As in CreateUser, form-level problems (the password trio, forbidden
 // email or verified changes, a foreign id) are reported alone, before
-// record-level ones.
+// record-level ones. The changes are applied to the row as it is inside
+// the transaction, so a concurrent change (an email confirmed, a password
+// reset) is never overwritten with stale values.
 func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, id string, in UserInput) (User, error) {
 	if err := RecordAccess(p, c, false); err != nil {
 		return User{}, err
@@ -30,16 +32,11 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 	if err := s.updateFormErrors(ctx, p, cur, in); err != nil {
 		return User{}, err
 	}
-
-	u := cur
 	rec := fieldErrors{}
-	s.applyProfile(rec, c, &u, in)
-	if in.Verified != nil && !c.Superusers {
-		u.Verified = *in.Verified
-	}
+	check := cur
+	s.applyProfile(rec, c, &check, in)
 	if in.Email != nil {
 		rec.checkEmail("email", *in.Email)
-		u.Email = *in.Email
 	}
 	if in.Password != nil {
 		rec.checkPassword(c, "password", *in.Password)
@@ -52,21 +49,34 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		if newHash, err = s.hasher.Hash(ctx, *in.Password); err != nil {
 			return User{}, AsError(err)
 		}
-		u.PasswordHash = newHash
 	}
-	u.Updated = s.Now()
 
+	var u User
 	err = s.store.InTx(ctx, func(q Queries) error {
+		fresh, err := q.UserByID(ctx, c.ID, id)
+		if err != nil {
+			return err
+		}
+		if newHash != "" && !p.IsSuperuser() && fresh.PasswordHash != cur.PasswordHash {
+			// The old password we checked is no longer the password.
+			return Invalid(map[string]FieldError{"oldPassword": {Code: FieldInvalidOldPassword, Message: "Missing or invalid old password."}})
+		}
+		u = fresh
+		s.applyProfile(fieldErrors{}, c, &u, in)
+		if in.Verified != nil && !c.Superusers {
+			u.Verified = *in.Verified
+		}
+		if in.Email != nil {
+			u.Email = *in.Email
+		}
+		if newHash != "" {
+			u.PasswordHash = newHash
+		}
+		u.Updated = s.Now()
 		if err := q.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		switch {
-		case newHash != "":
-			return s.revokeCredentials(ctx, q, u, RevokedPasswordChanged)
-		case u.Email != cur.Email:
-			return s.revokeCredentials(ctx, q, u, RevokedEmailChanged)
-		}
-		return nil
+		return s.auditUpdate(ctx, q, p, c, fresh, u)
 	})
 	switch {
 	case errors.Is(err, ErrConflict):
@@ -77,6 +87,34 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		return User{}, AsError(err)
 	}
 	return u, nil
+}
+
+// auditUpdate revokes what a password or email change must revoke and
+// records the update.
+func (s *Service) auditUpdate(ctx context.Context, q Queries, p *Principal, c *Collection, before, after User) error {
+	pwChanged, emailChanged := after.PasswordHash != before.PasswordHash, after.Email != before.Email
+	switch {
+	case pwChanged:
+		if err := s.revokeCredentials(ctx, q, after, RevokedPasswordChanged); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, q, byActor(AuditPasswordChanged, p, c, after.ID, nil)); err != nil {
+			return err
+		}
+	case emailChanged:
+		if err := s.revokeCredentials(ctx, q, after, RevokedEmailChanged); err != nil {
+			return err
+		}
+	}
+	if emailChanged {
+		if err := s.audit(ctx, q, byActor(AuditEmailChanged, p, c, after.ID, map[string]string{"by": "superuser"})); err != nil {
+			return err
+		}
+	}
+	if p.IsSuperuser() && !p.Is(c, after.ID) {
+		return s.audit(ctx, q, byActor(AuditUserUpdatedByAdmin, p, c, after.ID, nil))
+	}
+	return nil
 }
 
 // updateFormErrors runs the form-level checks of an update.

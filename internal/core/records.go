@@ -110,10 +110,10 @@ func (s *Service) DeleteUser(ctx context.Context, p *Principal, c *Collection, i
 	if !canManage(p, c, id) {
 		return errRecordNotFound
 	}
-	return AsErrorOrNil(s.deleteUser(ctx, c, id))
+	return AsErrorOrNil(s.deleteUser(ctx, p, c, id))
 }
 
-func (s *Service) deleteUser(ctx context.Context, c *Collection, id string) error {
+func (s *Service) deleteUser(ctx context.Context, p *Principal, c *Collection, id string) error {
 	return s.store.InTx(ctx, func(q Queries) error {
 		if _, err := q.UserByID(ctx, c.ID, id); errors.Is(err, ErrNotFound) {
 			return errRecordNotFound
@@ -129,6 +129,13 @@ func (s *Service) deleteUser(ctx context.Context, c *Collection, id string) erro
 				return Errorf(KindInvalid, CodeLastSuperuser, "You can't delete the only existing superuser.")
 			}
 		}
-		return q.DeleteUser(ctx, c.ID, id)
+		if err := q.DeleteUser(ctx, c.ID, id); err != nil {
+			return err
+		}
+		typ := AuditUserDeleted
+		if c.Superusers {
+			typ = AuditSuperuserDeleted
+		}
+		return s.audit(ctx, q, byActor(typ, p, c, id, nil))
 	})
 }

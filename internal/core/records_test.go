@@ -105,14 +105,14 @@ func TestImpersonate(t *testing.T) {
 	a := e.signUp(t, "a@example.com", "correct horse")
 	_, pa := e.login(t, e.users, "a@example.com", "correct horse")
 
-	_, err := e.svc.Impersonate(ctx, pa, e.users, a.ID, 0, core.Client{})
+	_, err := e.svc.Impersonate(ctx, pa, e.users, a.ID, 0)
 	wantKind(t, err, core.KindForbidden, core.CodeSuperuserRequired)
-	_, err = e.svc.Impersonate(ctx, nil, e.users, a.ID, 0, core.Client{})
+	_, err = e.svc.Impersonate(ctx, nil, e.users, a.ID, 0)
 	wantKind(t, err, core.KindUnauthenticated, "")
-	_, err = e.svc.Impersonate(ctx, su, e.users, "missing", 0, core.Client{})
+	_, err = e.svc.Impersonate(ctx, su, e.users, "missing", 0)
 	wantKind(t, err, core.KindNotFound, "")
 
-	res, err := e.svc.Impersonate(ctx, su, e.users, a.ID, time.Hour, core.Client{})
+	res, err := e.svc.Impersonate(ctx, su, e.users, a.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,15 @@ func RequireSameCollection(p *Principal, c *Collection) error {
 }
 
 // Refresh returns a fresh access token for the caller's session and
-// extends the session. A non-refreshable token (from impersonation) is
-// returned unchanged, as PocketBase does.
+// extends the session (PocketBase's auth-refresh, which refreshes an
+// access token with itself). A non-refreshable token (from impersonation)
+// is returned unchanged, as PocketBase does.
 func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (AuthResult, error) {
 	if err := RequireSameCollection(p, c); err != nil {
+		s.metrics.Refresh("access_token", "failure")
+		return AuthResult{}, err
+	}
+	if err := s.limit(ctx, ActionRefresh, "session\x00"+p.Session.ID); err != nil {
 		return AuthResult{}, err
 	}
 	now := s.Now()
@@ -30,16 +35,18 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 		if err := s.store.TouchSession(ctx, p.Session.ID, now, p.Session.Expires); err != nil {
 			return AuthResult{}, Internal(err)
 		}
+		s.metrics.Refresh("access_token", "success")
 		return AuthResult{User: p.User, Collection: c, Session: p.Session, Token: p.Token}, nil
 	}
 	sess := p.Session
-	sess.LastUsed, sess.Expires = now, now.Add(c.AuthTokenTTL)
+	sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, now.Add(c.AuthTokenTTL))
 	if err := s.store.TouchSession(ctx, sess.ID, sess.LastUsed, sess.Expires); err != nil {
 		return AuthResult{}, Internal(err)
 	}
-	token, err := s.signAccess(c, p.User, sess, now, sess.Expires, true)
+	token, err := s.signAccess(c, p.User, sess, now, now.Add(c.AuthTokenTTL), true)
 	if err != nil {
 		return AuthResult{}, err
 	}
+	s.metrics.Refresh("access_token", "success")
 	return AuthResult{User: p.User, Collection: c, Session: sess, Token: token}, nil
 }

@@ -7,12 +7,21 @@ import (
 	"time"
 )
 
-// Settings are the server-wide values core needs.
+// Settings are the server-wide values core needs. The zero value of the
+// security fields turns the protections off (tests opt in); the server's
+// configuration turns them on by default.
 type Settings struct {
 	AppName string
 	AppURL  string
 	// Issuer is the JWT `iss` claim.
 	Issuer string
+
+	// RefreshReuseGrace is how long after a refresh token was rotated
+	// presenting it again still returns the same successor (an honest
+	// retry from another tab) instead of revoking the session.
+	RefreshReuseGrace time.Duration
+	Lockout           LockoutPolicy
+	RateLimits        RateLimits
 }
 
 // Deps are the service's collaborators, each behind an interface core
@@ -28,6 +37,8 @@ type Deps struct {
 	// committed, to wake the sending worker; nil means no one listens.
 	MailQueued func()
 	Logger     *slog.Logger
+	// Metrics counts outcomes; nil means nobody counts.
+	Metrics Metrics
 }
 
 // Service runs every auth flow. Surfaces translate their wire format into
@@ -40,6 +51,7 @@ type Service struct {
 	now         func() time.Time
 	mailQueued  func()
 	log         *slog.Logger
+	metrics     Metrics
 	settings    Settings
 }
 
@@ -56,7 +68,11 @@ func New(settings Settings, deps Deps) (*Service, error) {
 		now:         deps.Now,
 		mailQueued:  deps.MailQueued,
 		log:         deps.Logger,
+		metrics:     deps.Metrics,
 		settings:    settings,
+	}
+	if s.metrics == nil {
+		s.metrics = nopMetrics{}
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -81,12 +97,6 @@ func (s *Service) Collection(nameOrID string) (*Collection, bool) {
 // Now returns the service clock's current time, truncated to the
 // millisecond precision every store keeps.
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
-
-// Client describes where a request came from; it is recorded on sessions.
-type Client struct {
-	IP        string
-	UserAgent string
-}
 
 // Health checks that the store answers.
 func (s *Service) Health(ctx context.Context) error {

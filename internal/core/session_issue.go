@@ -6,43 +6,75 @@ import (
 )
 
 // AuthResult is a successful authentication: the user, the session it
-// opened or used, and a signed access token for it.
+// opened or used, a signed access token, and (when asked for) an opaque
+// refresh token.
 type AuthResult struct {
-	User       User
-	Collection *Collection
-	Session    Session
-	Token      string
+	User           User
+	Collection     *Collection
+	Session        Session
+	Token          string
+	RefreshToken   string
+	RefreshExpires time.Time
 }
 
-// openSession stores a new session for u and signs its first token.
-func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u User, amr []string, client Client, ttl time.Duration, refreshable bool, impersonator string) (AuthResult, error) {
+// sessionOptions shape a new session.
+type sessionOptions struct {
+	amr          []string
+	ttl          time.Duration // access token lifetime
+	refreshable  bool          // the access token may be refreshed with itself
+	refreshToken bool          // also issue an opaque refresh token
+	impersonator string
+}
+
+// openSession stores a new session for u and signs its first token (and
+// refresh token). The session ends when its last token would: the access
+// token's expiry, or the refresh token's when there is one.
+func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u User, o sessionOptions) (AuthResult, error) {
 	now := s.Now()
+	cl := ClientFrom(ctx)
 	sess := Session{
 		ID:             NewID(),
 		UserID:         u.ID,
 		CollectionID:   c.ID,
 		Created:        now,
 		LastUsed:       now,
-		Expires:        now.Add(ttl),
-		IP:             client.IP,
-		UserAgent:      truncate(client.UserAgent, 512),
-		AMR:            amr,
-		ImpersonatorID: impersonator,
+		Expires:        now.Add(o.ttl),
+		IP:             cl.IP,
+		UserAgent:      truncate(cl.UserAgent, 512),
+		AMR:            o.amr,
+		ImpersonatorID: o.impersonator,
+	}
+	res := AuthResult{User: u, Collection: c}
+	var rt RefreshToken
+	if o.refreshToken {
+		res.RefreshToken, rt = newRefreshToken(sess.ID, "", now, now.Add(c.RefreshTokenTTL))
+		res.RefreshExpires = rt.Expires
+		sess.Expires = maxTime(sess.Expires, rt.Expires)
 	}
 	if err := q.InsertSession(ctx, sess); err != nil {
 		return AuthResult{}, Internal(err)
 	}
-	token, err := s.signAccess(c, u, sess, now, sess.Expires, refreshable)
+	if o.refreshToken {
+		if err := q.InsertRefreshToken(ctx, rt); err != nil {
+			return AuthResult{}, Internal(err)
+		}
+	}
+	token, err := s.signAccess(c, u, sess, now, now.Add(o.ttl), o.refreshable)
 	if err != nil {
 		return AuthResult{}, err
 	}
-	return AuthResult{User: u, Collection: c, Session: sess, Token: token}, nil
+	res.Session, res.Token = sess, token
+	return res, nil
 }
 
 // signAccess signs an access token. Its claims are a superset of what
 // every surface's clients decode: PocketBase's id, collectionId, type,
-// refreshable and exp, plus the standard sub, sid, iat and iss.
+// refreshable and exp, plus the standard sub, sid, iat and iss. The
+// expiry never outlives the session.
 func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.Time, refreshable bool) (string, error) {
+	if exp.After(sess.Expires) {
+		exp = sess.Expires
+	}
 	claims := map[string]any{
 		"id":           u.ID,
 		"sub":          u.ID,
@@ -61,6 +93,13 @@ func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.
 		return "", Internal(err)
 	}
 	return token, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // truncate cuts s to at most n bytes without splitting a UTF-8 sequence.

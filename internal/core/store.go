@@ -60,7 +60,8 @@ type SessionStore interface {
 	InsertSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (Session, error)
 	// ListUserSessions returns a user's active sessions (not revoked,
-	// not expired at now), most recently used first.
+	// expires > now), most recently used first (a never-used session
+	// counts as used when created), then newest, then by id.
 	ListUserSessions(ctx context.Context, userID string, now time.Time) ([]Session, error)
 	// TouchSession records a use of the session and moves its expiry.
 	TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error
@@ -116,7 +117,8 @@ type LoginStateStore interface {
 type AuditStore interface {
 	InsertAuditEvent(ctx context.Context, e AuditEvent) error
 	// ListAuditEvents returns matching events newest first (time, then
-	// id), and the total number matching.
+	// id), and the total number matching. Nil and empty Details both
+	// read back as nil.
 	ListAuditEvents(ctx context.Context, q AuditQuery) (AuditPage, error)
 }
 
@@ -164,6 +166,10 @@ type OutboxStore interface {
 	// count, the next attempt time and the error text, and clears the
 	// lease.
 	MarkMailFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string) error
+	// ReleaseMail clears the lease of a claimed message that was not
+	// attempted (its worker is stopping), so it is claimable at once.
+	// A missing message wraps ErrNotFound.
+	ReleaseMail(ctx context.Context, id string) error
 	// MailByID returns one message, sent or not.
 	MailByID(ctx context.Context, id string) (OutboxMessage, error)
 	// PendingMail counts messages not yet sent.

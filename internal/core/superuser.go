@@ -25,10 +25,11 @@ func (s *Service) UpsertSuperuser(ctx context.Context, email, password string) (
 		u, err := q.UserByEmail(ctx, c.ID, email)
 		if errors.Is(err, ErrNotFound) {
 			created = true
-			return q.InsertUser(ctx, User{
-				ID: NewID(), CollectionID: c.ID, Email: email, Verified: true,
-				PasswordHash: hash, Created: now, Updated: now,
-			})
+			u = User{ID: NewID(), CollectionID: c.ID, Email: email, Verified: true, PasswordHash: hash, Created: now, Updated: now}
+			if err := q.InsertUser(ctx, u); err != nil {
+				return err
+			}
+			return s.audit(ctx, q, byActor(AuditSuperuserCreated, nil, c, u.ID, map[string]string{"by": "cli"}))
 		} else if err != nil {
 			return err
 		}
@@ -36,7 +37,13 @@ func (s *Service) UpsertSuperuser(ctx context.Context, email, password string) (
 		if err := q.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return s.revokeCredentials(ctx, q, u, RevokedPasswordChanged)
+		if err := q.DeleteLoginState(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := s.revokeCredentials(ctx, q, u, RevokedPasswordChanged); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byActor(AuditSuperuserUpdated, nil, c, u.ID, map[string]string{"by": "cli"}))
 	})
 	return created, AsErrorOrNil(err)
 }
@@ -51,5 +58,5 @@ func (s *Service) DeleteSuperuser(ctx context.Context, email string) error {
 	} else if err != nil {
 		return Internal(err)
 	}
-	return AsErrorOrNil(s.deleteUser(ctx, c, u.ID))
+	return AsErrorOrNil(s.deleteUser(ctx, nil, c, u.ID))
 }

@@ -28,6 +28,9 @@ func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token 
 	if err != nil && !errors.Is(err, errTokenUsed) {
 		return tokenFieldError(err)
 	}
+	if err := s.limit(ctx, ActionVerification, ""); err != nil {
+		return err
+	}
 	u, uerr := s.store.UserByID(ctx, c.ID, tc.row.UserID)
 	if errors.Is(uerr, ErrNotFound) {
 		return tokenFieldError(errTokenInvalid)
@@ -55,7 +58,10 @@ func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token 
 			return err
 		}
 		cur.Verified, cur.Updated = true, s.Now()
-		return q.UpdateUser(ctx, cur)
+		if err := q.UpdateUser(ctx, cur); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditEmailVerified, c, cur.ID, nil))
 	}))
 }
 

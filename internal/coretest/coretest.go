@@ -44,8 +44,13 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now
 // Advance moves the clock by d (which may be negative).
 func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-// New builds an Env; everything it opens is closed when the test ends.
-func New(t testing.TB) *Env {
+// New builds an Env with the protections (rate limits, lockout, refresh
+// grace) off; everything it opens is closed when the test ends.
+func New(t testing.TB) *Env { return NewWith(t, nil) }
+
+// NewWith builds an Env whose settings mod may change first (to turn on
+// rate limits or lockout).
+func NewWith(t testing.TB, mod func(*core.Settings)) *Env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "data.db"), sqlite.Options{})
@@ -72,8 +77,11 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := core.New(core.Settings{AppName: AppName, AppURL: AppURL, Issuer: AppURL},
-		core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
+	settings := core.Settings{AppName: AppName, AppURL: AppURL, Issuer: AppURL}
+	if mod != nil {
+		mod(&settings)
+	}
+	svc, err := core.New(settings, core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,12 @@ type Config struct {
 	// QueueSize is how many requests may wait at once; 0 means 64 per
 	// worker.
 	QueueSize int
+	// OnWait, when set, is called once for every job a worker accepts,
+	// with how long the caller waited for it (0 when a worker was idle),
+	// so metrics can show queueing before it turns into busy errors. It
+	// runs on the caller's goroutine and must be quick and safe for
+	// concurrent use.
+	OnWait func(time.Duration)
 }
 
 // ErrClosed is the cause of the unavailable error every call made after
@@ -93,6 +99,7 @@ func newHasher(cfg Config, hook func(run func())) (*Hasher, error) {
 		dummy:  dummy,
 		pool:   newPool(cfg.Workers, cfg.QueueSize, cfg.QueueWait, hook),
 	}
+	h.pool.onWait = cfg.OnWait
 	return h, nil
 }
 

@@ -30,6 +30,9 @@ type pool struct {
 	queueWait time.Duration
 	// hook, when set (tests only), wraps every job run by a worker.
 	hook func(run func())
+	// onWait, when set, hears how long each accepted job waited for a
+	// worker (Config.OnWait).
+	onWait func(time.Duration)
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -105,10 +108,13 @@ func (p *pool) run(ctx context.Context, fn func() error) error {
 	j := &job{fn: fn, done: make(chan struct{})}
 	select {
 	case p.jobs <- j: // an idle worker took it
+		p.waited(0)
 	default:
+		start := time.Now()
 		if err := p.wait(ctx, j); err != nil {
 			return err
 		}
+		p.waited(time.Since(start))
 	}
 	select {
 	case <-j.done:

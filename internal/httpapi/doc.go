@@ -13,7 +13,7 @@
 // A surface typically stacks the middleware in this order (outermost
 // first):
 //
-//	Chain(h, LimitBody(max), RequestID(), ClientIP(), AccessLog(log),
+//	Chain(h, LimitBody(max), RequestID(), ClientIP(trusted), AccessLog(log),
 //		Recover(log, render500), SecurityHeaders(hdrs), CORS(opts))
 //
 // LimitBody goes first so it wraps net/http's own ResponseWriter and can

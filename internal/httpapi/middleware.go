@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net"
 	"net/http"
-	"net/netip"
 )
 
 // Middleware wraps a handler.
@@ -78,38 +76,4 @@ func newRequestID() string {
 	b := make([]byte, 12)
 	rand.Read(b) // never fails: crypto/rand panics rather than return short
 	return hex.EncodeToString(b)
-}
-
-// ClientIP stores the client's IP address in the context (ClientIPFrom).
-// Today that is the socket peer; trusted-proxy headers will be honoured
-// here, in clientIP, and nowhere else.
-func ClientIP() Middleware {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := context.WithValue(r.Context(), clientIPKey, clientIP(r))
-			next.ServeHTTP(w, r.WithContext(ctx))
-		})
-	}
-}
-
-// ClientIPFrom returns the client IP ClientIP stored, or "".
-func ClientIPFrom(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey).(string)
-	return ip
-}
-
-// clientIP returns the peer address of r without its port. IPv4-mapped
-// IPv6 addresses are unmapped, so one client has one spelling (rate
-// limits and sessions key on it). An address that does not parse (a unix
-// socket, say) yields "".
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return ""
-	}
-	return addr.Unmap().String()
 }

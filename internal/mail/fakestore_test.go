@@ -106,6 +106,17 @@ func (s *fakeStore) MarkMailFailed(_ context.Context, id string, attempts int, n
 	return nil
 }
 
+func (s *fakeStore) ReleaseMail(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.find(id)
+	if err != nil {
+		return err
+	}
+	m.LeaseUntil = time.Time{}
+	return nil
+}
+
 func (s *fakeStore) MailByID(_ context.Context, id string) (core.OutboxMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

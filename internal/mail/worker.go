@@ -109,8 +109,9 @@ func (w *Worker) Notify() {
 // Run sends mail until ctx is cancelled, then returns nil. On
 // cancellation it claims nothing more; a message being sent is allowed to
 // finish (within SendTimeout) and its outcome is recorded. Messages it
-// had claimed but not yet tried stay in the outbox, untouched, and are
-// claimed again once their lease runs out: nothing queued is lost.
+// had claimed but not yet tried are released back to the outbox, so the
+// next worker (or the next start) sends them at once; if even that fails
+// they are claimable when their lease runs out. Nothing queued is lost.
 func (w *Worker) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		if w.drain(ctx) {
@@ -139,20 +140,34 @@ func (w *Worker) drain(ctx context.Context) bool {
 		return false
 	}
 	leaseEnd := claimedAt.Add(w.opts.Lease)
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if ctx.Err() != nil {
-			return false // shutting down: the rest wait for their lease to run out
+			w.release(ctx, msgs[i:]) // shutting down
+			return false
 		}
 		// Starting a send that could outlive the lease would let another
 		// worker claim the message meanwhile and send it twice.
 		if w.opts.Now().Add(w.opts.SendTimeout + markTimeout).After(leaseEnd) {
-			w.log.Warn("mail outbox: lease too short for the rest of the batch; they are retried when it expires",
+			w.log.Warn("mail outbox: lease too short for the rest of the batch; releasing them",
 				"lease", w.opts.Lease, "batch", w.opts.Batch)
+			w.release(ctx, msgs[i:])
 			return false
 		}
 		w.deliver(ctx, m)
 	}
 	return len(msgs) == w.opts.Batch
+}
+
+// release hands claimed, unattempted messages back to the outbox. A
+// failure only delays them until their lease runs out.
+func (w *Worker) release(ctx context.Context, msgs []core.OutboxMessage) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
+	for _, m := range msgs {
+		if err := w.store.ReleaseMail(rctx, m.ID); err != nil {
+			w.log.Warn("mail outbox: release failed; the message waits for its lease", "id", m.ID, "err", err)
+		}
+	}
 }
 
 // deliver makes one attempt and records it. Both run on a context

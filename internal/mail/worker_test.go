@@ -261,10 +261,10 @@ func TestWorkerShutdownFinishesInFlight(t *testing.T) {
 	if m := store.get(t, ids[0]); m.SentAt.IsZero() {
 		t.Error("in-flight message not marked sent")
 	}
-	// The untried one is left as claimed: no attempt recorded, its lease
-	// runs out and another worker sends it.
-	if m := store.get(t, ids[1]); !m.SentAt.IsZero() || m.Attempts != 0 || m.LastError != "" || m.LeaseUntil.IsZero() {
-		t.Errorf("untried message = %+v, want unsent, 0 attempts, still leased", m)
+	// The untried one is released: no attempt recorded, no lease, so the
+	// next worker (or the next start) sends it at once.
+	if m := store.get(t, ids[1]); !m.SentAt.IsZero() || m.Attempts != 0 || m.LastError != "" || !m.LeaseUntil.IsZero() {
+		t.Errorf("untried message = %+v, want unsent, 0 attempts, released", m)
 	}
 }
 

@@ -27,8 +27,10 @@ func translate(err error) error {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %w", core.ErrConflict, err)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			// The only foreign keys point at users: a session or
-			// token for a user that does not (or no longer) exist.
+			// Foreign keys point only at parents a row belongs
+			// to: a session, one-time token or login state for a
+			// user, or a refresh token for a session, that does not
+			// (or no longer) exist.
 			return fmt.Errorf("%w: %w", core.ErrNotFound, err)
 		}
 	}
@@ -61,4 +63,16 @@ func mustAffect(op string, res sql.Result, err error) error {
 		return notFound(op)
 	}
 	return nil
+}
+
+// affected returns how many rows a write changed.
+func affected(op string, res sql.Result, err error) (int, error) {
+	if err != nil {
+		return 0, wrap(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, wrap(op, err)
+	}
+	return int(n), nil
 }

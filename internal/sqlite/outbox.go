@@ -89,6 +89,13 @@ func (q queries) MarkMailFailed(ctx context.Context, id string, attempts int, ne
 	return mustAffect("mark mail failed", res, err)
 }
 
+// ReleaseMail clears a claimed message's lease. A missing message wraps
+// core.ErrNotFound.
+func (q queries) ReleaseMail(ctx context.Context, id string) error {
+	res, err := q.write.ExecContext(ctx, `UPDATE outbox SET lease_until = NULL WHERE id = ?`, id)
+	return mustAffect("release mail", res, err)
+}
+
 // MailByID returns one message; a missing one wraps core.ErrNotFound.
 func (q queries) MailByID(ctx context.Context, id string) (core.OutboxMessage, error) {
 	var m core.OutboxMessage

@@ -26,23 +26,55 @@ func (q queries) InsertSession(ctx context.Context, s core.Session) error {
 	return wrap("insert session", err)
 }
 
-// SessionByID returns a session, revoked and expired ones included.
-func (q queries) SessionByID(ctx context.Context, id string) (core.Session, error) {
+const sessionCols = `id, user_id, collection_id, created, last_used, expires, ip,
+	user_agent, amr, impersonator_id, revoked_at, revoked_reason`
+
+func scanSession(sc scanner) (core.Session, error) {
 	var s core.Session
 	var amr string
-	err := q.read.QueryRowContext(ctx, `SELECT id, user_id, collection_id, created, last_used,
-		expires, ip, user_agent, amr, impersonator_id, revoked_at, revoked_reason
-		FROM sessions WHERE id = ?`, id).Scan(
-		&s.ID, &s.UserID, &s.CollectionID, timeCol{&s.Created}, timeCol{&s.LastUsed},
+	err := sc.Scan(&s.ID, &s.UserID, &s.CollectionID, timeCol{&s.Created}, timeCol{&s.LastUsed},
 		timeCol{&s.Expires}, &s.IP, &s.UserAgent, &amr, &s.ImpersonatorID,
 		timeCol{&s.RevokedAt}, &s.RevokedReason)
 	if err != nil {
-		return core.Session{}, wrap("session by id", err)
+		return core.Session{}, err
 	}
 	if s.AMR, err = decodeAMR(amr); err != nil {
 		return core.Session{}, err
 	}
 	return s, nil
+}
+
+// SessionByID returns a session, revoked and expired ones included.
+func (q queries) SessionByID(ctx context.Context, id string) (core.Session, error) {
+	s, err := scanSession(q.read.QueryRowContext(ctx,
+		`SELECT `+sessionCols+` FROM sessions WHERE id = ?`, id))
+	return s, wrap("session by id", err)
+}
+
+// ListUserSessions returns the user's active sessions at now, most
+// recently used first. A session never used counts as used when it was
+// created (COALESCE, so NULL placement, which differs between databases,
+// never decides the order); ties go to the newer session, then to id.
+func (q queries) ListUserSessions(ctx context.Context, userID string, now time.Time) ([]core.Session, error) {
+	rows, err := q.read.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions
+		WHERE user_id = ? AND revoked_at IS NULL AND expires > ?
+		ORDER BY COALESCE(last_used, created) DESC, created DESC, id ASC`, userID, now.UnixMilli())
+	if err != nil {
+		return nil, wrap("list user sessions", err)
+	}
+	defer rows.Close()
+	out := []core.Session{}
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, wrap("list user sessions", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("list user sessions", err)
+	}
+	return out, nil
 }
 
 // TouchSession records a use of the session and moves its expiry. A
@@ -54,23 +86,44 @@ func (q queries) TouchSession(ctx context.Context, id string, lastUsed, expires 
 	return mustAffect("touch session", res, err)
 }
 
-// RevokeUserSessions revokes the user's active sessions: those neither
-// revoked nor expired at `at`. Sessions revoked earlier keep their
-// original time and reason. It returns how many it revoked.
-func (q queries) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error) {
+// RevokeSession revokes one session if it is active at `at`. The check
+// and the revocation are one statement; a missing, already revoked or
+// expired session wraps core.ErrNotFound and keeps its state.
+func (q queries) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
+	if at.IsZero() {
+		// NULL revoked_at reads as "not revoked".
+		return errors.New("sqlite: revoke session: zero revocation time")
+	}
+	res, err := q.write.ExecContext(ctx, `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
+		WHERE id = ? AND revoked_at IS NULL AND expires > ?`,
+		at.UnixMilli(), reason, id, at.UnixMilli())
+	return mustAffect("revoke session", res, err)
+}
+
+// RevokeUserSessions revokes the user's active sessions (neither revoked
+// nor expired at `at`) except exceptID ("" spares none: no session has an
+// empty id). Sessions revoked earlier keep their original time and
+// reason. It returns how many it revoked.
+func (q queries) RevokeUserSessions(ctx context.Context, userID, exceptID, reason string, at time.Time) (int, error) {
 	if at.IsZero() {
 		// NULL revoked_at reads as "not revoked": refuse rather than
 		// report sessions revoked that still work.
 		return 0, errors.New("sqlite: revoke sessions: zero revocation time")
 	}
 	res, err := q.write.ExecContext(ctx, `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-		WHERE user_id = ? AND revoked_at IS NULL AND expires > ?`,
-		msOrNull(at), reason, userID, at.UnixMilli())
-	if err != nil {
-		return 0, wrap("revoke sessions", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("revoke sessions", err)
+		WHERE user_id = ? AND id != ? AND revoked_at IS NULL AND expires > ?`,
+		at.UnixMilli(), reason, userID, exceptID, at.UnixMilli())
+	return affected("revoke sessions", res, err)
+}
+
+// PruneSessions deletes sessions that expired, or were revoked, before
+// `before`; their refresh tokens go with them (ON DELETE CASCADE). It
+// returns how many sessions it deleted.
+func (q queries) PruneSessions(ctx context.Context, before time.Time) (int, error) {
+	b := before.UnixMilli()
+	res, err := q.write.ExecContext(ctx,
+		`DELETE FROM sessions WHERE expires < ? OR revoked_at < ?`, b, b)
+	return affected("prune sessions", res, err)
 }
 
 // encodeAMR stores the method list as a JSON array; nil becomes [].

@@ -65,3 +65,11 @@ func (q queries) BurnUserTokens(ctx context.Context, userID string, at time.Time
 		`UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, at.UnixMilli(), userID)
 	return wrap("burn one-time tokens", err)
 }
+
+// PruneOneTimeTokens deletes tokens that expired before `before`, used or
+// not, and returns how many.
+func (q queries) PruneOneTimeTokens(ctx context.Context, before time.Time) (int, error) {
+	res, err := q.write.ExecContext(ctx,
+		`DELETE FROM one_time_tokens WHERE expires < ?`, before.UnixMilli())
+	return affected("prune one-time tokens", res, err)
+}

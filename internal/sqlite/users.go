@@ -43,8 +43,9 @@ func (q queries) UpdateUser(ctx context.Context, u core.User) error {
 	return mustAffect("update user", res, err)
 }
 
-// DeleteUser removes a user; its sessions and one-time tokens go with it
-// (ON DELETE CASCADE). A missing user wraps core.ErrNotFound.
+// DeleteUser removes a user; its sessions (and their refresh tokens),
+// one-time tokens and login state go with it (ON DELETE CASCADE), its
+// audit events stay. A missing user wraps core.ErrNotFound.
 func (q queries) DeleteUser(ctx context.Context, collectionID, id string) error {
 	res, err := q.write.ExecContext(ctx,
 		`DELETE FROM users WHERE collection_id = ? AND id = ?`, collectionID, id)

@@ -151,6 +151,24 @@ func testClaimMailConcurrently(t *testing.T, s core.Store) {
 	}
 }
 
+func testReleaseMail(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	enqueue(t, s, mail("a", at(0)))
+	now := at(time.Minute)
+	if got := claim(t, s, now, time.Hour, 10); len(got) != 1 {
+		t.Fatalf("claim = %v, want the message", got)
+	}
+	if got := claim(t, s, now, time.Hour, 10); len(got) != 0 {
+		t.Fatalf("second claim while leased = %v, want nothing", got)
+	}
+	wantOK(t, "ReleaseMail", s.ReleaseMail(ctx, "a"))
+	msgs, err := s.ClaimMail(ctx, now, time.Hour, 10)
+	wantOK(t, "ClaimMail", err)
+	if len(msgs) != 1 || msgs[0].Attempts != 0 || msgs[0].LastError != "" {
+		t.Fatalf("claim after release = %+v, want the message, no attempt recorded", msgs)
+	}
+}
+
 func testMarkMail(t *testing.T, s core.Store) {
 	ctx := t.Context()
 	enqueue(t, s, mail("sent", at(0)), mail("failed", at(time.Second)))
@@ -195,6 +213,7 @@ func testMarkMail(t *testing.T, s core.Store) {
 	}
 
 	wantErr(t, "MarkMailSent of a missing id", s.MarkMailSent(ctx, "nope", now), core.ErrNotFound)
+	wantErr(t, "ReleaseMail of a missing id", s.ReleaseMail(ctx, "nope"), core.ErrNotFound)
 	wantErr(t, "MarkMailFailed of a missing id", s.MarkMailFailed(ctx, "nope", 1, now, "x"), core.ErrNotFound)
 	wantOK(t, "MarkMailSent", s.MarkMailSent(ctx, "failed", next))
 	wantPending(t, s, 0)

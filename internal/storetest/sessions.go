@@ -60,39 +60,62 @@ func testRevokeUserSessions(t *testing.T, s core.Store) {
 	insertUser(t, s, user(core.UsersID, "u2", "b@example.com"))
 	now := at(30 * time.Minute)
 
-	active1, active2 := session("active1", "u1"), session("active2", "u1")
+	current, active1, active2 := session("current", "u1"), session("active1", "u1"), session("active2", "u1")
 	revoked := session("revoked", "u1")
 	revoked.RevokedAt, revoked.RevokedReason = at(time.Minute), "logout"
 	expired := session("expired", "u1")
 	expired.Expires = at(10 * time.Minute)
 	others := session("others", "u2")
-	for _, sess := range []core.Session{active1, active2, revoked, expired, others} {
+	for _, sess := range []core.Session{current, active1, active2, revoked, expired, others} {
 		insertSession(t, s, sess)
 	}
 
-	n, err := s.RevokeUserSessions(ctx, "u1", core.RevokedPasswordChanged, now)
+	// "Sign out everywhere else": the caller's own session survives.
+	n, err := s.RevokeUserSessions(ctx, "u1", "current", core.RevokedPasswordChanged, now)
 	wantOK(t, "RevokeUserSessions", err)
 	if n != 2 {
-		t.Errorf("RevokeUserSessions revoked %d, want 2", n)
+		t.Errorf("RevokeUserSessions except current revoked %d, want 2", n)
 	}
 	active1.RevokedAt, active1.RevokedReason = now, core.RevokedPasswordChanged
 	active2.RevokedAt, active2.RevokedReason = now, core.RevokedPasswordChanged
 	// Already revoked and already expired sessions keep their state, and
 	// other users' sessions are untouched.
-	for _, want := range []core.Session{active1, active2, revoked, expired, others} {
-		got, err := s.SessionByID(ctx, want.ID)
-		wantOK(t, "SessionByID", err)
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("session %s after revoke (-want +got):\n%s", want.ID, diff)
-		}
-	}
+	wantSessions(t, s, current, active1, active2, revoked, expired, others)
 
-	n, err = s.RevokeUserSessions(ctx, "u1", core.RevokedPasswordReset, now.Add(time.Second))
-	if err != nil || n != 0 {
-		t.Errorf("second RevokeUserSessions = %d, %v, want 0", n, err)
+	// An exception naming another user's session spares nothing of u1's.
+	later := now.Add(time.Second)
+	n, err = s.RevokeUserSessions(ctx, "u1", "others", core.RevokedPasswordReset, later)
+	if err != nil || n != 1 {
+		t.Errorf("RevokeUserSessions except another user's session = %d, %v, want 1", n, err)
 	}
-	n, err = s.RevokeUserSessions(ctx, "ghost", core.RevokedPasswordReset, now)
+	current.RevokedAt, current.RevokedReason = later, core.RevokedPasswordReset
+	wantSessions(t, s, current, active1, active2, revoked, expired, others)
+
+	n, err = s.RevokeUserSessions(ctx, "u1", "", core.RevokedPasswordReset, later.Add(time.Second))
+	if err != nil || n != 0 {
+		t.Errorf("RevokeUserSessions with none left = %d, %v, want 0", n, err)
+	}
+	n, err = s.RevokeUserSessions(ctx, "ghost", "", core.RevokedPasswordReset, now)
 	if err != nil || n != 0 {
 		t.Errorf("RevokeUserSessions(ghost) = %d, %v, want 0", n, err)
+	}
+	n, err = s.RevokeUserSessions(ctx, "u2", "", core.RevokedEmailChanged, now)
+	if err != nil || n != 1 {
+		t.Errorf("RevokeUserSessions(u2) without exception = %d, %v, want 1", n, err)
+	}
+}
+
+// wantSessions fails unless every session is stored exactly as given.
+func wantSessions(t *testing.T, s core.Store, want ...core.Session) {
+	t.Helper()
+	for _, w := range want {
+		got, err := s.SessionByID(t.Context(), w.ID)
+		if err != nil {
+			t.Errorf("SessionByID(%s) = %v", w.ID, err)
+			continue
+		}
+		if diff := cmp.Diff(w, got); diff != "" {
+			t.Errorf("session %s (-want +got):\n%s", w.ID, diff)
+		}
 	}
 }

@@ -8,6 +8,7 @@ package storetest
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,17 +36,37 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"SessionRoundTrip", testSessionRoundTrip},
 		{"TouchSession", testTouchSession},
 		{"RevokeUserSessions", testRevokeUserSessions},
+		{"ListUserSessions", testListUserSessions},
+		{"RevokeSession", testRevokeSession},
+		{"RevokeSessionConcurrently", testRevokeSessionConcurrently},
+		{"PruneSessions", testPruneSessions},
+		{"RefreshTokenRoundTrip", testRefreshTokenRoundTrip},
+		{"RotateRefreshToken", testRotateRefreshToken},
+		{"RotateRefreshTokenConcurrently", testRotateRefreshTokenConcurrently},
+		{"RefreshTokenCascade", testRefreshTokenCascade},
+		{"HitRateLimit", testHitRateLimit},
+		{"HitRateLimitConcurrently", testHitRateLimitConcurrently},
+		{"PruneRateLimits", testPruneRateLimits},
+		{"LoginState", testLoginState},
+		{"LoginStateCascade", testLoginStateCascade},
+		{"ListAuditEvents", testListAuditEvents},
+		{"AuditFilterCombinations", testAuditFilterCombinations},
+		{"ListAuditEventsPaging", testListAuditEventsPaging},
+		{"AuditEventRoundTrip", testAuditEventRoundTrip},
+		{"AuditSurvivesUserDeletion", testAuditSurvivesUserDeletion},
 		{"OneTimeTokenRoundTrip", testTokenRoundTrip},
 		{"LatestOneTimeToken", testLatestToken},
 		{"UseOneTimeToken", testUseToken},
 		{"UseOneTimeTokenConcurrently", testUseTokenConcurrently},
 		{"BurnUserTokens", testBurnUserTokens},
+		{"PruneOneTimeTokens", testPruneOneTimeTokens},
 		{"SigningKeys", testSigningKeys},
 		{"ClaimMailOrderAndFields", testClaimMail},
 		{"ClaimMailRespectsNextAttempt", testClaimMailNextAttempt},
 		{"ClaimMailLeases", testClaimMailLeases},
 		{"ClaimMailConcurrently", testClaimMailConcurrently},
 		{"MarkMail", testMarkMail},
+		{"ReleaseMail", testReleaseMail},
 		{"InTxCommits", testTxCommits},
 		{"InTxRollsBack", testTxRollsBack},
 		{"InTxPanic", testTxPanic},
@@ -144,4 +165,21 @@ func wantOK(t *testing.T, what string, err error) {
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
+}
+
+// race calls fn(0) .. fn(n-1) in n goroutines released at once, and
+// returns their errors by index.
+func race(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
 }

@@ -148,3 +148,38 @@ func testBurnUserTokens(t *testing.T, s core.Store) {
 	}
 	wantErr(t, "UseOneTimeToken of a burnt token", s.UseOneTimeToken(ctx, "reset", burnt), core.ErrNotFound)
 }
+
+func testPruneOneTimeTokens(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	insertUser(t, s, user(core.UsersID, "u1", "a@example.com"))
+	before := at(time.Hour)
+	// token() expires 30 minutes after creation.
+	expired := token("expired", "u1", core.PurposeVerification, at(0))
+	usedExpired := token("used-expired", "u1", core.PurposePasswordReset, at(10*time.Minute))
+	boundary := token("boundary", "u1", core.PurposePasswordReset, at(30*time.Minute))
+	live := token("live", "u1", core.PurposeEmailChange, at(45*time.Minute))
+	for _, tok := range []core.OneTimeToken{expired, usedExpired, boundary, live} {
+		insertToken(t, s, tok)
+	}
+	wantOK(t, "UseOneTimeToken", s.UseOneTimeToken(ctx, "used-expired", at(15*time.Minute)))
+
+	n, err := s.PruneOneTimeTokens(ctx, before)
+	if err != nil || n != 2 {
+		t.Errorf("PruneOneTimeTokens = %d, %v, want 2", n, err)
+	}
+	for _, id := range []string{"expired", "used-expired"} {
+		_, err := s.OneTimeTokenByID(ctx, id)
+		wantErr(t, "pruned token "+id, err, core.ErrNotFound)
+	}
+	// Expiring exactly at `before` is not before it.
+	for _, want := range []core.OneTimeToken{boundary, live} {
+		got, err := s.OneTimeTokenByID(ctx, want.ID)
+		wantOK(t, "OneTimeTokenByID", err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("kept token %s (-want +got):\n%s", want.ID, diff)
+		}
+	}
+	if n, err := s.PruneOneTimeTokens(ctx, before); err != nil || n != 0 {
+		t.Errorf("second PruneOneTimeTokens = %d, %v, want 0", n, err)
+	}
+}

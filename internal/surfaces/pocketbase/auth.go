@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 type principalKey struct{}
@@ -18,6 +19,11 @@ type principalKey struct{}
 // from cookies or the query string.
 func (s *server) loadAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every flow reads the client (for sessions, rate limits and
+		// the audit log) from the context.
+		r = r.WithContext(core.WithClient(r.Context(), core.Client{
+			IP: httpapi.ClientIPFrom(r.Context()), UserAgent: r.UserAgent(),
+		}))
 		token := strings.TrimSpace(r.Header.Get("Authorization"))
 		if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 			token = strings.TrimSpace(token[7:])

@@ -4,13 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
-
-// clientOf describes the caller for the session record.
-func clientOf(r *http.Request) core.Client {
-	return core.Client{IP: httpapi.ClientIPFrom(r.Context()), UserAgent: r.UserAgent()}
-}
 
 // handleAuthWithPassword answers POST /auth-with-password with
 // {identity, password, identityField?}.
@@ -24,7 +18,9 @@ func (s *server) handleAuthWithPassword() http.Handler {
 			Identity:      f.str("identity"),
 			Password:      f.str("password"),
 			IdentityField: f.str("identityField"),
-			Client:        clientOf(r),
+			// Gatehouse's extension: ?withRefreshToken=true also issues
+			// an opaque refresh token (in meta.refreshToken).
+			RefreshToken: r.URL.Query().Get("withRefreshToken") == "true",
 		}
 		if f.err != nil {
 			return f.err
@@ -78,7 +74,7 @@ func (s *server) handleImpersonate() http.Handler {
 		if err != nil {
 			return err
 		}
-		res, err := s.svc.Impersonate(r.Context(), p, c, id, d, clientOf(r))
+		res, err := s.svc.Impersonate(r.Context(), p, c, id, d)
 		if err != nil {
 			return err
 		}

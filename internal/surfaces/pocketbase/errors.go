@@ -93,8 +93,12 @@ func (er errorRenderer) render(w http.ResponseWriter, r *http.Request, err error
 		}
 		writeAPIError(w, 400, e.Message, nil)
 	case core.KindUnauthenticated:
-		if e.Code == core.CodeInvalidCredentials {
-			writeAPIError(w, 400, "Failed to authenticate.", nil) // PocketBase answers 400 here
+		if e.Code == core.CodeInvalidCredentials || e.Code == core.CodeAccountLocked {
+			// PocketBase answers a failed login with 400, and a locked
+			// account looks exactly the same: no Retry-After, which
+			// would reveal the lock (and so the account).
+			w.Header().Del("Retry-After")
+			writeAPIError(w, 400, "Failed to authenticate.", nil)
 			return
 		}
 		writeAPIError(w, 401, e.Message, nil)

@@ -20,6 +20,9 @@ type Deps struct {
 	// CORSOrigins lists the allowed origins; empty means "*", PocketBase's
 	// default.
 	CORSOrigins []string
+	// OnRoute, when set, is told the route pattern each request matched
+	// (metrics label latency by route, never by raw path).
+	OnRoute func(r *http.Request, pattern string)
 }
 
 // server holds the surface's dependencies for its handlers.
@@ -27,12 +30,13 @@ type server struct {
 	svc       *core.Service
 	log       *slog.Logger
 	bodyLimit int64
+	onRoute   func(r *http.Request, pattern string)
 }
 
 // NewHandler returns the PocketBase surface. It serves `/api/...` and
 // answers every other path with PocketBase's 404.
 func NewHandler(d Deps) http.Handler {
-	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit}
+	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -42,7 +42,7 @@ func newEnvWith(t testing.TB, d pocketbase.Deps) *env {
 	t.Helper()
 	ce := coretest.New(t)
 	d.Service = ce.Service
-	root := httpapi.Chain(pocketbase.NewHandler(d), httpapi.ClientIP())
+	root := httpapi.Chain(pocketbase.NewHandler(d), httpapi.ClientIP(nil))
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}

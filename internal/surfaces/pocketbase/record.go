@@ -48,14 +48,28 @@ func showEmailTo(p *core.Principal, c *core.Collection, u core.User) bool {
 	return p.IsSuperuser() || p.Is(c, u.ID)
 }
 
-// authResponse is PocketBase's auth answer; field order is the wire order.
+// authResponse is PocketBase's auth answer; field order is the wire order
+// (PocketBase puts meta first when it has one).
 type authResponse struct {
+	Meta   *authMeta      `json:"meta,omitempty"`
 	Record map[string]any `json:"record"`
 	Token  string         `json:"token"`
+}
+
+// authMeta carries Gatehouse's refresh token, present only when the
+// client asked for one, so PocketBase's own answer shape is unchanged
+// otherwise.
+type authMeta struct {
+	RefreshToken        string `json:"refreshToken"`
+	RefreshTokenExpires string `json:"refreshTokenExpires"`
 }
 
 // authJSON renders an auth result. Auth responses always include the
 // email.
 func authJSON(res core.AuthResult) authResponse {
-	return authResponse{Record: recordJSON(res.Collection, res.User, true), Token: res.Token}
+	out := authResponse{Record: recordJSON(res.Collection, res.User, true), Token: res.Token}
+	if res.RefreshToken != "" {
+		out.Meta = &authMeta{RefreshToken: res.RefreshToken, RefreshTokenExpires: formatTime(res.RefreshExpires)}
+	}
+	return out
 }

@@ -7,8 +7,9 @@ import "net/http"
 // of the same collection, "superuser" routes a superuser token, and
 // "rule" routes apply the record rules (a superuser sees all, a user only
 // itself).
-func (s *server) addRoutes(mux *http.ServeMux) {
+func (s *server) addRoutes(m *http.ServeMux) {
 	const c = "/api/collections/{collection}"
+	mux := routeMux{m, s.onRoute}
 
 	mux.Handle("GET /api/health", s.handleHealth())                                 // guest
 	mux.Handle("GET "+c+"/auth-methods", s.handleAuthMethods())                     // guest
@@ -28,5 +29,22 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("DELETE "+c+"/records/{id}", s.handleDeleteRecord())                 // rule
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // anything else
 		writeAPIError(w, 404, "File not found.", nil)
+	}))
+}
+
+// routeMux registers routes, telling onRoute which pattern matched.
+type routeMux struct {
+	mux     *http.ServeMux
+	onRoute func(r *http.Request, pattern string)
+}
+
+func (m routeMux) Handle(pattern string, h http.Handler) {
+	if m.onRoute == nil {
+		m.mux.Handle(pattern, h)
+		return
+	}
+	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.onRoute(r, pattern)
+		h.ServeHTTP(w, r)
 	}))
 }

@@ -1,0 +1,171 @@
+package core_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+// refreshEnv has refresh tokens with a 10 s reuse grace.
+func refreshEnv(t *testing.T) *env {
+	return newEnvWith(t, func(s *core.Settings) { s.RefreshReuseGrace = 10 * time.Second })
+}
+
+func loginWithRefresh(t *testing.T, e *env, email string) core.AuthResult {
+	t.Helper()
+	e.signUp(t, email, "correct horse")
+	res, err := e.svc.LoginWithPassword(context.Background(), e.users, core.PasswordLogin{Identity: email, Password: "correct horse", RefreshToken: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RefreshToken == "" || !res.RefreshExpires.After(e.clock.Now()) {
+		t.Fatalf("login asked for a refresh token, got %q expiring %v", res.RefreshToken, res.RefreshExpires)
+	}
+	return res
+}
+
+func TestRefreshTokenRotation(t *testing.T) {
+	e := refreshEnv(t)
+	ctx := context.Background()
+	first := loginWithRefresh(t, e, "alice@example.com")
+
+	e.clock.Advance(time.Second)
+	second, err := e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.RefreshToken == first.RefreshToken || second.Token == first.Token || second.Session.ID != first.Session.ID {
+		t.Fatal("rotation must give a new refresh token and access token for the same session")
+	}
+	if _, err := e.svc.Authenticate(ctx, second.Token); err != nil {
+		t.Fatalf("rotated access token: %v", err)
+	}
+	// An honest retry within the grace window gets the same successor.
+	e.clock.Advance(5 * time.Second)
+	retry, err := e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+	if err != nil {
+		t.Fatalf("retry within grace: %v", err)
+	}
+	if retry.RefreshToken != second.RefreshToken {
+		t.Fatal("retry within grace returned a different successor")
+	}
+	// The successor keeps working.
+	third, err := e.svc.RefreshWithToken(ctx, e.users, second.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Authenticate(ctx, third.Token); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRefreshTokenReuseRevokesSession(t *testing.T) {
+	e := refreshEnv(t)
+	ctx := context.Background()
+	first := loginWithRefresh(t, e, "alice@example.com")
+	second, err := e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The stolen (already rotated) token comes back after the grace.
+	e.clock.Advance(11 * time.Second)
+	_, err = e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+	wantKind(t, err, core.KindUnauthenticated, core.CodeRefreshReuse)
+
+	// The whole session is gone: its access tokens and refresh tokens.
+	for _, tok := range []string{first.Token, second.Token} {
+		if _, err := e.svc.Authenticate(ctx, tok); err == nil {
+			t.Error("an access token of the revoked session still authenticates")
+		}
+	}
+	_, err = e.svc.RefreshWithToken(ctx, e.users, second.RefreshToken)
+	wantKind(t, err, core.KindUnauthenticated, "")
+
+	page, err := e.db.ListAuditEvents(ctx, core.AuditQuery{Types: []string{core.AuditRefreshReuse}})
+	if err != nil || page.Total != 1 || page.Events[0].TargetID != first.User.ID || page.Events[0].Details["session"] != first.Session.ID {
+		t.Fatalf("reuse audit = %+v, %v", page, err)
+	}
+}
+
+func TestRefreshTokenRejects(t *testing.T) {
+	e := refreshEnv(t)
+	ctx := context.Background()
+	first := loginWithRefresh(t, e, "alice@example.com")
+	for _, tok := range []string{"", "nope", first.Token, first.RefreshToken + "x"} {
+		_, err := e.svc.RefreshWithToken(ctx, e.users, tok)
+		wantKind(t, err, core.KindUnauthenticated, "")
+	}
+	_, err := e.svc.RefreshWithToken(ctx, e.supers, first.RefreshToken)
+	wantKind(t, err, core.KindUnauthenticated, "")
+	// Expired.
+	e.clock.Advance(e.users.RefreshTokenTTL + time.Second)
+	_, err = e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+	wantKind(t, err, core.KindUnauthenticated, "")
+}
+
+func TestRefreshTokenDiesWithPasswordChange(t *testing.T) {
+	e := refreshEnv(t)
+	ctx := context.Background()
+	first := loginWithRefresh(t, e, "alice@example.com")
+	p, err := e.svc.Authenticate(ctx, first.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.UpdateUser(ctx, p, e.users, p.User.ID, core.UserInput{Password: ptr("new password 1"), OldPassword: ptr("correct horse")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+	wantKind(t, err, core.KindUnauthenticated, "")
+}
+
+// TestRefreshTokenRace fires 50 simultaneous refreshes with one token:
+// exactly one rotation happens, every caller gets the same successor,
+// and the session stays consistent (one live successor, still active).
+func TestRefreshTokenRace(t *testing.T) {
+	e := refreshEnv(t)
+	ctx := context.Background()
+	first := loginWithRefresh(t, e, "alice@example.com")
+	const n = 50
+	var wg sync.WaitGroup
+	results := make([]core.AuthResult, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			results[i], errs[i] = e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	successors := map[string]bool{}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("refresh %d: %v", i, errs[i])
+		}
+		successors[results[i].RefreshToken] = true
+	}
+	if len(successors) != 1 {
+		t.Fatalf("%d distinct successors from one token, want 1", len(successors))
+	}
+	next := results[0].RefreshToken
+	// That one successor is live and rotates normally; the session is
+	// intact.
+	res, err := e.svc.RefreshWithToken(ctx, e.users, next)
+	if err != nil {
+		t.Fatalf("the single successor does not refresh: %v", err)
+	}
+	if _, err := e.svc.Authenticate(ctx, res.Token); err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := e.db.ListUserSessions(ctx, first.User.ID, e.clock.Now())
+	if err != nil || len(sessions) != 1 {
+		t.Fatalf("sessions after the race = %v, %v; want the one live session", sessions, err)
+	}
+}

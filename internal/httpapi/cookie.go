@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// CookieOptions are the attributes every cookie of a deployment shares.
+type CookieOptions struct {
+	// Secure marks cookies Secure; set it when the app URL is https
+	// (SecureFromURL), so a cookie never travels in clear text.
+	Secure bool
+	// Domain, when set, shares the cookie with subdomains; empty keeps it
+	// on the exact host, which is the safer default.
+	Domain string
+	// Path limits the cookie to a path prefix; empty means "/".
+	Path string
+	// SameSite defaults to Lax: sent on top-level navigations from other
+	// sites, not on their cross-site POSTs or subrequests. None requires
+	// Secure, or browsers drop the cookie.
+	SameSite http.SameSite
+}
+
+// SetCookie sets an HttpOnly cookie, so page scripts (and an XSS) cannot
+// read it. maxAge is rounded up to whole seconds; 0 makes a session
+// cookie (no Max-Age) and a negative maxAge deletes the cookie, as
+// ClearCookie does. A name or value net/http considers invalid is not
+// sent.
+func SetCookie(w http.ResponseWriter, name, value string, maxAge time.Duration, o CookieOptions) {
+	c := newCookie(name, value, o)
+	switch {
+	case maxAge < 0:
+		expire(c)
+	case maxAge > 0:
+		c.MaxAge = int((maxAge + time.Second - 1) / time.Second)
+	}
+	http.SetCookie(w, c)
+}
+
+// ClearCookie tells the browser to delete the cookie name. The attributes
+// must match the ones it was set with (Domain and Path especially), or
+// the browser keeps the original, so pass the same options.
+func ClearCookie(w http.ResponseWriter, name string, o CookieOptions) {
+	c := newCookie(name, "", o)
+	expire(c)
+	http.SetCookie(w, c)
+}
+
+// SecureFromURL reports whether appURL is an https URL, i.e. whether
+// cookies for it should be Secure. Anything unparseable is false.
+func SecureFromURL(appURL string) bool {
+	u, err := url.Parse(strings.TrimSpace(appURL))
+	return err == nil && strings.EqualFold(u.Scheme, "https")
+}
+
+func newCookie(name, value string, o CookieOptions) *http.Cookie {
+	c := &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Domain:   o.Domain,
+		Path:     o.Path,
+		Secure:   o.Secure,
+		HttpOnly: true,
+		SameSite: o.SameSite,
+	}
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	if c.SameSite == 0 || c.SameSite == http.SameSiteDefaultMode {
+		c.SameSite = http.SameSiteLaxMode
+	}
+	return c
+}
+
+// expire makes c a deletion: Max-Age=0 for current browsers and an
+// Expires in the past for old ones.
+func expire(c *http.Cookie) {
+	c.MaxAge = -1
+	c.Expires = time.Unix(0, 0)
+}

@@ -1,0 +1,130 @@
+// Package metrics is Prometheus metrics for Gatehouse: counts of logins,
+// refreshes and rate-limit refusals (it implements core's Metrics), the
+// password-hashing queue, and request latency per route.
+//
+// Each Metrics has its own registry, never the global one, so two servers
+// in one process (as end-to-end tests run them) do not collide and
+// nothing registers behind the caller's back.
+package metrics
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics collects Gatehouse's metrics. It is safe for concurrent use.
+type Metrics struct {
+	reg          *prometheus.Registry
+	logins       *prometheus.CounterVec
+	refreshes    *prometheus.CounterVec
+	rateLimited  *prometheus.CounterVec
+	hashingWait  prometheus.Histogram
+	httpDuration *prometheus.HistogramVec
+	// queueDepth is the func WatchHashingQueue registered; nil reads 0.
+	queueDepth atomic.Pointer[func() int]
+}
+
+// httpBuckets spans a cached token check (well under a millisecond) to a
+// login stuck behind a busy hashing pool (seconds).
+var httpBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}
+
+// waitBuckets start lower: most jobs find an idle worker and wait ~0, and
+// the interesting part is the first milliseconds of queueing.
+var waitBuckets = []float64{.0001, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}
+
+// Label values core is known to use, pre-set to zero so every series
+// exists from the first scrape (a rate over a missing series is empty,
+// not zero). Values core adds later still appear on first use.
+var (
+	loginResults   = []string{"success", "failure", "locked", "rate_limited"}
+	refreshKinds   = []string{"access_token", "refresh_token"}
+	refreshResults = []string{"success", "failure", "reuse"}
+	actions        = []core.Action{core.ActionLogin, core.ActionSignUp, core.ActionOTP, core.ActionPasswordReset,
+		core.ActionVerification, core.ActionEmailChange, core.ActionRefresh}
+)
+
+// New creates the metrics in a fresh registry, together with the Go
+// runtime and process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gatehouse_logins_total",
+			Help: "Password logins by result.",
+		}, []string{"result"}),
+		refreshes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gatehouse_refreshes_total",
+			Help: "Token refreshes by kind of token presented and result.",
+		}, []string{"kind", "result"}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gatehouse_rate_limited_total",
+			Help: "Requests refused by a rate limit, by action.",
+		}, []string{"action"}),
+		hashingWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "gatehouse_hashing_wait_seconds",
+			Help:    "Time a password hash waited for a free hashing worker.",
+			Buckets: waitBuckets,
+		}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gatehouse_http_request_duration_seconds",
+			Help:    "HTTP request latency by route pattern, method and status code.",
+			Buckets: httpBuckets,
+		}, []string{"route", "method", "code"}),
+	}
+	queueDepth := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "gatehouse_hashing_queue_depth",
+		Help: "Password hashes waiting for a free hashing worker.",
+	}, func() float64 {
+		if f := m.queueDepth.Load(); f != nil {
+			return float64((*f)())
+		}
+		return 0
+	})
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.logins, m.refreshes, m.rateLimited, m.hashingWait, m.httpDuration, queueDepth,
+	)
+	for _, r := range loginResults {
+		m.logins.WithLabelValues(r)
+	}
+	for _, k := range refreshKinds {
+		for _, r := range refreshResults {
+			m.refreshes.WithLabelValues(k, r)
+		}
+	}
+	for _, a := range actions {
+		m.rateLimited.WithLabelValues(string(a))
+	}
+	return m
+}
+
+// Login counts a password login by result.
+func (m *Metrics) Login(result string) { m.logins.WithLabelValues(result).Inc() }
+
+// Refresh counts a refresh by kind and result.
+func (m *Metrics) Refresh(kind, result string) { m.refreshes.WithLabelValues(kind, result).Inc() }
+
+// RateLimited counts a request refused by the rate limit of action.
+func (m *Metrics) RateLimited(action core.Action) {
+	m.rateLimited.WithLabelValues(string(action)).Inc()
+}
+
+// WatchHashingQueue makes the queue-depth gauge read depth at every
+// scrape (hashing.Hasher.Waiting). A later call replaces the func; nil
+// makes the gauge read 0.
+func (m *Metrics) WatchHashingQueue(depth func() int) {
+	if depth == nil {
+		m.queueDepth.Store(nil)
+		return
+	}
+	m.queueDepth.Store(&depth)
+}
+
+// ObserveHashingWait records how long one hashing job waited for a
+// worker (hashing.Config.OnWait).
+func (m *Metrics) ObserveHashingWait(d time.Duration) { m.hashingWait.Observe(d.Seconds()) }
