@@ -27,6 +27,19 @@ func (s *server) addRoutes(m *http.ServeMux) {
 	mux.Handle("GET "+c+"/records/{id}", s.handleViewRecord())                      // rule
 	mux.Handle("PATCH "+c+"/records/{id}", s.handleUpdateRecord())                  // rule
 	mux.Handle("DELETE "+c+"/records/{id}", s.handleDeleteRecord())                 // rule
+
+	// Gatehouse extensions in PocketBase's style (docs/pocketbase.md).
+	mux.Handle("POST "+c+"/auth-with-refresh-token", s.handleAuthWithRefreshToken()) // guest holding a refresh token
+	mux.Handle("GET "+c+"/sessions", s.handleListSessions())                         // auth
+	mux.Handle("DELETE "+c+"/sessions/{sid}", s.handleRevokeSession())               // auth
+	mux.Handle("POST "+c+"/logout", s.handleLogout("current"))                       // auth
+	mux.Handle("POST "+c+"/logout-others", s.handleLogout("others"))                 // auth
+	mux.Handle("POST "+c+"/logout-all", s.handleLogout("all"))                       // auth
+	mux.Handle("GET "+c+"/records/{id}/sessions", s.handleListSessions())            // the user itself, or superuser
+	mux.Handle("DELETE "+c+"/records/{id}/sessions/{sid}", s.handleRevokeSession())  // the user itself, or superuser
+	mux.Handle("POST "+c+"/records/{id}/unlock", s.handleUnlock())                   // superuser
+	mux.Handle("GET /api/audit", s.handleAudit())                                    // superuser
+
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // anything else
 		writeAPIError(w, 404, "File not found.", nil)
 	}))
