@@ -52,10 +52,10 @@ func (s *server) handleAudit() http.Handler {
 			q.Types = strings.Split(t, ",")
 		}
 		var err error
-		if q.From, err = auditTimeParam(qs.Get("from")); err != nil {
+		if q.From, err = auditTimeParam("from", qs.Get("from")); err != nil {
 			return err
 		}
-		if q.To, err = auditTimeParam(qs.Get("to")); err != nil {
+		if q.To, err = auditTimeParam("to", qs.Get("to")); err != nil {
 			return err
 		}
 		res, err := s.svc.ListAudit(r.Context(), p, q)
@@ -72,14 +72,15 @@ func (s *server) handleAudit() http.Handler {
 }
 
 // auditTimeParam parses a from/to bound in PocketBase's datetime format
-// or RFC 3339; "" is unbounded.
-func auditTimeParam(v string) (time.Time, error) {
+// or RFC 3339; "" is unbounded. The error names the parameter, never
+// echoes the input.
+func auditTimeParam(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	t, err := parseFilterTime(v)
 	if err != nil {
-		return time.Time{}, core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid time %q.", v)
+		return time.Time{}, core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid %s time.", name)
 	}
 	return t, nil
 }
