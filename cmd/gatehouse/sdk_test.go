@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -44,9 +45,19 @@ func TestPocketBaseSDK(t *testing.T) {
 		t.Fatalf("superuser upsert: %v\n%s", err, out)
 	}
 
+	// Every *.test.mjs runs: sdk.test.mjs covers PocketBase's own API,
+	// extensions.test.mjs Gatehouse's routes through pb.send.
+	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no *.test.mjs in %s (%v)", dir, err)
+	}
+	for i, f := range files {
+		files[i] = filepath.Base(f)
+	}
+
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "sdk.test.mjs")
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, files...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"PB_URL="+ts.URL,
@@ -57,7 +68,7 @@ func TestPocketBaseSDK(t *testing.T) {
 	)
 	cmd.WaitDelay = 5 * time.Second
 	if err := runLogged(t, cmd); err != nil {
-		t.Errorf("node --test sdk.test.mjs: %v (node's report is logged above)\n--- server log ---\n%s", err, ts.stderr.String())
+		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s", strings.Join(files, " "), err, ts.stderr.String())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -79,7 +80,9 @@ func (er errorRenderer) render(w http.ResponseWriter, r *http.Request, err error
 	}
 	e := core.AsError(err)
 	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(max(1, e.RetryAfter.Seconds()))))
+		// Round up: a client that waits exactly this long must not be
+		// refused again.
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(1, (e.RetryAfter+time.Second-1)/time.Second))))
 	}
 	switch e.Kind {
 	case core.KindInvalid, core.KindConflict:
