@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// api speaks the PocketBase surface of the server under test.
+type api struct {
+	base string
+	hc   *http.Client
+}
+
+// newAPI returns a client with its own connection pool, sized so that
+// up to maxConns concurrent requests reuse kept-alive connections rather
+// than opening and closing one per request (which would measure the
+// kernel's TCP setup, and exhaust ephemeral ports at high rates).
+func newAPI(base string, maxConns int) *api {
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        maxConns,
+		MaxIdleConnsPerHost: maxConns,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	return &api{base: base, hc: &http.Client{Transport: tr, Timeout: 15 * time.Second}}
+}
+
+// close drops the client's idle connections.
+func (a *api) close() { a.hc.CloseIdleConnections() }
+
+// user is one seeded account and its access token.
+type user struct {
+	id, email, password, token string
+}
+
+// do sends req, drains and closes the body (so the connection goes back
+// to the pool) and returns the status; into, when not nil, receives the
+// decoded JSON body of a 200 answer.
+func (a *api) do(req *http.Request, into any) (int, error) {
+	resp, err := a.hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if into != nil && resp.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+			return resp.StatusCode, fmt.Errorf("decode %s: %w", req.URL.Path, err)
+		}
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, err
+}
+
+func (a *api) postJSON(ctx context.Context, path string, body any) (*http.Request, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+path, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return req, nil
+}
+
+// signUp creates a user through the public sign-up route and returns its
+// id.
+func (a *api) signUp(ctx context.Context, email, password string) (string, error) {
+	req, err := a.postJSON(ctx, "/api/collections/users/records",
+		map[string]string{"email": email, "password": password, "passwordConfirm": password})
+	if err != nil {
+		return "", err
+	}
+	var rec struct {
+		ID string `json:"id"`
+	}
+	status, err := a.do(req, &rec)
+	if err != nil {
+		return "", err
+	}
+	if status != http.StatusOK || rec.ID == "" {
+		return "", fmt.Errorf("sign up %s: status %d", email, status)
+	}
+	return rec.ID, nil
+}
+
+// login sends auth-with-password and returns the status and, on 200, the
+// access token.
+func (a *api) login(ctx context.Context, identity, password string) (int, string, error) {
+	req, err := a.postJSON(ctx, "/api/collections/users/auth-with-password",
+		map[string]string{"identity": identity, "password": password})
+	if err != nil {
+		return 0, "", err
+	}
+	var out struct {
+		Token string `json:"token"`
+	}
+	status, err := a.do(req, &out)
+	return status, out.Token, err
+}
+
+// readOwnRecord fetches u's own record with u's token: the token check
+// (signature, expiry, session still active) plus one record lookup, the
+// request every app makes on every page.
+func (a *api) readOwnRecord(ctx context.Context, u user) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+"/api/collections/users/records/"+u.id, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", u.token)
+	return a.do(req, nil)
+}

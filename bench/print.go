@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// printText writes the human-readable report.
+func printText(w io.Writer, r *report) {
+	m := r.Machine
+	fmt.Fprintf(w, "\nGatehouse bench: %s\n", r.Scenario)
+	fmt.Fprintf(w, "machine: %d CPUs (%s), %s, %s, kernel %s\n", m.NumCPU, m.CPUModel, m.MemTotal, m.OSArch, m.Kernel)
+	fmt.Fprintf(w, "build:   %s, commit %s (tree outside bench/: %s), %s\n", m.GoVersion, short(m.Commit), m.TreeStatus, m.Date)
+	s := r.Settings
+	fmt.Fprintf(w, "setup:   %d users, phases of %.0fs, read connections %d, hash workers %d", s.Users, s.PhaseSec, s.Concurrency, s.HashWorkers)
+	if len(s.ServerEnv) > 0 {
+		fmt.Fprintf(w, ", server env %v", s.ServerEnv)
+	}
+	fmt.Fprintln(w)
+	if c := r.Ceiling; c != nil {
+		fmt.Fprintf(w, "ceiling: single login %.1f ms (median of %d) x %d workers = %.0f logins/s; flood at %.0fx = %.0f/s (%s credentials)\n",
+			c.MedianLoginMs, c.Samples, c.Workers, c.LoginsPerSec, s.FloodFactor, c.FloodRate, s.FloodLogins)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "phase\tstream\tload\tok/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\toutcomes\tsrv CPU\tbench CPU\tmax RSS")
+	for _, p := range r.Phases {
+		for i, st := range p.Streams {
+			cpuS, cpuB, rss := "", "", ""
+			if i == 0 {
+				cpuS, cpuB, rss = pct(p.ServerCPUPct), pct(p.BenchCPUPct), mb(p.MaxRSSKB)
+			}
+			l := st.Latency
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%s\t%s\n",
+				p.Name, st.Name, loadLabel(st), st.Throughput, l.P50Ms, l.P90Ms, l.P99Ms, l.MaxMs,
+				outcomeList(st.Outcomes), cpuS, cpuB, rss)
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nserver memory: max sampled VmRSS %s, VmHWM %s\n\ntargets:\n", mb(r.MaxRSSKB), mb(r.PeakRSSKB))
+	for _, t := range r.Targets {
+		fmt.Fprintf(w, "  %s  %s: %.1f %s (want %s %.0f)", verdict(t.Pass), t.Name, t.Value, t.Unit, t.Op, t.Limit)
+		if t.Note != "" {
+			fmt.Fprintf(w, " [%s]", t.Note)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintf(w, "overall: %s\n", verdict(r.Pass))
+}
+
+// printMarkdown writes the same report as a Markdown section for
+// bench/RESULTS.md.
+func printMarkdown(w io.Writer, r *report) {
+	m, s := r.Machine, r.Settings
+	fmt.Fprintf(w, "### %s, %s\n\n", r.Scenario, m.Date)
+	fmt.Fprintf(w, "- Machine: `nproc` = %d, %s, %s, %s, kernel %s\n", m.NumCPU, m.CPUModel, m.MemTotal, m.OSArch, m.Kernel)
+	fmt.Fprintf(w, "- Build: %s, commit `%s` (tree outside bench/: %s)\n", m.GoVersion, m.Commit, m.TreeStatus)
+	env := "none"
+	if len(s.ServerEnv) > 0 {
+		env = "`" + strings.Join(s.ServerEnv, " ") + "`"
+	}
+	fmt.Fprintf(w, "- Settings: %d users, %.0f s phases, %d read connections, %d hash workers, server env beyond the bench's: %s\n",
+		s.Users, s.PhaseSec, s.Concurrency, s.HashWorkers, env)
+	if c := r.Ceiling; c != nil {
+		fmt.Fprintf(w, "- Hashing ceiling: single login %.1f ms (median of %d) x %d workers = %.0f logins/s; flood %.0fx = %.0f logins/s, %s credentials\n",
+			c.MedianLoginMs, c.Samples, c.Workers, c.LoginsPerSec, s.FloodFactor, c.FloodRate, s.FloodLogins)
+	}
+	fmt.Fprintf(w, "\n| phase | stream | load | ok/s | p50 ms | p90 ms | p99 ms | max ms | outcomes | server CPU | bench CPU | max RSS |\n")
+	fmt.Fprintf(w, "|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n")
+	for _, p := range r.Phases {
+		for i, st := range p.Streams {
+			cpuS, cpuB, rss := "", "", ""
+			if i == 0 {
+				cpuS, cpuB, rss = pct(p.ServerCPUPct), pct(p.BenchCPUPct), mb(p.MaxRSSKB)
+			}
+			l := st.Latency
+			fmt.Fprintf(w, "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %s |\n",
+				p.Name, st.Name, loadLabel(st), st.Throughput, l.P50Ms, l.P90Ms, l.P99Ms, l.MaxMs,
+				outcomeList(st.Outcomes), cpuS, cpuB, rss)
+		}
+	}
+	fmt.Fprintf(w, "\nServer memory: max sampled VmRSS %s, VmHWM %s.\n\n| target | value | want | result |\n|---|---:|---|---|\n",
+		mb(r.MaxRSSKB), mb(r.PeakRSSKB))
+	for _, t := range r.Targets {
+		name := t.Name
+		if t.Note != "" {
+			name += " (" + t.Note + ")"
+		}
+		fmt.Fprintf(w, "| %s | %.1f %s | %s %.0f | %s |\n", name, t.Value, t.Unit, t.Op, t.Limit, verdict(t.Pass))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "\nNote: %s\n", n)
+	}
+	fmt.Fprintf(w, "\nOverall: **%s**\n", verdict(r.Pass))
+}
+
+// short abbreviates a commit hash.
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}

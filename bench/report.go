@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// report is the machine-readable result of one run, written as
+// bench/out/<scenario>.json.
+type report struct {
+	Scenario string   `json:"scenario"`
+	Machine  machine  `json:"machine"`
+	Settings settings `json:"settings"`
+	Ceiling  *ceiling `json:"ceiling,omitempty"`
+	Phases   []phase  `json:"phases"`
+	Targets  []target `json:"targets"`
+	Pass     bool     `json:"pass"`
+	Notes    []string `json:"notes,omitempty"`
+	// MaxRSSKB is the largest sampled VmRSS over the whole run; PeakRSSKB
+	// the kernel's VmHWM at the end, which also sees spikes between
+	// samples.
+	MaxRSSKB  int64       `json:"max_rss_kb"`
+	PeakRSSKB int64       `json:"peak_rss_kb"`
+	Memory    []memSample `json:"memory"`
+
+	memLimitMB float64 // when > 0, finish adds a resident-memory target
+}
+
+// settings are the knobs a run used.
+type settings struct {
+	Users       int      `json:"users"`
+	Concurrency int      `json:"concurrency"`
+	PhaseSec    float64  `json:"phase_sec"`
+	WarmupSec   float64  `json:"warmup_sec"`
+	HashWorkers int      `json:"hash_workers"`
+	FloodFactor float64  `json:"flood_factor,omitempty"`
+	FloodLogins string   `json:"flood_logins,omitempty"`
+	ReadRate    float64  `json:"paced_read_rate,omitempty"`
+	ServerEnv   []string `json:"server_env"` // settings given to the server beyond the bench's own
+}
+
+// ceiling is the measured capacity of the password-hashing pool.
+type ceiling struct {
+	Samples       int       `json:"samples"`
+	LoginMs       []float64 `json:"login_ms"`
+	MedianLoginMs float64   `json:"median_login_ms"`
+	Workers       int       `json:"workers"`
+	LoginsPerSec  float64   `json:"logins_per_sec"`
+	FloodRate     float64   `json:"flood_per_sec"`
+}
+
+// phase is one measured stretch of load.
+type phase struct {
+	Name         string         `json:"name"`
+	About        string         `json:"about"`
+	ElapsedSec   float64        `json:"elapsed_sec"`
+	Streams      []streamResult `json:"streams"`
+	ServerCPUPct float64        `json:"server_cpu_pct"` // of one core; -1 when unknown
+	BenchCPUPct  float64        `json:"bench_cpu_pct"`
+	MaxRSSKB     int64          `json:"max_rss_kb"`
+}
+
+// target is one pass/fail check against issue 8's numbers.
+type target struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+	Op    string  `json:"op"` // ">=" or "<"
+	Limit float64 `json:"limit"`
+	Pass  bool    `json:"pass"`
+	Note  string  `json:"note,omitempty"`
+}
+
+func newTarget(name string, value float64, unit, op string, limit float64) target {
+	pass := value < limit
+	if op == ">=" {
+		pass = value >= limit
+	}
+	return target{Name: name, Value: value, Unit: unit, Op: op, Limit: limit, Pass: pass}
+}
+
+// finish adds what the harness knows after the scenario: the machine,
+// the memory samples and the memory target, and the overall verdict.
+func (r *report) finish(m machine, h *harness, peakKB int64) {
+	r.Machine = m
+	r.Settings.ServerEnv = append([]string{}, h.srv.passed...)
+	r.Memory = h.sampler.all()
+	r.MaxRSSKB = h.sampler.maxRSSKB("")
+	r.PeakRSSKB = peakKB
+	if r.memLimitMB > 0 {
+		t := newTarget("server resident memory (max of sampled VmRSS and VmHWM)",
+			float64(max(r.MaxRSSKB, r.PeakRSSKB))/1024, "MB", "<", r.memLimitMB)
+		r.Targets = append(r.Targets, t)
+	}
+	r.Pass = !slices.ContainsFunc(r.Targets, func(t target) bool { return !t.Pass })
+}
+
+// writeReport writes <scenario>.json and <scenario>.md (a Markdown
+// section to paste into bench/RESULTS.md), then prints the table.
+func writeReport(r *report, o options, root string, stdout, stderr io.Writer) error {
+	dir := outDir(o, root)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	jsonPath := filepath.Join(dir, r.Scenario+".json")
+	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	var md strings.Builder
+	printMarkdown(&md, r)
+	mdPath := filepath.Join(dir, r.Scenario+".md")
+	if err := os.WriteFile(mdPath, []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	printText(stdout, r)
+	fmt.Fprintf(stderr, "bench: wrote %s and %s\n", jsonPath, mdPath)
+	return nil
+}
+
+// verdict is PASS or FAIL.
+func verdict(pass bool) string {
+	if pass {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// outcomeList renders outcome counts in a stable order: "200:5012 503:12".
+func outcomeList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s:%d", k, m[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+// loadLabel describes how a stream was driven.
+func loadLabel(s streamResult) string {
+	if s.Mode == "closed" {
+		return fmt.Sprintf("closed c=%d", s.Concurrency)
+	}
+	return fmt.Sprintf("open %.0f/s c=%d", s.OfferedRate, s.Concurrency)
+}
+
+// pct renders a CPU percentage, or "?" when unknown.
+func pct(v float64) string {
+	if v < 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.0f%%", v)
+}
+
+func mb(kb int64) string { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
