@@ -34,7 +34,10 @@ func validFloodLogins(s string) bool {
 // latency free of coordinated omission.
 func runLoginFlood(ctx context.Context, h *harness) (*report, error) {
 	o := h.opts
-	workers := h.srv.hashWorkers(h.numCPU)
+	workers, err := h.srv.hashWorkers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rep := &report{
 		Scenario:   "loginflood",
 		memLimitMB: floodMaxRSSMB,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -93,18 +94,40 @@ func redactSetting(name, value string) string {
 	return name + "=" + value
 }
 
-// hashWorkers is the size of the server's hashing pool: the
-// GATEHOUSE_HASH_WORKERS the server was given, else one per CPU (the
-// server's own default, and it runs on this machine).
-func (s *server) hashWorkers(numCPU int) int {
-	for _, kv := range s.env {
-		if v, ok := strings.CutPrefix(kv, "GATEHOUSE_HASH_WORKERS="); ok {
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-				return n
-			}
+// hashWorkers asks the running server for the size of its hashing pool
+// (the gatehouse_hashing_workers gauge at /metrics), rather than guessing
+// the server's default.
+func (s *server) hashWorkers(ctx context.Context) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.baseURL()+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("reading /metrics: %w", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, fmt.Errorf("reading /metrics: %w", err)
+	}
+	n, ok := gaugeValue(string(body), "gatehouse_hashing_workers")
+	if !ok || n < 1 {
+		return 0, fmt.Errorf("the server's /metrics has no gatehouse_hashing_workers gauge (are metrics on?)")
+	}
+	return int(n), nil
+}
+
+// gaugeValue finds an unlabelled metric's value in Prometheus text
+// format.
+func gaugeValue(text, name string) (float64, bool) {
+	for line := range strings.SplitSeq(text, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f, err == nil
 		}
 	}
-	return numCPU
+	return 0, false
 }
 
 // build compiles cmd/gatehouse from the module's current source.

@@ -25,11 +25,16 @@ func TestServerEnv(t *testing.T) {
 	if diff := cmp.Diff(wantPassed, s.passed); diff != "" {
 		t.Errorf("recorded settings (-want +got):\n%s", diff)
 	}
-	if got := s.hashWorkers(2); got != 1 {
-		t.Errorf("hashWorkers = %d, want 1 (from GATEHOUSE_HASH_WORKERS)", got)
+}
+
+func TestGaugeValue(t *testing.T) {
+	t.Parallel()
+	text := "# HELP gatehouse_hashing_workers x\n# TYPE gatehouse_hashing_workers gauge\ngatehouse_hashing_workers 3\ngatehouse_hashing_workers_other 9\n"
+	if v, ok := gaugeValue(text, "gatehouse_hashing_workers"); !ok || v != 3 {
+		t.Errorf("gaugeValue = %v, %v; want 3", v, ok)
 	}
-	if got := newServer("/src", "/tmp/x", "a", []string{"GATEHOUSE_HASH_WORKERS=0"}, nil).hashWorkers(2); got != 2 {
-		t.Errorf("hashWorkers with 0 = %d, want NumCPU (2)", got)
+	if _, ok := gaugeValue(text, "missing"); ok {
+		t.Error("found a missing gauge")
 	}
 }
 

@@ -70,6 +70,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		return nil, fmt.Errorf("password hashing: %w", err)
 	}
 	a.metrics.WatchHashingQueue(a.hasher.Waiting)
+	a.metrics.SetHashingWorkers(a.hasher.Workers())
 	if a.keys, err = tokens.LoadOrCreate(ctx, db, time.Now()); err != nil {
 		a.close()
 		return nil, fmt.Errorf("signing keys: %w", err)

@@ -57,6 +57,9 @@ func (s *Service) ViewUser(ctx context.Context, p *Principal, c *Collection, id 
 	if !canManage(p, c, id) {
 		return User{}, errRecordNotFound
 	}
+	if p.Is(c, id) {
+		return p.User, nil // loaded moments ago by Authenticate, in this request
+	}
 	u, err := s.store.UserByID(ctx, c.ID, id)
 	if errors.Is(err, ErrNotFound) {
 		return User{}, errRecordNotFound

@@ -43,7 +43,8 @@ type Config struct {
 	Iterations uint32
 	// Parallelism is the number of argon2id lanes.
 	Parallelism uint8
-	// Workers is how many hashes may run at once; 0 means one per CPU.
+	// Workers is how many hashes may run at once; 0 means
+	// DefaultWorkers().
 	Workers int
 	// QueueWait is how long a request may wait for a free worker.
 	QueueWait time.Duration
@@ -64,8 +65,9 @@ var ErrClosed = errors.New("hashing: hasher closed")
 
 // Hasher implements core.Hasher. It is safe for concurrent use.
 type Hasher struct {
-	params argonParams
-	pool   *pool
+	params  argonParams
+	pool    *pool
+	workers int
 	// dummy is an argon2id hash of a random password with the current
 	// parameters, for VerifyDummy.
 	dummy *argonHash
@@ -95,9 +97,10 @@ func newHasher(cfg Config, hook func(run func())) (*Hasher, error) {
 	rand.Read(secret)
 	dummy := p.derive(string(secret))
 	h := &Hasher{
-		params: p,
-		dummy:  dummy,
-		pool:   newPool(cfg.Workers, cfg.QueueSize, cfg.QueueWait, hook),
+		params:  p,
+		dummy:   dummy,
+		pool:    newPool(cfg.Workers, cfg.QueueSize, cfg.QueueWait, hook),
+		workers: cfg.Workers,
 	}
 	h.pool.onWait = cfg.OnWait
 	return h, nil
@@ -117,7 +120,7 @@ func withDefaults(cfg Config) (Config, error) {
 		cfg.Parallelism = DefaultParallelism
 	}
 	if cfg.Workers == 0 {
-		cfg.Workers = runtime.NumCPU()
+		cfg.Workers = DefaultWorkers()
 	}
 	if cfg.QueueWait == 0 {
 		cfg.QueueWait = DefaultQueueWait
@@ -185,3 +188,11 @@ func (h *Hasher) VerifyDummy(ctx context.Context, password string) error {
 		return err
 	})
 }
+
+// DefaultWorkers is one hashing worker per CPU but one (and at least
+// one). A hash holds a core for tens of milliseconds; leaving one core to
+// everything else keeps token checks, which every request of every app
+// makes, fast during a login flood. Measured on 2 cores (bench/RESULTS.md):
+// with a worker per core, reads during a flood fell to 15% of their
+// unloaded rate; with one core left free they kept over 40%.
+func DefaultWorkers() int { return max(1, runtime.NumCPU()-1) }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +35,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{
 		Memory: 19456, Iterations: 2, Parallelism: 1,
-		Workers: runtime.NumCPU(), QueueWait: 2 * time.Second, QueueSize: 64 * runtime.NumCPU(),
+		Workers: DefaultWorkers(), QueueWait: 2 * time.Second, QueueSize: 64 * DefaultWorkers(),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("withDefaults(Config{}) mismatch (-want +got):\n%s", diff)

@@ -16,3 +16,6 @@ func (p *pool) waited(d time.Duration) {
 		p.onWait(d)
 	}
 }
+
+// Workers returns how many hashes may run at once.
+func (h *Hasher) Workers() int { return h.workers }

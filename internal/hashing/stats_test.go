@@ -2,6 +2,7 @@ package hashing
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -128,5 +129,24 @@ func TestOnWaitNotCalledWhenRefused(t *testing.T) {
 	}
 	if got := len(log.snapshot()); got != 1 {
 		t.Errorf("OnWait called %d times, want 1 (refused calls are not jobs)", got)
+	}
+}
+
+func TestWorkersDefault(t *testing.T) {
+	h, err := New(Config{Memory: 64, Iterations: 1, Parallelism: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if h.Workers() != DefaultWorkers() || DefaultWorkers() < 1 || DefaultWorkers() > max(1, runtime.NumCPU()-1) {
+		t.Errorf("Workers() = %d, DefaultWorkers() = %d with %d CPUs", h.Workers(), DefaultWorkers(), runtime.NumCPU())
+	}
+	h3, err := New(Config{Memory: 64, Iterations: 1, Parallelism: 1, Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h3.Close()
+	if h3.Workers() != 3 {
+		t.Errorf("Workers() = %d, want the configured 3", h3.Workers())
 	}
 }

@@ -23,6 +23,7 @@ type Metrics struct {
 	refreshes    *prometheus.CounterVec
 	rateLimited  *prometheus.CounterVec
 	hashingWait  prometheus.Histogram
+	hashWorkers  prometheus.Gauge
 	httpDuration *prometheus.HistogramVec
 	// queueDepth is the func WatchHashingQueue registered; nil reads 0.
 	queueDepth atomic.Pointer[func() int]
@@ -69,6 +70,10 @@ func New() *Metrics {
 			Help:    "Time a password hash waited for a free hashing worker.",
 			Buckets: waitBuckets,
 		}),
+		hashWorkers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "gatehouse_hashing_workers",
+			Help: "Password hashes that may run at once (the hashing pool's size).",
+		}),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gatehouse_http_request_duration_seconds",
 			Help:    "HTTP request latency by route pattern, method and status code.",
@@ -87,7 +92,7 @@ func New() *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.logins, m.refreshes, m.rateLimited, m.hashingWait, m.httpDuration, queueDepth,
+		m.logins, m.refreshes, m.rateLimited, m.hashingWait, m.hashWorkers, m.httpDuration, queueDepth,
 	)
 	for _, r := range loginResults {
 		m.logins.WithLabelValues(r)
@@ -113,6 +118,10 @@ func (m *Metrics) Refresh(kind, result string) { m.refreshes.WithLabelValues(kin
 func (m *Metrics) RateLimited(action core.Action) {
 	m.rateLimited.WithLabelValues(string(action)).Inc()
 }
+
+// SetHashingWorkers records the hashing pool's size, so operators (and the
+// benchmark) can compute the login ceiling: workers / time per hash.
+func (m *Metrics) SetHashingWorkers(n int) { m.hashWorkers.Set(float64(n)) }
 
 // WatchHashingQueue makes the queue-depth gauge read depth at every
 // scrape (hashing.Hasher.Waiting). A later call replaces the func; nil

@@ -40,7 +40,10 @@ type DB struct {
 	queries
 	writer *sql.DB
 	reader *sql.DB
-	log    *slog.Logger
+	// readStmts and writeStmts serve queries outside transactions with
+	// prepared statements.
+	readStmts, writeStmts *stmtPool
+	log                   *slog.Logger
 }
 
 var _ core.Store = (*DB)(nil)
@@ -92,11 +95,13 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
+	readStmts, writeStmts := newStmtPool(reader), newStmtPool(writer)
 	return &DB{
-		queries: queries{read: reader, write: writer, pool: reader},
-		writer:  writer,
-		reader:  reader,
-		log:     log,
+		queries:   queries{read: readStmts, write: writeStmts, pool: reader},
+		readStmts: readStmts, writeStmts: writeStmts,
+		writer: writer,
+		reader: reader,
+		log:    log,
 	}, nil
 }
 
@@ -139,7 +144,7 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + esc + "?" + q.Encode()
 }
 
-// Close closes both pools.
+// Close closes the cached statements and both pools.
 func (db *DB) Close() error {
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	return errors.Join(db.readStmts.close(), db.writeStmts.close(), db.reader.Close(), db.writer.Close())
 }

@@ -55,6 +55,10 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	if len(token) > MaxTokenLen {
 		return nil, invalid("token too long")
 	}
+	r := kr.state.Load()
+	if claims, ok := r.verified.get(token); ok {
+		return claims, nil
+	}
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return nil, invalid("not a compact JWS")
@@ -63,7 +67,7 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	if !ok {
 		return nil, invalid("bad header encoding")
 	}
-	k, err := kr.state.Load().keyFor(rawHeader)
+	k, err := r.keyFor(rawHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +88,7 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	if err := json.Unmarshal(rawPayload, &claims); err != nil || claims == nil {
 		return nil, invalid("payload is not a JSON object")
 	}
+	r.verified.put(token, claims)
 	return claims, nil
 }
 

@@ -51,6 +51,8 @@ type ring struct {
 	// header is the encoded JWS header for signer, built once.
 	header string
 	jwks   []byte
+	// verified caches signature checks made with this snapshot's keys.
+	verified *verifiedCache
 }
 
 type key struct {
@@ -98,7 +100,7 @@ func newRing(keys []core.SigningKey) (*ring, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("tokens: no signing keys")
 	}
-	r := &ring{byID: make(map[string]*key, len(keys))}
+	r := &ring{byID: make(map[string]*key, len(keys)), verified: &verifiedCache{}}
 	for _, sk := range keys {
 		k, err := parseKey(sk)
 		if err != nil {
