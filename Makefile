@@ -4,7 +4,7 @@ GO ?= go
 SDK_DIRS := sdktest/pocketbase
 FUZZTIME ?= 20s
 
-.PHONY: test fmt-check vet sdk-deps build run fuzz
+.PHONY: test fmt-check vet sdk-deps build run fuzz bench
 
 ## test: formatting, vet, every Go test, and the official SDK tests under node
 test: fmt-check vet sdk-deps
@@ -34,3 +34,7 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+## bench: the login-flood benchmark (about a minute; see bench/README.md)
+bench:
+	$(GO) run ./bench -scenario loginflood
