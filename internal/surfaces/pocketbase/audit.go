@@ -2,7 +2,6 @@ package pocketbase
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,15 +38,8 @@ func (s *server) handleAudit() http.Handler {
 			return err
 		}
 		qs := r.URL.Query()
-		page, _ := strconv.Atoi(qs.Get("page"))
-		perPage, _ := strconv.Atoi(qs.Get("perPage"))
-		page = max(page, 1)
-		if perPage <= 0 {
-			perPage = defaultPerPage
-		}
-		perPage = min(perPage, maxPerPage)
-		page = min(page, (1<<31)/perPage)
-		q := core.AuditQuery{UserID: qs.Get("user"), Limit: perPage, Offset: (page - 1) * perPage}
+		pg := readPaging(qs)
+		q := core.AuditQuery{UserID: qs.Get("user"), Limit: pg.perPage, Offset: pg.offset()}
 		if t := qs.Get("type"); t != "" {
 			q.Types = strings.Split(t, ",")
 		}
@@ -62,8 +54,7 @@ func (s *server) handleAudit() http.Handler {
 		if err != nil {
 			return err
 		}
-		out := listResponse{Items: make([]map[string]any, 0, len(res.Events)), Page: page, PerPage: perPage,
-			TotalItems: res.Total, TotalPages: (res.Total + perPage - 1) / perPage}
+		out := pg.list(res.Total, len(res.Events))
 		for _, e := range res.Events {
 			out.Items = append(out.Items, auditJSON(e))
 		}

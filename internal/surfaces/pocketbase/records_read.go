@@ -7,12 +7,6 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
-// PocketBase's paging defaults.
-const (
-	defaultPerPage = 30
-	maxPerPage     = 1000
-)
-
 // listResponse is PocketBase's paged list; field order is the wire order.
 type listResponse struct {
 	Items      []map[string]any `json:"items"`
@@ -40,13 +34,7 @@ func (s *server) handleListRecords() http.Handler {
 	return s.collectionRoute(msgNoRecordsContext, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		qs := r.URL.Query()
 		p := principal(r)
-		page, _ := strconv.Atoi(qs.Get("page"))
-		perPage, _ := strconv.Atoi(qs.Get("perPage"))
-		page = max(page, 1)
-		if perPage <= 0 {
-			perPage = defaultPerPage
-		}
-		perPage = min(perPage, maxPerPage)
+		pg := readPaging(qs)
 		filter, err := parseFilter(qs.Get("filter"), p)
 		if err != nil {
 			return core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid filter parameters.")
@@ -56,20 +44,13 @@ func (s *server) handleListRecords() http.Handler {
 			return core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid sort parameters.")
 		}
 		skipTotal, _ := strconv.ParseBool(qs.Get("skipTotal"))
-		if page > (1<<31)/perPage {
-			page = (1 << 31) / perPage // keep the offset within any store's integer range
-		}
 		res, err := s.svc.ListUsers(r.Context(), p, c, core.UserQuery{
-			Filter: filter, Sort: sort, Limit: perPage, Offset: (page - 1) * perPage, SkipTotal: skipTotal,
+			Filter: filter, Sort: sort, Limit: pg.perPage, Offset: pg.offset(), SkipTotal: skipTotal,
 		})
 		if err != nil {
 			return err
 		}
-		out := listResponse{Items: make([]map[string]any, 0, len(res.Users)), Page: page, PerPage: perPage,
-			TotalItems: res.Total, TotalPages: -1}
-		if res.Total >= 0 {
-			out.TotalPages = (res.Total + perPage - 1) / perPage
-		}
+		out := pg.list(res.Total, len(res.Users))
 		for _, u := range res.Users {
 			out.Items = append(out.Items, recordJSON(c, u, showEmailTo(p, c, u)))
 		}
