@@ -64,6 +64,9 @@ type Collection struct {
 	PasswordMin int
 	PasswordMax int
 
+	OTP OTPOptions
+	MFA MFAOptions
+
 	Mail MailTemplates
 }
 
@@ -89,6 +92,8 @@ func DefaultCollections() []*Collection {
 		EmailChangeTTL:   emailChangeTTL,
 		PasswordMin:      DefaultPwMin,
 		PasswordMax:      DefaultPwMax,
+		OTP:              OTPOptions{Duration: 180 * time.Second, Length: 8},
+		MFA:              MFAOptions{Duration: 600 * time.Second},
 		Mail:             DefaultMailTemplates(),
 	}
 	supers := &Collection{
@@ -104,6 +109,8 @@ func DefaultCollections() []*Collection {
 		EmailChangeTTL:   emailChangeTTL,
 		PasswordMin:      DefaultPwMin,
 		PasswordMax:      DefaultPwMax,
+		OTP:              OTPOptions{Duration: 180 * time.Second, Length: 8},
+		MFA:              MFAOptions{Duration: 600 * time.Second},
 		Mail:             DefaultMailTemplates(),
 	}
 	return []*Collection{users, supers}
@@ -129,6 +136,11 @@ func NewCollections(list []*Collection) (*Collections, error) {
 		seen[c.Name], seen[c.ID] = true, true
 		if c.Superusers {
 			supers++
+			// As in PocketBase: a code mailed to an admin must never be
+			// enough on its own to act as that admin.
+			if c.OTP.Enabled {
+				c.MFA.Enabled = true
+			}
 		}
 	}
 	if supers != 1 {

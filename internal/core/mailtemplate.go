@@ -15,11 +15,13 @@ type MailTemplate struct {
 	ActionURL string
 }
 
-// MailTemplates holds a collection's mails, one per flow.
+// MailTemplates holds a collection's mails, one per flow. The OTP mail
+// may also use {OTP} (the code) and {OTP_ID}; it has no action URL.
 type MailTemplates struct {
 	Verification  MailTemplate
 	PasswordReset MailTemplate
 	EmailChange   MailTemplate
+	OTP           MailTemplate
 }
 
 // DefaultMailTemplates returns the built-in mails. Their links follow
@@ -44,6 +46,11 @@ func DefaultMailTemplates() MailTemplates {
 			HTML:      `<p>Hello,</p><p>Click on the button below to confirm your new email address.</p><p><a class="btn" href="{ACTION_URL}" target="_blank" rel="noopener">Confirm new email</a></p><p><i>If you didn't ask to change your email address, you can ignore this email.</i></p><p>Thanks,<br/>{APP_NAME} team</p>`,
 			ActionURL: "{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}",
 		},
+		OTP: MailTemplate{
+			Subject: "OTP for {APP_NAME}",
+			Text:    "Hello,\n\nYour one-time password is: {OTP}\n\nIt is valid for a few minutes. If you didn't ask for it, you can ignore this email.\n\nThanks,\n{APP_NAME} team\n",
+			HTML:    `<p>Hello,</p><p>Your one-time password is: <strong>{OTP}</strong></p><p><i>If you didn't ask for the one-time password, you can ignore this email.</i></p><p>Thanks,<br/>{APP_NAME} team</p>`,
+		},
 	}
 }
 
@@ -53,6 +60,8 @@ type MailVars struct {
 	AppURL  string
 	Email   string
 	Token   string
+	OTP     string
+	OTPID   string
 }
 
 // Render fills the template. Values are HTML-escaped in the HTML part, so
@@ -61,12 +70,13 @@ func (t MailTemplate) Render(v MailVars, to string) OutboxMessage {
 	action := strings.NewReplacer("{APP_URL}", strings.TrimRight(v.AppURL, "/"), "{TOKEN}", v.Token).Replace(t.ActionURL)
 	plain := strings.NewReplacer(
 		"{APP_NAME}", v.AppName, "{APP_URL}", v.AppURL, "{EMAIL}", v.Email,
-		"{TOKEN}", v.Token, "{ACTION_URL}", action,
+		"{TOKEN}", v.Token, "{ACTION_URL}", action, "{OTP}", v.OTP, "{OTP_ID}", v.OTPID,
 	)
 	esc := strings.NewReplacer(
 		"{APP_NAME}", html.EscapeString(v.AppName), "{APP_URL}", html.EscapeString(v.AppURL),
 		"{EMAIL}", html.EscapeString(v.Email), "{TOKEN}", html.EscapeString(v.Token),
-		"{ACTION_URL}", html.EscapeString(action),
+		"{ACTION_URL}", html.EscapeString(action), "{OTP}", html.EscapeString(v.OTP),
+		"{OTP_ID}", html.EscapeString(v.OTPID),
 	)
 	// Subjects are single header lines: strip anything that could fold
 	// or inject another header.

@@ -19,6 +19,10 @@ type Session struct {
 	// impersonation).
 	AMR []string
 
+	// AAL is the authenticator assurance level: 1 for one factor, 2 when
+	// a second, different factor was used (MFA).
+	AAL int
+
 	// ImpersonatorID is the superuser who opened an impersonation session.
 	ImpersonatorID string
 

@@ -32,6 +32,7 @@ type Queries interface {
 	RateLimitStore
 	LoginStateStore
 	AuditStore
+	FactorStore
 }
 
 // UserStore keeps auth records.
@@ -174,4 +175,53 @@ type OutboxStore interface {
 	MailByID(ctx context.Context, id string) (OutboxMessage, error)
 	// PendingMail counts messages not yet sent.
 	PendingMail(ctx context.Context) (int, error)
+}
+
+// FactorStore keeps one-time codes, MFA challenges, TOTP factors and
+// recovery codes. Every row belongs to a user and goes when the user does.
+type FactorStore interface {
+	// InsertOTP stores a code; an unknown user wraps ErrNotFound.
+	InsertOTP(ctx context.Context, o OTP) error
+	OTPByID(ctx context.Context, id string) (OTP, error)
+	// DeleteOTP removes a code; a missing one wraps ErrNotFound, so two
+	// concurrent uses cannot both succeed.
+	DeleteOTP(ctx context.Context, id string) error
+	// ActiveOTPs returns a user's unexpired codes (expires > now),
+	// newest first.
+	ActiveOTPs(ctx context.Context, userID string, now time.Time) ([]OTP, error)
+	// DeleteUserOTPs removes every code of a user.
+	DeleteUserOTPs(ctx context.Context, userID string) error
+
+	// InsertMFA stores a challenge; an unknown user wraps ErrNotFound.
+	InsertMFA(ctx context.Context, m MFAChallenge) error
+	MFAByID(ctx context.Context, id string) (MFAChallenge, error)
+	// DeleteMFA removes a challenge; a missing one wraps ErrNotFound.
+	DeleteMFA(ctx context.Context, id string) error
+
+	// TOTPFactor returns a user's factor; none wraps ErrNotFound.
+	TOTPFactor(ctx context.Context, userID string) (TOTPFactor, error)
+	// PutTOTPFactor inserts or replaces a user's factor; an unknown user
+	// wraps ErrNotFound.
+	PutTOTPFactor(ctx context.Context, f TOTPFactor) error
+	// AdvanceTOTPStep sets LastStep to step only if it is greater than
+	// the stored one; otherwise (a replay, or no factor) it wraps
+	// ErrConflict. This is what makes a code single use, even when two
+	// requests race with it.
+	AdvanceTOTPStep(ctx context.Context, userID string, step int64, at time.Time) error
+	// DeleteTOTPFactor removes a user's factor and recovery codes (no
+	// error if none).
+	DeleteTOTPFactor(ctx context.Context, userID string) error
+
+	// ReplaceRecoveryCodes deletes a user's recovery codes and stores
+	// these instead.
+	ReplaceRecoveryCodes(ctx context.Context, userID string, codes []RecoveryCode) error
+	// UseRecoveryCode marks the user's unused code with this hash used;
+	// none wraps ErrNotFound, so a code works once.
+	UseRecoveryCode(ctx context.Context, userID string, hash []byte, at time.Time) error
+	// UnusedRecoveryCodes counts a user's codes not yet used.
+	UnusedRecoveryCodes(ctx context.Context, userID string) (int, error)
+
+	// PruneFactors deletes codes that expired and challenges created
+	// before `before`, and returns how many rows went.
+	PruneFactors(ctx context.Context, before time.Time) (int, error)
 }
