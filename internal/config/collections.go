@@ -2,7 +2,6 @@ package config
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -21,38 +20,14 @@ type CollectionConfig struct {
 	// PublicSignup may only be set for users: superusers are never signed
 	// up by guests.
 	PublicSignup *bool `yaml:"public_signup,omitempty"`
+	// OTP configures logins with an emailed one-time code. For
+	// _superusers, enabling it turns MFA on as well.
+	OTP OTPConfig `yaml:"otp,omitempty"`
+	// MFA configures logins that need two different methods.
+	MFA MFAConfig `yaml:"mfa,omitempty"`
 	// Mail overrides templates, keyed by "verification",
-	// "password_reset" or "email_change".
+	// "password_reset", "email_change" or "otp".
 	Mail map[string]MailTemplateConfig `yaml:"mail,omitempty"`
-}
-
-// MailTemplateConfig overrides parts of one mail; an empty string keeps
-// the built-in part. See core.MailTemplate for the placeholders.
-type MailTemplateConfig struct {
-	Subject   string `yaml:"subject,omitempty"`
-	Text      string `yaml:"text,omitempty"`
-	HTML      string `yaml:"html,omitempty"`
-	ActionURL string `yaml:"action_url,omitempty"`
-}
-
-// The mail kinds a collection's mail map may name.
-const (
-	mailVerification  = "verification"
-	mailPasswordReset = "password_reset"
-	mailEmailChange   = "email_change"
-)
-
-// template returns the template of ts that a mail kind names.
-func template(ts *core.MailTemplates, kind string) *core.MailTemplate {
-	switch kind {
-	case mailVerification:
-		return &ts.Verification
-	case mailPasswordReset:
-		return &ts.PasswordReset
-	case mailEmailChange:
-		return &ts.EmailChange
-	}
-	return nil
 }
 
 func (c Config) validateCollections(p *problems) {
@@ -107,21 +82,12 @@ func (cc CollectionConfig) validate(p *problems, path string, superusers bool) {
 	if cc.PublicSignup != nil && superusers {
 		p.add(path+".public_signup", "cannot be set for %s: superusers are never signed up publicly", core.SuperusersName)
 	}
-	kinds := make([]string, 0, len(cc.Mail))
-	for kind := range cc.Mail {
-		kinds = append(kinds, kind)
+	cc.OTP.validate(p, path+".otp")
+	cc.MFA.validate(p, path+".mfa")
+	if superusers {
+		cc.validateSuperuserFactors(p, path)
 	}
-	slices.Sort(kinds)
-	for _, kind := range kinds {
-		mpath := path + ".mail." + kind
-		if template(&core.MailTemplates{}, kind) == nil {
-			p.add(mpath, "unknown mail (want %s, %s or %s)", mailVerification, mailPasswordReset, mailEmailChange)
-			continue
-		}
-		if a := cc.Mail[kind].ActionURL; a != "" && !strings.Contains(a, "{TOKEN}") {
-			p.add(mpath+".action_url", "must contain {TOKEN}, or the link cannot work")
-		}
-	}
+	validateMail(p, path, cc.Mail)
 }
 
 // BuildCollections returns core's default collections with the
@@ -162,17 +128,12 @@ func (cc CollectionConfig) apply(col *core.Collection) {
 	if cc.PublicSignup != nil {
 		col.PublicSignup = *cc.PublicSignup
 	}
-	for kind, mt := range cc.Mail {
-		t := template(&col.Mail, kind)
-		for _, part := range []struct {
-			dst *string
-			v   string
-		}{
-			{&t.Subject, mt.Subject}, {&t.Text, mt.Text}, {&t.HTML, mt.HTML}, {&t.ActionURL, mt.ActionURL},
-		} {
-			if part.v != "" {
-				*part.dst = part.v
-			}
-		}
+	cc.OTP.apply(&col.OTP)
+	cc.MFA.apply(&col.MFA)
+	// Mirror what core.NewCollections enforces, so the collections this
+	// returns are the ones the server actually runs with.
+	if col.Superusers && col.OTP.Enabled {
+		col.MFA.Enabled = true
 	}
+	applyMail(&col.Mail, cc.Mail)
 }

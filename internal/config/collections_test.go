@@ -74,7 +74,10 @@ func TestBuildCollectionsRejectsBadOverrides(t *testing.T) {
 	}{
 		{"unknown collection", map[string]CollectionConfig{"posts": {}}, "collections.posts: unknown collection"},
 		{"superuser signup", map[string]CollectionConfig{"_superusers": {PublicSignup: ptr(true)}}, "collections._superusers.public_signup"},
-		{"unknown mail", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"otp": {}}}}, "collections.users.mail.otp"},
+		{"unknown mail", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"magic_link": {}}}}, "collections.users.mail.magic_link: unknown mail"},
+		{"otp action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"otp": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.otp.action_url: must not be set"},
+		{"otp too short", map[string]CollectionConfig{"users": {OTP: OTPConfig{Length: ptr(3)}}}, "collections.users.otp.length"},
+		{"superuser mfa off", map[string]CollectionConfig{"_superusers": {OTP: OTPConfig{Enabled: ptr(true)}, MFA: MFAConfig{Enabled: ptr(false)}}}, "collections._superusers.mfa.enabled: MFA is required"},
 	}
 	for _, tt := range tests {
 		c := Default()

@@ -84,7 +84,10 @@ type Error struct {
 	Message    string
 	Fields     map[string]FieldError
 	RetryAfter time.Duration
-	Cause      error
+	// MFAID is set when Code is CodeMFARequired: the challenge the
+	// second factor must name.
+	MFAID string
+	Cause error
 }
 
 // Error describes the error for logs; clients see Message only.

@@ -17,6 +17,8 @@ type PasswordLogin struct {
 	// RefreshToken asks for an opaque refresh token besides the access
 	// token.
 	RefreshToken bool
+	// MFAID completes an MFA login whose first factor was another method.
+	MFAID string
 }
 
 // CodeAccountLocked is the code of a login refused because the account is
@@ -87,25 +89,7 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 	if rehash {
 		s.upgradeHash(ctx, c, u, in.Password)
 	}
-	var res AuthResult
-	err = s.store.InTx(ctx, func(q Queries) error {
-		if err := q.DeleteLoginState(ctx, u.ID); err != nil {
-			return err
-		}
-		var err error
-		res, err = s.openSession(ctx, q, c, u, sessionOptions{
-			amr: []string{"pwd"}, ttl: c.AuthTokenTTL, refreshable: true, refreshToken: in.RefreshToken,
-		})
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, q, byUser(AuditLoginSuccess, c, u.ID, map[string]string{"method": "password", "session": res.Session.ID}))
-	})
-	if err != nil {
-		return AuthResult{}, AsError(err)
-	}
-	s.metrics.Login("success")
-	return res, nil
+	return s.finishAuth(ctx, c, u, MethodPassword, in.MFAID, sessionOptions{refreshToken: in.RefreshToken})
 }
 
 // failLogin records a failed login (audit event and metrics) and returns

@@ -55,8 +55,8 @@ func (s *Service) hit(ctx context.Context, action Action, scope, who string, l L
 }
 
 // Housekeep deletes what no longer matters: expired rate-limit counters,
-// sessions that ended more than a week ago, one-time tokens a day past
-// their expiry. The server runs it periodically; it is safe to run from
+// sessions that ended more than a week ago, one-time tokens, codes and MFA
+// challenges a day past their time. The server runs it periodically; it is safe to run from
 // several nodes at once.
 func (s *Service) Housekeep(ctx context.Context) error {
 	now := s.Now()
@@ -67,6 +67,11 @@ func (s *Service) Housekeep(ctx context.Context) error {
 		return Internal(err)
 	}
 	if _, err := s.store.PruneOneTimeTokens(ctx, now.Add(-24*time.Hour)); err != nil {
+		return Internal(err)
+	}
+	// MFA challenges live minutes; a day is far past any collection's
+	// MFA duration. Expired OTPs go too.
+	if _, err := s.store.PruneFactors(ctx, now.Add(-24*time.Hour)); err != nil {
 		return Internal(err)
 	}
 	return nil

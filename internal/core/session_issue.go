@@ -24,6 +24,7 @@ type sessionOptions struct {
 	refreshable  bool          // the access token may be refreshed with itself
 	refreshToken bool          // also issue an opaque refresh token
 	impersonator string
+	aal          int // assurance level; 0 means 1
 }
 
 // openSession stores a new session for u and signs its first token (and
@@ -42,6 +43,7 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 		IP:             cl.IP,
 		UserAgent:      truncate(cl.UserAgent, 512),
 		AMR:            o.amr,
+		AAL:            max(1, o.aal),
 		ImpersonatorID: o.impersonator,
 	}
 	res := AuthResult{User: u, Collection: c}

@@ -221,7 +221,8 @@ type FactorStore interface {
 	// UnusedRecoveryCodes counts a user's codes not yet used.
 	UnusedRecoveryCodes(ctx context.Context, userID string) (int, error)
 
-	// PruneFactors deletes codes that expired and challenges created
-	// before `before`, and returns how many rows went.
+	// PruneFactors deletes one-time codes (OTPs) that expired and MFA
+	// challenges created before `before`, and returns how many rows went.
+	// TOTP factors and recovery codes are never pruned.
 	PruneFactors(ctx context.Context, before time.Time) (int, error)
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// A database created before 00002 keeps its rows through the upgrade, and
-// 00002 rolls back and reapplies cleanly.
+// A database created before 00002 keeps its rows through the upgrades
+// (sessions from before 00003 read as one-factor, AAL 1), and the later
+// migrations roll back and reapply cleanly.
 func TestMigrateFromInit(t *testing.T) {
 	ctx := t.Context()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"), Options{})
@@ -26,23 +27,27 @@ func TestMigrateFromInit(t *testing.T) {
 	if _, err := p.UpTo(ctx, 1); err != nil {
 		t.Fatalf("UpTo(1) = %v", err)
 	}
-	u := core.User{ID: "u1", CollectionID: core.UsersID, Email: "a@example.com", Created: time.UnixMilli(1), Updated: time.UnixMilli(1)}
-	sess := core.Session{ID: "s1", UserID: "u1", CollectionID: core.UsersID, Created: time.UnixMilli(1), Expires: time.UnixMilli(9e12)}
-	if err := db.InsertUser(ctx, u); err != nil {
+	// The store's statements target the newest schema, so the old rows
+	// are written as version 1 knew them.
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO users (id, collection_id, email, created, updated)
+		VALUES ('u1', ?, 'a@example.com', 1, 1)`, core.UsersID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.InsertSession(ctx, sess); err != nil {
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO sessions (id, user_id, collection_id, created, expires)
+		VALUES ('s1', 'u1', ?, 1, 9000000000000)`, core.UsersID); err != nil {
 		t.Fatal(err)
 	}
+	sess := core.Session{ID: "s1", UserID: "u1", CollectionID: core.UsersID, Created: time.UnixMilli(1).UTC(),
+		Expires: time.UnixMilli(9e12).UTC(), AAL: 1}
 
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("Migrate from version 1 = %v", err)
 	}
-	if _, err := p.Down(ctx); err != nil {
-		t.Fatalf("Down from version 2 = %v", err)
+	if _, err := p.DownTo(ctx, 1); err != nil {
+		t.Fatalf("DownTo(1) = %v", err)
 	}
 	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("Migrate after Down = %v", err)
+		t.Fatalf("Migrate after DownTo(1) = %v", err)
 	}
 
 	got, err := db.SessionByID(ctx, "s1")
@@ -56,6 +61,10 @@ func TestMigrateFromInit(t *testing.T) {
 		Created: time.UnixMilli(1), Expires: time.UnixMilli(2)}); err != nil {
 		t.Errorf("InsertRefreshToken on the upgraded database = %v", err)
 	}
+	if err := db.InsertOTP(ctx, core.OTP{ID: "o1", UserID: "u1", CollectionID: core.UsersID, CodeHash: "h",
+		Created: time.UnixMilli(1), Expires: time.UnixMilli(2)}); err != nil {
+		t.Errorf("InsertOTP on the upgraded database = %v", err)
+	}
 	states, err := db.MigrationStatus(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +76,7 @@ func TestMigrateFromInit(t *testing.T) {
 		}
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql"}, names); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
 }

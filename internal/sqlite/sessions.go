@@ -11,29 +11,31 @@ import (
 )
 
 // InsertSession stores a new session. A taken id wraps core.ErrConflict; a
-// user that does not exist wraps core.ErrNotFound.
+// user that does not exist wraps core.ErrNotFound. AAL is stored exactly as
+// given (core sets 1 or 2; a zero reads back as zero): only rows written
+// before the column existed read as 1, the column's default.
 func (q queries) InsertSession(ctx context.Context, s core.Session) error {
 	amr, err := encodeAMR(s.AMR)
 	if err != nil {
 		return err
 	}
 	_, err = q.write.ExecContext(ctx, `INSERT INTO sessions (id, user_id, collection_id,
-		created, last_used, expires, ip, user_agent, amr, impersonator_id, revoked_at, revoked_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created, last_used, expires, ip, user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.UserID, s.CollectionID, msOrNull(s.Created), msOrNull(s.LastUsed),
-		msOrNull(s.Expires), s.IP, s.UserAgent, amr, s.ImpersonatorID,
+		msOrNull(s.Expires), s.IP, s.UserAgent, amr, s.AAL, s.ImpersonatorID,
 		msOrNull(s.RevokedAt), s.RevokedReason)
 	return wrap("insert session", err)
 }
 
 const sessionCols = `id, user_id, collection_id, created, last_used, expires, ip,
-	user_agent, amr, impersonator_id, revoked_at, revoked_reason`
+	user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason`
 
 func scanSession(sc scanner) (core.Session, error) {
 	var s core.Session
 	var amr string
 	err := sc.Scan(&s.ID, &s.UserID, &s.CollectionID, timeCol{&s.Created}, timeCol{&s.LastUsed},
-		timeCol{&s.Expires}, &s.IP, &s.UserAgent, &amr, &s.ImpersonatorID,
+		timeCol{&s.Expires}, &s.IP, &s.UserAgent, &amr, &s.AAL, &s.ImpersonatorID,
 		timeCol{&s.RevokedAt}, &s.RevokedReason)
 	if err != nil {
 		return core.Session{}, err

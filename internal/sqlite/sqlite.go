@@ -97,7 +97,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	readStmts, writeStmts := newStmtPool(reader), newStmtPool(writer)
 	return &DB{
-		queries:   queries{read: readStmts, write: writeStmts, pool: reader},
+		queries:   queries{read: readStmts, write: writeStmts, pool: reader, writer: writer},
 		readStmts: readStmts, writeStmts: writeStmts,
 		writer: writer,
 		reader: reader,

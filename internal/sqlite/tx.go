@@ -26,6 +26,9 @@ type queries struct {
 	// pool is the reader pool outside a transaction and nil inside one;
 	// multi-statement reads use it to see one snapshot.
 	pool *sql.DB
+	// writer is the writer pool outside a transaction and nil inside
+	// one; multi-statement writes use it to commit all or nothing.
+	writer *sql.DB
 }
 
 var _ core.Queries = queries{}
@@ -44,6 +47,16 @@ func (q queries) snapshot(ctx context.Context, fn func(r execer) error) error {
 	return fn(tx)
 }
 
+// atomically runs fn with writes that commit together: inside the
+// surrounding transaction, or else in a transaction of their own on the
+// writer.
+func (q queries) atomically(ctx context.Context, fn func(w execer) error) error {
+	if q.writer == nil {
+		return fn(q.write)
+	}
+	return writeTx(ctx, q.writer, func(conn *sql.Conn) error { return fn(conn) })
+}
+
 // InTx runs fn in one transaction on the writer connection. It starts with
 // BEGIN IMMEDIATE, taking the write lock up front: a deferred transaction
 // that reads first and writes later could fail with SQLITE_BUSY when it
@@ -54,7 +67,15 @@ func (q queries) snapshot(ctx context.Context, fn func(r execer) error) error {
 // which fn's transaction holds, so a write through the DB itself would
 // wait for fn to finish.
 func (db *DB) InTx(ctx context.Context, fn func(q core.Queries) error) error {
-	conn, err := db.writer.Conn(ctx)
+	return writeTx(ctx, db.writer, func(conn *sql.Conn) error {
+		return fn(queries{read: conn, write: conn})
+	})
+}
+
+// writeTx runs fn in one BEGIN IMMEDIATE transaction on a connection of
+// writer, as InTx describes.
+func writeTx(ctx context.Context, writer *sql.DB, fn func(conn *sql.Conn) error) error {
+	conn, err := writer.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: acquire writer: %w", err)
 	}
@@ -68,7 +89,7 @@ func (db *DB) InTx(ctx context.Context, fn func(q core.Queries) error) error {
 			rollback(ctx, conn)
 		}
 	}()
-	if err := fn(queries{read: conn, write: conn}); err != nil {
+	if err := fn(conn); err != nil {
 		finished = true
 		rollback(ctx, conn)
 		return err

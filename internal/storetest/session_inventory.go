@@ -32,6 +32,7 @@ func testListUserSessions(t *testing.T, s core.Store) {
 	e := mk("e", 0, time.Minute)
 	f := mk("f", 0, time.Minute)
 	f.AMR, f.ImpersonatorID = []string{"impersonate"}, "root1"
+	c.AMR, c.AAL = []string{"pwd", "otp"}, 2
 	revoked := mk("revoked", 0, 20*time.Minute)
 	revoked.RevokedAt, revoked.RevokedReason = at(21*time.Minute), "logout"
 	expired := mk("expired", 0, 20*time.Minute)

@@ -12,14 +12,18 @@ func testSessionRoundTrip(t *testing.T, s core.Store) {
 	ctx := t.Context()
 	insertUser(t, s, user(core.UsersID, "u1", "a@example.com"))
 	full := session("s1", "u1")
-	full.AMR = []string{"pwd", "otp", "mfa"}
+	full.AMR, full.AAL = []string{"pwd", "otp", "mfa"}, 2
 	full.ImpersonatorID = "root1"
 	full.UserAgent = `curl/8.0 "quoted" 'x' 😀`
 	insertSession(t, s, full)
+	// AAL is stored exactly as given, so a session built without one
+	// reads back without one (core always sets 1 or 2).
 	bare := core.Session{ID: "s2", UserID: "u1", CollectionID: core.UsersID, Created: at(0), Expires: at(time.Hour)}
 	insertSession(t, s, bare)
+	oneFactor := session("s4", "u1")
+	insertSession(t, s, oneFactor)
 
-	for _, want := range []core.Session{full, bare} {
+	for _, want := range []core.Session{full, bare, oneFactor} {
 		got, err := s.SessionByID(ctx, want.ID)
 		wantOK(t, "SessionByID", err)
 		if diff := cmp.Diff(want, got); diff != "" {

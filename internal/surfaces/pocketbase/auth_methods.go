@@ -3,6 +3,7 @@ package pocketbase
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
@@ -34,9 +35,18 @@ type durationMethod struct {
 	Duration int  `json:"duration"`
 }
 
-// handleAuthMethods answers GET /auth-methods. OTP, MFA and OAuth2 are not
-// offered yet, so they report disabled, exactly as a PocketBase collection
-// with them switched off does.
+// enabledSeconds is a method's duration in seconds, reported (as
+// PocketBase does) only when the method is on.
+func enabledSeconds(on bool, d time.Duration) int {
+	if !on {
+		return 0
+	}
+	return int(d / time.Second)
+}
+
+// handleAuthMethods answers GET /auth-methods. OAuth2 is not offered yet,
+// so it reports disabled, exactly as a PocketBase collection with it
+// switched off does.
 func (s *server) handleAuthMethods() http.Handler {
 	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		fields := slices.Clone(c.IdentityFields)
@@ -46,6 +56,8 @@ func (s *server) handleAuthMethods() http.Handler {
 		return respond(w, r, http.StatusOK, authMethodsResponse{
 			Password:         passwordMethod{IdentityFields: fields, Enabled: c.PasswordAuth},
 			OAuth2:           oauth2Method{Providers: []any{}},
+			MFA:              durationMethod{Enabled: c.MFA.Enabled, Duration: enabledSeconds(c.MFA.Enabled, c.MFA.Duration)},
+			OTP:              durationMethod{Enabled: c.OTP.Enabled, Duration: enabledSeconds(c.OTP.Enabled, c.OTP.Duration)},
 			UsernamePassword: c.PasswordAuth && slices.Contains(c.IdentityFields, "username"),
 			EmailPassword:    c.PasswordAuth && slices.Contains(c.IdentityFields, "email"),
 		})

@@ -21,6 +21,7 @@ func (s *server) handleAuthWithPassword() http.Handler {
 			// Gatehouse's extension: ?withRefreshToken=true also issues
 			// an opaque refresh token (in meta.refreshToken).
 			RefreshToken: r.URL.Query().Get("withRefreshToken") == "true",
+			MFAID:        mfaID(r, f),
 		}
 		if f.err != nil {
 			return f.err

@@ -96,6 +96,13 @@ func (er errorRenderer) render(w http.ResponseWriter, r *http.Request, err error
 		}
 		writeAPIError(w, 400, e.Message, nil)
 	case core.KindUnauthenticated:
+		if e.Code == core.CodeMFARequired {
+			// PocketBase's MFA answer is just the challenge id.
+			_ = httpapi.WriteJSON(w, 401, struct {
+				MFAID string `json:"mfaId"`
+			}{e.MFAID})
+			return
+		}
 		if e.Code == core.CodeInvalidCredentials || e.Code == core.CodeAccountLocked {
 			// PocketBase answers a failed login with 400, and a locked
 			// account looks exactly the same: no Retry-After, which
@@ -110,7 +117,11 @@ func (er errorRenderer) render(w http.ResponseWriter, r *http.Request, err error
 	case core.KindNotFound:
 		writeAPIError(w, 404, e.Message, nil)
 	case core.KindRateLimited:
-		writeAPIError(w, 429, "", nil)
+		msg := ""
+		if e.Code == core.CodeOTPTooMany {
+			msg = e.Message // PocketBase's own wording for its OTP limiter
+		}
+		writeAPIError(w, 429, msg, nil)
 	case core.KindUnavailable:
 		writeAPIError(w, 503, e.Message, nil)
 	default:

@@ -14,6 +14,8 @@ func (s *server) addRoutes(m *http.ServeMux) {
 	mux.Handle("GET /api/health", s.handleHealth())                                 // guest
 	mux.Handle("GET "+c+"/auth-methods", s.handleAuthMethods())                     // guest
 	mux.Handle("POST "+c+"/auth-with-password", s.handleAuthWithPassword())         // guest
+	mux.Handle("POST "+c+"/request-otp", s.handleRequestOTP())                      // guest
+	mux.Handle("POST "+c+"/auth-with-otp", s.handleAuthWithOTP())                   // guest
 	mux.Handle("POST "+c+"/auth-refresh", s.handleAuthRefresh())                    // auth
 	mux.Handle("POST "+c+"/request-verification", s.handleRequestVerification())    // guest
 	mux.Handle("POST "+c+"/confirm-verification", s.handleConfirmVerification())    // guest
@@ -38,6 +40,12 @@ func (s *server) addRoutes(m *http.ServeMux) {
 	mux.Handle("GET "+c+"/records/{id}/sessions", s.handleListSessions())            // the user itself, or superuser
 	mux.Handle("DELETE "+c+"/records/{id}/sessions/{sid}", s.handleRevokeSession())  // the user itself, or superuser
 	mux.Handle("POST "+c+"/records/{id}/unlock", s.handleUnlock())                   // superuser
+	mux.Handle("POST "+c+"/auth-with-totp", s.handleAuthWithTOTP())                  // guest holding an mfaId
+	mux.Handle("GET "+c+"/totp", s.handleTOTPStatus())                               // auth
+	mux.Handle("POST "+c+"/totp/enroll", s.handleTOTPEnroll())                       // auth
+	mux.Handle("POST "+c+"/totp/confirm", s.handleTOTPConfirm())                     // auth
+	mux.Handle("POST "+c+"/totp/disable", s.handleTOTPDisable())                     // auth
+	mux.Handle("POST "+c+"/totp/recovery-codes", s.handleRecoveryCodes())            // auth
 	mux.Handle("GET /api/audit", s.handleAudit())                                    // superuser
 
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // anything else

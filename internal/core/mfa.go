@@ -1,0 +1,115 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// MFA error codes.
+const (
+	CodeMFARequired = "mfa_required"
+	CodeMFAInvalid  = "mfa_invalid"
+)
+
+// Auth methods, as PocketBase names them (they are also MFA's "methods").
+const (
+	MethodPassword     = "password"
+	MethodOTP          = "otp"
+	MethodTOTP         = "totp"
+	MethodRecoveryCode = "recovery_code"
+)
+
+// amrOf maps an auth method to its RFC 8176 amr value.
+var amrOf = map[string]string{
+	MethodPassword: "pwd", MethodOTP: "otp", MethodTOTP: "totp", MethodRecoveryCode: "recovery_code",
+}
+
+// needsMFA reports whether logging u in takes two factors: the
+// collection demands it, or the user enabled an authenticator app (which
+// would protect nothing if a password alone still let them in).
+func (s *Service) needsMFA(ctx context.Context, c *Collection, u User) (bool, error) {
+	if c.MFA.Enabled {
+		return true, nil
+	}
+	f, err := s.store.TOTPFactor(ctx, u.ID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, Internal(err)
+	}
+	return f.Confirmed, nil
+}
+
+// finishAuth turns a successful factor into a session, or into an MFA
+// challenge when a second factor is still needed. mfaID names the
+// challenge a second factor completes ("" for a first factor).
+func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method, mfaID string, o sessionOptions) (AuthResult, error) {
+	need, err := s.needsMFA(ctx, c, u)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	if !need {
+		// PocketBase ignores an mfaId when MFA does not apply.
+		return s.loginSession(ctx, c, u, []string{method}, o)
+	}
+	if mfaID == "" {
+		ch := MFAChallenge{ID: NewID(), UserID: u.ID, CollectionID: c.ID, Method: method, Created: s.Now()}
+		if err := s.store.InsertMFA(ctx, ch); err != nil {
+			return AuthResult{}, Internal(err)
+		}
+		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeMFARequired,
+			Message: "A second authentication method is required.", MFAID: ch.ID}
+	}
+	ch, err := s.store.MFAByID(ctx, mfaID)
+	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
+		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+	} else if err != nil {
+		return AuthResult{}, Internal(err)
+	}
+	if ch.UserID != u.ID {
+		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid MFA session.")
+	}
+	if ch.Method == method {
+		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "A different authentication method is required.")
+	}
+	if err := s.store.DeleteMFA(ctx, ch.ID); errors.Is(err, ErrNotFound) {
+		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+	} else if err != nil {
+		return AuthResult{}, Internal(err)
+	}
+	o.aal = 2
+	return s.loginSession(ctx, c, u, []string{ch.Method, method}, o)
+}
+
+// loginSession opens the session of a completed login, clears the
+// user's failed-login count and audits the success, in one transaction.
+func (s *Service) loginSession(ctx context.Context, c *Collection, u User, methods []string, o sessionOptions) (AuthResult, error) {
+	for _, m := range methods {
+		o.amr = append(o.amr, amrOf[m])
+	}
+	if len(methods) > 1 {
+		o.amr = append(o.amr, "mfa")
+	}
+	o.ttl, o.refreshable = c.AuthTokenTTL, true
+	var res AuthResult
+	err := s.store.InTx(ctx, func(q Queries) error {
+		if err := q.DeleteLoginState(ctx, u.ID); err != nil {
+			return err
+		}
+		var err error
+		if res, err = s.openSession(ctx, q, c, u, o); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditLoginSuccess, c, u.ID, map[string]string{
+			"method": joinMethods(methods), "session": res.Session.ID,
+		}))
+	})
+	if err != nil {
+		return AuthResult{}, AsError(err)
+	}
+	s.metrics.Login("success")
+	return res, nil
+}
+
+func joinMethods(ms []string) string { return strings.Join(ms, "+") }

@@ -1,0 +1,300 @@
+package core
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+)
+
+// TOTP error codes and audit events.
+const (
+	CodeTOTPInvalid      = "totp_invalid"
+	CodeTOTPState        = "totp_state"
+	AuditTOTPEnabled     = "totp.enabled"
+	AuditTOTPDisabled    = "totp.disabled"
+	AuditRecoveryUsed    = "recovery_code.used"
+	AuditRecoveryRenewed = "recovery_codes.regenerated"
+
+	totpPeriod           = 30 // seconds, the authenticator apps' default
+	totpDigits           = otp.DigitsSix
+	totpAttempts         = 10 // second-factor tries per user per window
+	totpAttemptWindow    = 5 * time.Minute
+	recoveryCodeCount    = 10
+	recoveryCodeAlphabet = "abcdefghjkmnpqrstuvwxyz23456789" // no 0/o, 1/l/i
+)
+
+var errBadTOTP = Errorf(KindInvalid, CodeTOTPInvalid, "Invalid or expired code.")
+
+// TOTPEnrollment is what an authenticator app needs: the secret, and the
+// otpauth:// URL a QR code encodes.
+type TOTPEnrollment struct {
+	Secret string
+	URL    string
+}
+
+// TOTPStatus describes a user's authenticator-app factor.
+type TOTPStatus struct {
+	Enabled           bool
+	Pending           bool
+	RecoveryCodesLeft int
+}
+
+// TOTPStatusOf reports the caller's factor.
+func (s *Service) TOTPStatusOf(ctx context.Context, p *Principal, c *Collection) (TOTPStatus, error) {
+	if err := RequireSameCollection(p, c); err != nil {
+		return TOTPStatus{}, err
+	}
+	f, err := s.store.TOTPFactor(ctx, p.User.ID)
+	if errors.Is(err, ErrNotFound) {
+		return TOTPStatus{}, nil
+	} else if err != nil {
+		return TOTPStatus{}, Internal(err)
+	}
+	st := TOTPStatus{Enabled: f.Confirmed, Pending: !f.Confirmed}
+	if f.Confirmed {
+		if st.RecoveryCodesLeft, err = s.store.UnusedRecoveryCodes(ctx, p.User.ID); err != nil {
+			return TOTPStatus{}, Internal(err)
+		}
+	}
+	return st, nil
+}
+
+// EnrollTOTP starts enrolling an authenticator app: after checking the
+// caller's current password (someone holding only a stolen token cannot
+// enrol) it creates a new pending secret, replacing any earlier pending
+// one. The factor protects nothing until ConfirmTOTP.
+func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, password string) (TOTPEnrollment, error) {
+	if err := RequireSameCollection(p, c); err != nil {
+		return TOTPEnrollment{}, err
+	}
+	if f, err := s.store.TOTPFactor(ctx, p.User.ID); err == nil && f.Confirmed {
+		return TOTPEnrollment{}, Errorf(KindInvalid, CodeTOTPState, "An authenticator app is already enabled.")
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return TOTPEnrollment{}, Internal(err)
+	}
+	if err := s.checkPassword(ctx, c, p.User, password); err != nil {
+		return TOTPEnrollment{}, err
+	}
+	key, err := totp.Generate(totp.GenerateOpts{
+		Issuer: s.settings.AppName, AccountName: p.User.Email, Period: totpPeriod, Digits: totpDigits, Algorithm: otp.AlgorithmSHA1,
+	})
+	if err != nil {
+		return TOTPEnrollment{}, Internal(err)
+	}
+	now := s.Now()
+	f := TOTPFactor{UserID: p.User.ID, Secret: key.Secret(), Created: now, Updated: now}
+	if err := s.store.PutTOTPFactor(ctx, f); err != nil {
+		return TOTPEnrollment{}, Internal(err)
+	}
+	return TOTPEnrollment{Secret: key.Secret(), URL: key.URL()}, nil
+}
+
+// ConfirmTOTP enables the pending factor with a first code from the app
+// and returns fresh recovery codes (shown once: only hashes are kept).
+// secret, when the client sends it back (Directus does), must be the
+// pending one.
+func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, c *Collection, secret, code string) ([]string, error) {
+	if err := RequireSameCollection(p, c); err != nil {
+		return nil, err
+	}
+	f, err := s.store.TOTPFactor(ctx, p.User.ID)
+	if errors.Is(err, ErrNotFound) || (err == nil && f.Confirmed) {
+		return nil, Errorf(KindInvalid, CodeTOTPState, "There is no authenticator app enrolment to confirm.")
+	} else if err != nil {
+		return nil, Internal(err)
+	}
+	if secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(f.Secret)) != 1 {
+		return nil, errBadTOTP
+	}
+	if err := s.totpAttempt(ctx, p.User.ID); err != nil {
+		return nil, err
+	}
+	step, ok := matchTOTP(f.Secret, code, s.Now())
+	if !ok {
+		return nil, errBadTOTP
+	}
+	codes, rows := newRecoveryCodes(p.User.ID, s.Now())
+	err = s.store.InTx(ctx, func(q Queries) error {
+		f.Confirmed, f.LastStep, f.Updated = true, step, s.Now()
+		if err := q.PutTOTPFactor(ctx, f); err != nil {
+			return err
+		}
+		if err := q.ReplaceRecoveryCodes(ctx, p.User.ID, rows); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditTOTPEnabled, c, p.User.ID, nil))
+	})
+	if err != nil {
+		return nil, AsError(err)
+	}
+	return codes, nil
+}
+
+// DisableTOTP turns the factor off; it takes a current code (or a
+// recovery code), so a stolen session alone cannot remove it.
+func (s *Service) DisableTOTP(ctx context.Context, p *Principal, c *Collection, code string) error {
+	if err := RequireSameCollection(p, c); err != nil {
+		return err
+	}
+	if _, err := s.checkSecondFactor(ctx, c, p.User, code); err != nil {
+		return err
+	}
+	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
+		if err := q.DeleteTOTPFactor(ctx, p.User.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditTOTPDisabled, c, p.User.ID, nil))
+	}))
+}
+
+// RegenerateRecoveryCodes replaces the caller's recovery codes, given a
+// current authenticator code.
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, c *Collection, code string) ([]string, error) {
+	if err := RequireSameCollection(p, c); err != nil {
+		return nil, err
+	}
+	method, err := s.checkSecondFactor(ctx, c, p.User, code)
+	if err != nil {
+		return nil, err
+	}
+	if method != MethodTOTP {
+		return nil, errBadTOTP // a recovery code cannot mint new ones
+	}
+	codes, rows := newRecoveryCodes(p.User.ID, s.Now())
+	err = s.store.InTx(ctx, func(q Queries) error {
+		if err := q.ReplaceRecoveryCodes(ctx, p.User.ID, rows); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditRecoveryRenewed, c, p.User.ID, nil))
+	})
+	if err != nil {
+		return nil, AsError(err)
+	}
+	return codes, nil
+}
+
+// LoginWithTOTP completes an MFA login with an authenticator code or a
+// recovery code as the second factor.
+func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, mfaID, code string, refreshToken bool) (AuthResult, error) {
+	fe := fieldErrors{}
+	fe.checkLength("mfaId", mfaID, 1, 255)
+	fe.checkLength("code", code, 1, 64)
+	if err := fe.err(); err != nil {
+		return AuthResult{}, err
+	}
+	ch, err := s.store.MFAByID(ctx, mfaID)
+	if errors.Is(err, ErrNotFound) || (err == nil && ch.CollectionID != c.ID) {
+		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+	} else if err != nil {
+		return AuthResult{}, Internal(err)
+	}
+	u, err := s.store.UserByID(ctx, c.ID, ch.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+	} else if err != nil {
+		return AuthResult{}, Internal(err)
+	}
+	method, err := s.checkSecondFactor(ctx, c, u, code)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	return s.finishAuth(ctx, c, u, method, mfaID, sessionOptions{refreshToken: refreshToken})
+}
+
+// checkSecondFactor accepts a current, unused authenticator code or an
+// unused recovery code of u, and returns which it was. Tries are limited
+// per user whatever the rate-limit settings: a 6-digit code must not be
+// guessable.
+func (s *Service) checkSecondFactor(ctx context.Context, c *Collection, u User, code string) (string, error) {
+	f, err := s.store.TOTPFactor(ctx, u.ID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !f.Confirmed) {
+		return "", Errorf(KindInvalid, CodeTOTPState, "No authenticator app is enabled.")
+	} else if err != nil {
+		return "", Internal(err)
+	}
+	if err := s.totpAttempt(ctx, u.ID); err != nil {
+		return "", err
+	}
+	now := s.Now()
+	if step, ok := matchTOTP(f.Secret, code, now); ok {
+		// Advancing the step is conditional, so a code (or an older
+		// one) cannot be used twice, even by two requests at once.
+		if err := s.store.AdvanceTOTPStep(ctx, u.ID, step, now); errors.Is(err, ErrConflict) {
+			return "", errBadTOTP
+		} else if err != nil {
+			return "", Internal(err)
+		}
+		return MethodTOTP, nil
+	}
+	hash := hashRecoveryCode(code)
+	err = s.store.InTx(ctx, func(q Queries) error {
+		if err := q.UseRecoveryCode(ctx, u.ID, hash, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, byUser(AuditRecoveryUsed, c, u.ID, nil))
+	})
+	if errors.Is(err, ErrNotFound) {
+		return "", errBadTOTP
+	} else if err != nil {
+		return "", AsError(err)
+	}
+	return MethodRecoveryCode, nil
+}
+
+// totpAttempt counts one second-factor try for the user.
+func (s *Service) totpAttempt(ctx context.Context, userID string) error {
+	now := s.Now()
+	start := now.Truncate(totpAttemptWindow)
+	n, err := s.store.HitRateLimit(ctx, "totp-attempt:"+userID, start, start.Add(totpAttemptWindow))
+	if err != nil {
+		return Internal(err)
+	}
+	if n > totpAttempts {
+		return &Error{Kind: KindRateLimited, Code: CodeRateLimited, Message: "Too many attempts, try again later.",
+			RetryAfter: max(time.Second, start.Add(totpAttemptWindow).Sub(now))}
+	}
+	return nil
+}
+
+// matchTOTP checks code against the secret for the current time step and
+// one step either side (clock drift), returning the step it matched.
+func matchTOTP(secret, code string, now time.Time) (int64, bool) {
+	code = strings.TrimSpace(code)
+	if len(code) != 6 {
+		return 0, false
+	}
+	cur := now.Unix() / totpPeriod
+	for _, step := range []int64{cur - 1, cur, cur + 1} {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*totpPeriod, 0), totp.ValidateOpts{
+			Period: totpPeriod, Digits: totpDigits, Algorithm: otp.AlgorithmSHA1,
+		})
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true
+		}
+	}
+	return 0, false
+}
+
+// checkPassword verifies u's current password, as a field error.
+func (s *Service) checkPassword(ctx context.Context, c *Collection, u User, password string) error {
+	if password == "" {
+		return Invalid(map[string]FieldError{"password": {Code: FieldRequired, Message: "Cannot be blank."}})
+	}
+	ok, _, err := s.hasher.Verify(ctx, u.PasswordHash, password)
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if err != nil || !ok {
+		if err := s.recordFailure(ctx, c, u.ID); err != nil {
+			return err
+		}
+		return Invalid(map[string]FieldError{"password": {Code: FieldInvalidPassword, Message: "Missing or invalid auth record password."}})
+	}
+	return nil
+}
