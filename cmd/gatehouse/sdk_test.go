@@ -40,13 +40,18 @@ func TestPocketBaseSDK(t *testing.T) {
 
 	t.Parallel()
 	ts := startServer(t, serverOpts{})
+	// otp_mfa.test.mjs needs collections configured for PocketBase's OTP
+	// and MFA flows; every other suite runs on the default server.
+	otpServer := startServerWith(t, otpOnYAML, serverOpts{})
+	mfaServer := startServerWith(t, otpMFAYAML, serverOpts{})
 	const email, password = "admin@example.com", "adminpassword1"
 	if out, err := ts.cli(t, "superuser", "upsert", email, password); err != nil {
 		t.Fatalf("superuser upsert: %v\n%s", err, out)
 	}
 
 	// Every *.test.mjs runs: sdk.test.mjs covers PocketBase's own API,
-	// extensions.test.mjs Gatehouse's routes through pb.send.
+	// otp_mfa.test.mjs its OTP and MFA flows, extensions.test.mjs and
+	// totp.test.mjs Gatehouse's routes through pb.send.
 	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no *.test.mjs in %s (%v)", dir, err)
@@ -64,11 +69,16 @@ func TestPocketBaseSDK(t *testing.T) {
 		"MAIL_DIR="+filepath.Join(ts.Dir, "mail"),
 		"SUPERUSER_EMAIL="+email,
 		"SUPERUSER_PASSWORD="+password,
+		"PB_URL_OTP="+otpServer.URL,
+		"MAIL_DIR_OTP="+filepath.Join(otpServer.Dir, "mail"),
+		"PB_URL_MFA="+mfaServer.URL,
+		"MAIL_DIR_MFA="+filepath.Join(mfaServer.Dir, "mail"),
 		"NO_COLOR=1",
 	)
 	cmd.WaitDelay = 5 * time.Second
 	if err := runLogged(t, cmd); err != nil {
-		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s", strings.Join(files, " "), err, ts.stderr.String())
+		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s\n--- OTP server log ---\n%s\n--- MFA server log ---\n%s",
+			strings.Join(files, " "), err, ts.stderr.String(), otpServer.stderr.String(), mfaServer.stderr.String())
 	}
 }
 

@@ -353,3 +353,46 @@ func TestTOTPBruteForceAndRace(t *testing.T) {
 	}
 	wantKind(t, last, core.KindRateLimited, "")
 }
+
+// TestAuthenticatorCannotBeBypassed: with MFA on and an authenticator
+// enrolled, password plus a mailed code is not enough.
+func TestAuthenticatorCannotBeBypassed(t *testing.T) {
+	e := otpEnv(t, true)
+	ctx := context.Background()
+	e.signUp(t, "alice@example.com", "correct horse")
+	// Enrol through an MFA-completed session (password + OTP).
+	_, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
+	mfaID := wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
+	id, _ := e.svc.RequestOTP(ctx, e.users, "alice@example.com")
+	res, err := e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: e.mailedOTP(t, "alice@example.com"), MFAID: mfaID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := e.svc.Authenticate(ctx, res.Token)
+	secret, _ := enableTOTP(t, e, p)
+
+	_, err = e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
+	mfaID = wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
+	id, _ = e.svc.RequestOTP(ctx, e.users, "alice@example.com")
+	_, err = e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: e.mailedOTP(t, "alice@example.com"), MFAID: mfaID})
+	ce := wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
+	if ce.Message != "An authenticator app code is required." {
+		t.Errorf("message = %q", ce.Message)
+	}
+	// The challenge survives the refusal: the app completes it.
+	e.clock.Advance(30 * time.Second)
+	if _, err := e.svc.LoginWithTOTP(ctx, e.users, mfaID, rfc6238(t, secret, e.clock.Now()), false); err != nil {
+		t.Fatalf("password + authenticator: %v", err)
+	}
+}
+
+// TestSuperuserOTPForcesMFAAtRuntime: switching OTP on for _superusers
+// makes their logins two-factor even without restarting.
+func TestSuperuserOTPForcesMFAAtRuntime(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.superuser(t)
+	e.supers.OTP.Enabled = true
+	_, err := e.svc.LoginWithPassword(ctx, e.supers, core.PasswordLogin{Identity: "root@example.com", Password: "rootpassword"})
+	wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired)
+}

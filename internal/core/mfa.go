@@ -29,9 +29,14 @@ var amrOf = map[string]string{
 // collection demands it, or the user enabled an authenticator app (which
 // would protect nothing if a password alone still let them in).
 func (s *Service) needsMFA(ctx context.Context, c *Collection, u User) (bool, error) {
-	if c.MFA.Enabled {
+	if c.MFA.Enabled || (c.Superusers && c.OTP.Enabled) {
 		return true, nil
 	}
+	return s.hasAuthenticator(ctx, u)
+}
+
+// hasAuthenticator reports whether u enabled an authenticator app.
+func (s *Service) hasAuthenticator(ctx context.Context, u User) (bool, error) {
 	f, err := s.store.TOTPFactor(ctx, u.ID)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
@@ -73,6 +78,18 @@ func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method,
 	if ch.Method == method {
 		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "A different authentication method is required.")
 	}
+	// A user who enabled an authenticator app must use it (or one of its
+	// recovery codes) as one of the two factors: password plus a mailed
+	// code must not get around the app they set up.
+	if isAuthenticator(method) == isAuthenticator(ch.Method) {
+		has, err := s.hasAuthenticator(ctx, u)
+		if err != nil {
+			return AuthResult{}, err
+		}
+		if has {
+			return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "An authenticator app code is required.")
+		}
+	}
 	if err := s.store.DeleteMFA(ctx, ch.ID); errors.Is(err, ErrNotFound) {
 		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
 	} else if err != nil {
@@ -110,6 +127,10 @@ func (s *Service) loginSession(ctx context.Context, c *Collection, u User, metho
 	}
 	s.metrics.Login("success")
 	return res, nil
+}
+
+func isAuthenticator(method string) bool {
+	return method == MethodTOTP || method == MethodRecoveryCode
 }
 
 func joinMethods(ms []string) string { return strings.Join(ms, "+") }

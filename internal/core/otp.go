@@ -15,6 +15,7 @@ const (
 	CodeOTPTooMany     = "otp_too_many_attempts"
 	maxActiveOTPs      = 9
 	otpAttemptsPerCode = 5
+	otpAttemptsPerUser = 10 // across codes, per client, per code lifetime
 )
 
 var errBadOTP = Errorf(KindInvalid, CodeOTPInvalid, "Invalid or expired OTP.")
@@ -100,6 +101,11 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 	if err := fe.err(); err != nil {
 		return AuthResult{}, err
 	}
+	// The configurable per-IP OTP limit counts logins as well as
+	// requests; the per-code and per-user tries below are always on.
+	if err := s.limit(ctx, ActionOTP, ""); err != nil {
+		return AuthResult{}, err
+	}
 	o, err := s.store.OTPByID(ctx, in.OTPID)
 	if errors.Is(err, ErrNotFound) || (err == nil && (o.CollectionID != c.ID || !s.Now().Before(o.Expires))) {
 		return AuthResult{}, s.failOTP(ctx, c, in)
@@ -138,17 +144,33 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 // otpAttempt counts one try at a code from this client: at most
 // otpAttemptsPerCode per code and client, whatever the rate-limit
 // settings, so an 8-digit code cannot be brute-forced.
+//
+// Tries are also counted per user and client over the code lifetime
+// (PocketBase's own limiter), so the ten codes a user may have out at
+// once cannot multiply a client's guesses.
 func (s *Service) otpAttempt(ctx context.Context, c *Collection, o OTP) error {
-	key := "otp-attempt:" + o.ID + ":" + ClientFrom(ctx).IP
-	start := o.Created
-	n, err := s.store.HitRateLimit(ctx, key, start, o.Expires.Add(time.Minute))
-	if err != nil {
-		return Internal(err)
-	}
-	if n > otpAttemptsPerCode {
-		s.metrics.RateLimited(ActionOTP)
-		return &Error{Kind: KindRateLimited, Code: CodeOTPTooMany,
-			Message: "Too many attempts, please try again later with a new OTP.", RetryAfter: max(time.Second, o.Expires.Sub(s.Now()))}
+	ip := ClientFrom(ctx).IP
+	now := s.Now()
+	userWindow := now.Truncate(c.OTP.Duration)
+	for _, k := range []struct {
+		key                string
+		start, keep, retry time.Time // window start, counter kept until, usable again
+		max                int
+	}{
+		// A code whose tries are spent is dead: a new code is the way
+		// on, and this one expires anyway.
+		{"otp-attempt:" + o.ID + ":" + ip, o.Created, o.Expires.Add(time.Minute), o.Expires, otpAttemptsPerCode},
+		{"otp-attempt-user:" + o.UserID + ":" + ip, userWindow, userWindow.Add(c.OTP.Duration), userWindow.Add(c.OTP.Duration), otpAttemptsPerUser},
+	} {
+		n, err := s.store.HitRateLimit(ctx, k.key, k.start, k.keep)
+		if err != nil {
+			return Internal(err)
+		}
+		if n > k.max {
+			s.metrics.RateLimited(ActionOTP)
+			return &Error{Kind: KindRateLimited, Code: CodeOTPTooMany,
+				Message: "Too many attempts, please try again later with a new OTP.", RetryAfter: max(time.Second, k.retry.Sub(now))}
+		}
 	}
 	return nil
 }

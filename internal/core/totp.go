@@ -158,15 +158,13 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, c *
 	if err := RequireSameCollection(p, c); err != nil {
 		return nil, err
 	}
-	method, err := s.checkSecondFactor(ctx, c, p.User, code)
-	if err != nil {
+	// Only an authenticator code will do: a recovery code cannot mint
+	// new ones (and is not spent trying).
+	if err := s.checkAuthenticatorCode(ctx, p.User, code); err != nil {
 		return nil, err
 	}
-	if method != MethodTOTP {
-		return nil, errBadTOTP // a recovery code cannot mint new ones
-	}
 	codes, rows := newRecoveryCodes(p.User.ID, s.Now())
-	err = s.store.InTx(ctx, func(q Queries) error {
+	err := s.store.InTx(ctx, func(q Queries) error {
 		if err := q.ReplaceRecoveryCodes(ctx, p.User.ID, rows); err != nil {
 			return err
 		}
@@ -187,8 +185,10 @@ func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, mfaID, code 
 	if err := fe.err(); err != nil {
 		return AuthResult{}, err
 	}
+	// The challenge is checked before the code, so a code (or a
+	// recovery code) is never spent on a login that cannot complete.
 	ch, err := s.store.MFAByID(ctx, mfaID)
-	if errors.Is(err, ErrNotFound) || (err == nil && ch.CollectionID != c.ID) {
+	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
 		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
@@ -211,25 +211,13 @@ func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, mfaID, code 
 // per user whatever the rate-limit settings: a 6-digit code must not be
 // guessable.
 func (s *Service) checkSecondFactor(ctx context.Context, c *Collection, u User, code string) (string, error) {
-	f, err := s.store.TOTPFactor(ctx, u.ID)
-	if errors.Is(err, ErrNotFound) || (err == nil && !f.Confirmed) {
-		return "", Errorf(KindInvalid, CodeTOTPState, "No authenticator app is enabled.")
-	} else if err != nil {
-		return "", Internal(err)
-	}
-	if err := s.totpAttempt(ctx, u.ID); err != nil {
+	f, err := s.confirmedFactor(ctx, u, code)
+	if err != nil {
 		return "", err
 	}
 	now := s.Now()
 	if step, ok := matchTOTP(f.Secret, code, now); ok {
-		// Advancing the step is conditional, so a code (or an older
-		// one) cannot be used twice, even by two requests at once.
-		if err := s.store.AdvanceTOTPStep(ctx, u.ID, step, now); errors.Is(err, ErrConflict) {
-			return "", errBadTOTP
-		} else if err != nil {
-			return "", Internal(err)
-		}
-		return MethodTOTP, nil
+		return MethodTOTP, s.spendStep(ctx, u, step)
 	}
 	hash := hashRecoveryCode(code)
 	err = s.store.InTx(ctx, func(q Queries) error {
@@ -244,6 +232,47 @@ func (s *Service) checkSecondFactor(ctx context.Context, c *Collection, u User, 
 		return "", AsError(err)
 	}
 	return MethodRecoveryCode, nil
+}
+
+// checkAuthenticatorCode accepts only a current, unused authenticator
+// code (no recovery code).
+func (s *Service) checkAuthenticatorCode(ctx context.Context, u User, code string) error {
+	f, err := s.confirmedFactor(ctx, u, code)
+	if err != nil {
+		return err
+	}
+	step, ok := matchTOTP(f.Secret, code, s.Now())
+	if !ok {
+		return errBadTOTP
+	}
+	return s.spendStep(ctx, u, step)
+}
+
+// confirmedFactor returns u's enabled factor and counts the try. A blank
+// code is a validation error and is not counted.
+func (s *Service) confirmedFactor(ctx context.Context, u User, code string) (TOTPFactor, error) {
+	if strings.TrimSpace(code) == "" {
+		return TOTPFactor{}, Invalid(map[string]FieldError{"code": {Code: FieldRequired, Message: "Cannot be blank."}})
+	}
+	f, err := s.store.TOTPFactor(ctx, u.ID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !f.Confirmed) {
+		return TOTPFactor{}, Errorf(KindInvalid, CodeTOTPState, "No authenticator app is enabled.")
+	} else if err != nil {
+		return TOTPFactor{}, Internal(err)
+	}
+	return f, s.totpAttempt(ctx, u.ID)
+}
+
+// spendStep marks a matched time step used. Advancing it is conditional,
+// so a code (or an older one) cannot be used twice, even by two requests
+// at once.
+func (s *Service) spendStep(ctx context.Context, u User, step int64) error {
+	if err := s.store.AdvanceTOTPStep(ctx, u.ID, step, s.Now()); errors.Is(err, ErrConflict) {
+		return errBadTOTP
+	} else if err != nil {
+		return Internal(err)
+	}
+	return nil
 }
 
 // totpAttempt counts one second-factor try for the user.

@@ -131,6 +131,50 @@ export async function nextSecond() {
     }
 }
 
+/** clientAt returns a fresh SDK client for another server than PB_URL. */
+export function clientAt(url) {
+    return new PocketBase(url);
+}
+
+// The code in the default OTP mail ("Your one-time password is: <digits>").
+const otpRe = /one-time password is: ([0-9]+)/;
+
+/** otpCodes returns the OTP codes mailed to `to` in mailDir, oldest first. */
+export async function otpCodes(to, mailDir = MAIL_DIR) {
+    let names;
+    try {
+        names = (await readdir(mailDir)).filter((n) => n.endsWith('.eml')).sort();
+    } catch (err) {
+        if (err.code === 'ENOENT') return [];
+        throw err;
+    }
+    const out = [];
+    for (const name of names) {
+        const raw = await readFile(join(mailDir, name), 'utf8');
+        const headers = raw.split(/\r?\n\r?\n/, 1)[0];
+        if (!new RegExp(`^To: (<${escapeRe(to)}>|${escapeRe(to)})\\r?$`, 'mi').test(headers)) {
+            continue;
+        }
+        const m = otpRe.exec(raw);
+        if (m) out.push(m[1]);
+    }
+    return out;
+}
+
+/**
+ * waitForOTP polls mailDir for up to 10 s until more than `seen` OTP
+ * mails reached `to`, and returns the newest code.
+ */
+export async function waitForOTP(to, mailDir = MAIL_DIR, seen = 0) {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+        const codes = await otpCodes(to, mailDir);
+        if (codes.length > seen) return codes[codes.length - 1];
+        await delay(25);
+    }
+    assert.fail(`no OTP mail #${seen + 1} to ${to} within 10 s`);
+}
+
 function escapeRe(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
