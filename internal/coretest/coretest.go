@@ -52,6 +52,21 @@ func New(t testing.TB) *Env { return NewWith(t, nil) }
 // rate limits or lockout).
 func NewWith(t testing.TB, mod func(*core.Settings)) *Env {
 	t.Helper()
+	return NewWithOptions(t, Options{Settings: mod})
+}
+
+// Options tune an Env before it is built.
+type Options struct {
+	// Settings may change the service settings.
+	Settings func(*core.Settings)
+	// Collections may change the default collections before
+	// core.NewCollections applies its start-up rules to them.
+	Collections func(users, superusers *core.Collection)
+}
+
+// NewWithOptions builds an Env as tuned by o.
+func NewWithOptions(t testing.TB, o Options) *Env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "data.db"), sqlite.Options{})
 	if err != nil {
@@ -73,13 +88,17 @@ func NewWith(t testing.TB, mod func(*core.Settings)) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols, err := core.NewCollections(core.DefaultCollections())
+	list := core.DefaultCollections()
+	if o.Collections != nil {
+		o.Collections(list[0], list[1])
+	}
+	cols, err := core.NewCollections(list)
 	if err != nil {
 		t.Fatal(err)
 	}
 	settings := core.Settings{AppName: AppName, AppURL: AppURL, Issuer: AppURL}
-	if mod != nil {
-		mod(&settings)
+	if o.Settings != nil {
+		o.Settings(&settings)
 	}
 	svc, err := core.New(settings, core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
 	if err != nil {

@@ -11,15 +11,7 @@ import (
 // for the authenticated user; the confirmation goes to the new address.
 // Auth is checked before the body, as in PocketBase.
 func (s *server) handleRequestEmailChange() http.Handler {
-	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
-		p := principal(r)
-		if err := core.RequireSameCollection(p, c); err != nil {
-			return err
-		}
-		f, err := s.readForm(r)
-		if err != nil {
-			return err
-		}
+	return s.authedForm(func(w http.ResponseWriter, r *http.Request, c *core.Collection, p *core.Principal, f *form) error {
 		newEmail := f.str("newEmail")
 		if f.err != nil {
 			return f.err

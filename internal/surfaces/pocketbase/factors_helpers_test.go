@@ -1,7 +1,6 @@
 package pocketbase_test
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base32"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,11 +16,8 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
-	"github.com/gatehouse/gatehouse/internal/hashing"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
-	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
-	"github.com/gatehouse/gatehouse/internal/tokens"
 )
 
 // Paths and messages of the OTP, MFA and TOTP routes.
@@ -213,44 +208,9 @@ func (e *env) methodsOf(t testing.TB, coll, token string) []string {
 // (superusers with OTP get MFA forced).
 func newEnvCollections(t testing.TB, mod func(users, supers *core.Collection)) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "data.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	h, err := hashing.New(hashing.Config{Memory: 64, Iterations: 1, Parallelism: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	// coretest.Clock starts at the zero time; walk it to now in steps a
-	// time.Duration can hold.
-	clk := &coretest.Clock{}
-	for target := time.Now().UTC().Truncate(time.Second); clk.Now().Before(target); {
-		clk.Advance(min(target.Sub(clk.Now()), 100*365*24*time.Hour))
-	}
-	keys, err := tokens.LoadOrCreate(ctx, db, clk.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	list := core.DefaultCollections()
-	mod(list[0], list[1])
-	cols, err := core.NewCollections(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings := core.Settings{AppName: coretest.AppName, AppURL: coretest.AppURL, Issuer: coretest.AppURL}
-	svc, err := core.New(settings, core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := httpapi.Chain(pocketbase.NewHandler(pocketbase.Deps{Service: svc}), httpapi.ClientIP(nil))
+	ce := coretest.NewWithOptions(t, coretest.Options{Collections: mod})
+	root := httpapi.Chain(pocketbase.NewHandler(pocketbase.Deps{Service: ce.Service}), httpapi.ClientIP(nil))
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	ce := &coretest.Env{Service: svc, DB: db, Clock: clk}
-	return &env{Env: ce, svc: svc, db: db, handler: root, srv: srv, clock: clk}
+	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
 }
