@@ -64,8 +64,9 @@ type Collection struct {
 	PasswordMin int
 	PasswordMax int
 
-	OTP OTPOptions
-	MFA MFAOptions
+	OTP    OTPOptions
+	MFA    MFAOptions
+	OAuth2 OAuth2Options
 
 	Mail MailTemplates
 }

@@ -33,6 +33,7 @@ type Queries interface {
 	LoginStateStore
 	AuditStore
 	FactorStore
+	IdentityStore
 }
 
 // UserStore keeps auth records.
@@ -225,4 +226,23 @@ type FactorStore interface {
 	// challenges created before `before`, and returns how many rows went.
 	// TOTP factors and recovery codes are never pruned.
 	PruneFactors(ctx context.Context, before time.Time) (int, error)
+}
+
+// IdentityStore keeps links between users and OAuth provider accounts.
+type IdentityStore interface {
+	// InsertIdentity stores a link. A provider account already linked in
+	// the collection, or a second link of the user to the same provider,
+	// wraps ErrConflict; an unknown user wraps ErrNotFound.
+	InsertIdentity(ctx context.Context, i Identity) error
+	// IdentityByProvider finds the link of a provider account in a
+	// collection.
+	IdentityByProvider(ctx context.Context, collectionID, provider, providerID string) (Identity, error)
+	// ListUserIdentities returns a user's links, oldest first.
+	ListUserIdentities(ctx context.Context, userID string) ([]Identity, error)
+	// DeleteIdentity removes one of the user's links; a missing one (or
+	// another user's) wraps ErrNotFound.
+	DeleteIdentity(ctx context.Context, userID, id string) error
+	// DeleteUserIdentities removes every link of a user and returns how
+	// many.
+	DeleteUserIdentities(ctx context.Context, userID string) (int, error)
 }

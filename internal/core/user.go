@@ -13,7 +13,8 @@ type User struct {
 	Avatar          string
 
 	// PasswordHash is a PHC or modular-crypt string; it is never
-	// serialized by any surface.
+	// serialized by any surface. It is empty for a user who never had a
+	// password (created through OAuth2): no password logs such a user in.
 	PasswordHash string
 
 	Created time.Time
