@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/hashing"
 	"github.com/gatehouse/gatehouse/internal/metrics"
+	"github.com/gatehouse/gatehouse/internal/oauth"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/tokens"
 )
@@ -80,6 +81,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		a.close()
 		return nil, fmt.Errorf("collections: %w", err)
 	}
+	if err := attachProviders(ctx, cfg, list); err != nil {
+		a.close()
+		return nil, err
+	}
 	cols, err := core.NewCollections(list)
 	if err != nil {
 		a.close()
@@ -102,6 +107,27 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		return nil, err
 	}
 	return a, nil
+}
+
+// attachProviders builds each collection's OAuth2 providers from the
+// configuration. OpenID Connect providers fetch their discovery document
+// here, so a wrong issuer stops startup with a clear error.
+func attachProviders(ctx context.Context, cfg config.Config, list []*core.Collection) error {
+	for _, c := range list {
+		for _, pc := range cfg.OAuthProviders(c.Name) {
+			pkce := pc.PKCE
+			p, err := oauth.New(ctx, pc.Kind, oauth.Config{
+				Name: pc.Name, DisplayName: pc.DisplayName, ClientID: pc.ClientID,
+				ClientSecret: pc.ClientSecret.Reveal(), Scopes: pc.Scopes, Issuer: pc.Issuer,
+				AuthURL: pc.AuthURL, TokenURL: pc.TokenURL, UserURL: pc.UserURL, PKCE: &pkce,
+			})
+			if err != nil {
+				return fmt.Errorf("collections.%s.oauth2 provider %q: %w", c.Name, pc.Name, err)
+			}
+			c.OAuth2.Providers = append(c.OAuth2.Providers, p)
+		}
+	}
+	return nil
 }
 
 // ensureDir creates the data directory, readable only by its owner: it

@@ -67,8 +67,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("security.trusted_proxies: %w", err)
 	}
+	// Closing done ends long-lived streams (realtime SSE), so Shutdown
+	// does not wait on them.
+	done := make(chan struct{})
 	srv := &http.Server{
-		Handler:           newRootHandler(a, log, trusted),
+		Handler:           newRootHandler(a, log, trusted, done),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.Std(),
 		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -77,6 +80,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(workerCtx) }()
 	serveDone := make(chan error, 1)
+	srv.RegisterOnShutdown(func() { close(done) })
 	go func() { serveDone <- srv.Serve(ln) }()
 	houseDone := make(chan struct{})
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
@@ -112,7 +116,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // newRootHandler mounts the surfaces, the JWKS document and the metrics
 // endpoint behind the shared middleware. Metrics time everything, so
 // they sit outermost.
-func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix) http.Handler {
+func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-chan struct{}) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /.well-known/jwks.json", httpapi.JWKS(a.keys.JWKS))
 	if a.cfg.Metrics.Enabled {
@@ -121,7 +125,7 @@ func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix) http.Handl
 	mux.Handle("/", pocketbase.NewHandler(pocketbase.Deps{
 		Service: a.service, Logger: log,
 		BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
-		OnRoute: metrics.SetRoute,
+		OnRoute: metrics.SetRoute, Done: done,
 	}))
 	return httpapi.Chain(mux, a.metrics.Middleware, httpapi.RequestID(), httpapi.ClientIP(trusted), httpapi.AccessLog(log))
 }

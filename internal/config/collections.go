@@ -28,6 +28,9 @@ type CollectionConfig struct {
 	// Mail overrides templates, keyed by "verification",
 	// "password_reset", "email_change" or "otp".
 	Mail map[string]MailTemplateConfig `yaml:"mail,omitempty"`
+	// OAuth2 configures sign-in through external providers. Not
+	// allowed for _superusers.
+	OAuth2 OAuth2Config `yaml:"oauth2,omitempty"`
 }
 
 func (c Config) validateCollections(p *problems) {
@@ -42,11 +45,25 @@ func (c Config) validateCollections(p *problems) {
 			p.add(path, "unknown collection (want %s or %s)", core.UsersName, core.SuperusersName)
 			continue
 		}
-		c.Collections[name].validate(p, path, name == core.SuperusersName)
+		c.Collections[name].validate(p, path, defaultCollection(name))
 	}
 }
 
-func (cc CollectionConfig) validate(p *problems, path string, superusers bool) {
+// defaultCollection returns core's default collection with this name,
+// or nil.
+func defaultCollection(name string) *core.Collection {
+	for _, col := range core.DefaultCollections() {
+		if col.Name == name {
+			return col
+		}
+	}
+	return nil
+}
+
+// validate checks the overrides at path for col, core's default of the
+// collection they apply to.
+func (cc CollectionConfig) validate(p *problems, path string, col *core.Collection) {
+	superusers := col.Superusers
 	for _, ttl := range []struct {
 		key string
 		d   *Duration
@@ -88,6 +105,7 @@ func (cc CollectionConfig) validate(p *problems, path string, superusers bool) {
 		cc.validateSuperuserFactors(p, path)
 	}
 	validateMail(p, path, cc.Mail)
+	cc.OAuth2.validate(p, path+".oauth2", col)
 }
 
 // BuildCollections returns core's default collections with the
@@ -101,9 +119,9 @@ func (c Config) BuildCollections() ([]*core.Collection, error) {
 	}
 	list := core.DefaultCollections()
 	for _, col := range list {
-		if cc, ok := c.Collections[col.Name]; ok {
-			cc.apply(col)
-		}
+		// Every collection goes through apply, configured or not: the
+		// OAuth2 mapped fields have defaults core does not set.
+		c.Collections[col.Name].apply(col)
 	}
 	return list, nil
 }
@@ -136,4 +154,5 @@ func (cc CollectionConfig) apply(col *core.Collection) {
 		col.MFA.Enabled = true
 	}
 	applyMail(&col.Mail, cc.Mail)
+	cc.OAuth2.apply(col)
 }

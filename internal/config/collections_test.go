@@ -88,3 +88,4 @@ func TestBuildCollectionsRejectsBadOverrides(t *testing.T) {
 		}
 	}
 }
+

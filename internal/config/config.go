@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -133,9 +134,24 @@ func (c Config) Issuer() string {
 	return strings.TrimRight(c.App.URL, "/")
 }
 
-// Redacted returns a copy of c with the SMTP password replaced by "xxxxx",
-// for printing. The copy shares c's slices and maps.
+// Redacted returns a copy of c with the SMTP password and the OAuth2
+// client secrets replaced by "xxxxx", for printing. The copy shares c's
+// slices and maps, except those it had to change.
 func (c Config) Redacted() Config {
 	c.Mail.SMTPURL = SecretURL(c.Mail.SMTPURL.String())
+	if len(c.Collections) > 0 {
+		cols := make(map[string]CollectionConfig, len(c.Collections))
+		for name, cc := range c.Collections {
+			if len(cc.OAuth2.Providers) > 0 {
+				cc.OAuth2.Providers = slices.Clone(cc.OAuth2.Providers)
+				for i := range cc.OAuth2.Providers {
+					pc := &cc.OAuth2.Providers[i]
+					pc.ClientSecret = Secret(pc.ClientSecret.String())
+				}
+			}
+			cols[name] = cc
+		}
+		c.Collections = cols
+	}
 	return c
 }

@@ -9,6 +9,10 @@
 // operator can fix a broken file in one pass.
 //
 // The SMTP URL may carry a password. It is held in a SecretURL, which
-// prints, marshals and logs with the password masked, so dumping a Config
-// with fmt, slog, JSON or YAML cannot leak it.
+// prints, marshals and logs with the password masked; OAuth2 client
+// secrets are held in a Secret, which always prints as "xxxxx". So dumping
+// a Config with fmt, slog, JSON or YAML cannot leak either.
+//
+// OAuth2 providers are plain data here (OAuthProviders); cmd/gatehouse
+// builds them, so this package imports no OAuth code.
 package config

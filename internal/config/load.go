@@ -15,7 +15,9 @@ import (
 
 // Load builds the configuration: Default, overridden by the YAML file at
 // path (skipped when path is ""), overridden by the GATEHOUSE_* variables
-// that getenv returns (nil reads none). It then runs Validate. The error
+// that getenv returns (nil reads none). OAuth2 client secrets written
+// "$NAME" are then read from variable NAME through getenv too. Last it
+// runs Validate. The error
 // lists every problem found, each naming the file line, the environment
 // variable or the option path.
 func Load(path string, getenv func(string) string) (Config, error) {
@@ -33,7 +35,8 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	if getenv != nil {
 		envErr = cfg.applyEnv(getenv)
 	}
-	if err := errors.Join(envErr, cfg.Validate()); err != nil {
+	secretErr := cfg.resolveSecrets(getenv)
+	if err := errors.Join(envErr, secretErr, cfg.Validate()); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -102,9 +105,11 @@ func collectPaths(n *yaml.Node, prefix string, out map[int][]string) {
 			collectPaths(v, p, out)
 		}
 	case yaml.SequenceNode:
-		for _, item := range n.Content {
+		for i, item := range n.Content {
 			add(item.Line, prefix)
-			collectPaths(item, prefix, out)
+			// Keys inside a list item are named with its index
+			// (providers[1].client_id), so a problem points at one item.
+			collectPaths(item, fmt.Sprintf("%s[%d]", prefix, i), out)
 		}
 	}
 }
@@ -140,20 +145,31 @@ func describeYAMLError(name, msg string, paths map[int][]string) error {
 	return fmt.Errorf("%s: line %d: %s: %s", name, line, where, problem)
 }
 
-// pathOnLine picks the one path on a line that ends in key (any path when
-// key is ""). It returns "" when that is ambiguous, e.g. in a flow mapping.
+// pathOnLine picks the one path on a line that ends in key. With key ""
+// it picks the deepest path when the others on the line lead to it
+// ("providers" and "providers[0].pkce" on "- pkce: maybe"). It returns ""
+// when that is ambiguous, e.g. in a flow mapping.
 func pathOnLine(candidates []string, key string) string {
 	found := ""
 	for _, p := range candidates {
 		if key != "" && p != key && !strings.HasSuffix(p, "."+key) {
 			continue
 		}
-		if found != "" {
+		switch {
+		case found == "" || key == "" && leadsTo(found, p):
+			found = p
+		case key == "" && leadsTo(p, found):
+		default:
 			return ""
 		}
-		found = p
 	}
 	return found
+}
+
+// leadsTo reports whether path child lies inside path parent.
+func leadsTo(parent, child string) bool {
+	rest, ok := strings.CutPrefix(child, parent)
+	return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "["))
 }
 
 func describeGoType(t string) string {
@@ -163,7 +179,7 @@ func describeGoType(t string) string {
 		return "a whole number"
 	case t == "bool":
 		return "true or false"
-	case t == "string" || t == "config.SecretURL":
+	case t == "string" || t == "config.SecretURL" || t == "config.Secret":
 		return "a string"
 	case strings.HasPrefix(t, "[]"):
 		return "a list"

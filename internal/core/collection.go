@@ -95,7 +95,9 @@ func DefaultCollections() []*Collection {
 		PasswordMax:      DefaultPwMax,
 		OTP:              OTPOptions{Duration: 180 * time.Second, Length: 8},
 		MFA:              MFAOptions{Duration: 600 * time.Second},
-		Mail:             DefaultMailTemplates(),
+		// PocketBase fills these record fields from a provider's user.
+		OAuth2: OAuth2Options{MappedFields: map[string]string{"name": "name", "avatarURL": "avatar"}},
+		Mail:   DefaultMailTemplates(),
 	}
 	supers := &Collection{
 		ID:               SuperusersID,

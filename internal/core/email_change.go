@@ -73,7 +73,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 	} else if err != nil {
 		return Internal(err)
 	}
-	ok, _, err := s.hasher.Verify(ctx, u.PasswordHash, password)
+	ok, _, err := s.verifyPassword(ctx, u, password)
 	if err != nil {
 		var ce *Error
 		if errors.As(err, &ce) {

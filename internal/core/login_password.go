@@ -69,7 +69,7 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 			Message: "Failed to authenticate.", RetryAfter: max(time.Second, until.Sub(s.Now()))}
 	}
 
-	ok, rehash, err := s.hasher.Verify(ctx, u.PasswordHash, in.Password)
+	ok, rehash, err := s.verifyPassword(ctx, u, in.Password)
 	if err != nil {
 		var ce *Error
 		if errors.As(err, &ce) {

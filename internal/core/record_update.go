@@ -153,7 +153,7 @@ func (s *Service) checkOldPassword(ctx context.Context, fe fieldErrors, u User, 
 		fe.required("oldPassword")
 		return nil
 	}
-	ok, _, err := s.hasher.Verify(ctx, u.PasswordHash, old)
+	ok, _, err := s.verifyPassword(ctx, u, old)
 	var ce *Error
 	if errors.As(err, &ce) {
 		return ce

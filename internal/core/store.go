@@ -232,7 +232,8 @@ type FactorStore interface {
 type IdentityStore interface {
 	// InsertIdentity stores a link. A provider account already linked in
 	// the collection, or a second link of the user to the same provider,
-	// wraps ErrConflict; an unknown user wraps ErrNotFound.
+	// wraps ErrConflict; an unknown user, or one not in i.CollectionID,
+	// wraps ErrNotFound. Empty provider names and ids are refused.
 	InsertIdentity(ctx context.Context, i Identity) error
 	// IdentityByProvider finds the link of a provider account in a
 	// collection.

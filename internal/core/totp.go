@@ -314,7 +314,7 @@ func (s *Service) checkPassword(ctx context.Context, c *Collection, u User, pass
 	if password == "" {
 		return Invalid(map[string]FieldError{"password": {Code: FieldRequired, Message: "Cannot be blank."}})
 	}
-	ok, _, err := s.hasher.Verify(ctx, u.PasswordHash, password)
+	ok, _, err := s.verifyPassword(ctx, u, password)
 	var ce *Error
 	if errors.As(err, &ce) {
 		return ce

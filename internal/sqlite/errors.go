@@ -29,7 +29,7 @@ func translate(err error) error {
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			// Foreign keys point only at parents a row belongs
 			// to: a session, one-time token, login state, code,
-			// challenge or factor for a user, or a refresh token for
+			// challenge, factor or identity for a user, or a refresh token for
 			// a session, that does not (or no longer) exist.
 			return fmt.Errorf("%w: %w", core.ErrNotFound, err)
 		}

@@ -65,6 +65,10 @@ func TestMigrateFromInit(t *testing.T) {
 		Created: time.UnixMilli(1), Expires: time.UnixMilli(2)}); err != nil {
 		t.Errorf("InsertOTP on the upgraded database = %v", err)
 	}
+	if err := db.InsertIdentity(ctx, core.Identity{ID: "i1", UserID: "u1", CollectionID: core.UsersID,
+		Provider: "github", ProviderID: "1", Created: time.UnixMilli(1)}); err != nil {
+		t.Errorf("InsertIdentity on the upgraded database = %v", err)
+	}
 	states, err := db.MigrationStatus(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +80,7 @@ func TestMigrateFromInit(t *testing.T) {
 		}
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql"}, names); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
 }

@@ -160,3 +160,31 @@ func testUserDeleteCascades(t *testing.T, s core.Store) {
 		t.Errorf("CountUsers = %d, %v, want 1", n, err)
 	}
 }
+
+// An empty PasswordHash is how a user without a password (one created
+// through OAuth, say) is stored: it must insert and update like any other.
+func testUserWithoutPassword(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	u := user(core.UsersID, "u1", "oauth@example.com")
+	u.PasswordHash = ""
+	insertUser(t, s, u)
+	got, err := s.UserByID(ctx, core.UsersID, "u1")
+	wantOK(t, "UserByID", err)
+	if diff := cmp.Diff(u, got); diff != "" {
+		t.Errorf("user without a password (-want +got):\n%s", diff)
+	}
+
+	// Setting a password and clearing it again both stick.
+	withPassword := user(core.UsersID, "u1", "oauth@example.com")
+	wantOK(t, "UpdateUser setting a password", s.UpdateUser(ctx, withPassword))
+	got, err = s.UserByID(ctx, core.UsersID, "u1")
+	if err != nil || got.PasswordHash != withPassword.PasswordHash {
+		t.Errorf("PasswordHash after setting it = %q, %v, want %q", got.PasswordHash, err, withPassword.PasswordHash)
+	}
+	wantOK(t, "UpdateUser clearing the password", s.UpdateUser(ctx, u))
+	got, err = s.UserByID(ctx, core.UsersID, "u1")
+	wantOK(t, "UserByID", err)
+	if diff := cmp.Diff(u, got); diff != "" {
+		t.Errorf("user after clearing the password (-want +got):\n%s", diff)
+	}
+}

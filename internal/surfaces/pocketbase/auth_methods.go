@@ -15,7 +15,7 @@ type authMethodsResponse struct {
 	OAuth2           oauth2Method   `json:"oauth2"`
 	MFA              durationMethod `json:"mfa"`
 	OTP              durationMethod `json:"otp"`
-	AuthProviders    []any          `json:"authProviders"`
+	AuthProviders    []providerInfo `json:"authProviders"`
 	UsernamePassword bool           `json:"usernamePassword"`
 	EmailPassword    bool           `json:"emailPassword"`
 }
@@ -26,8 +26,8 @@ type passwordMethod struct {
 }
 
 type oauth2Method struct {
-	Providers []any `json:"providers"`
-	Enabled   bool  `json:"enabled"`
+	Providers []providerInfo `json:"providers"`
+	Enabled   bool           `json:"enabled"`
 }
 
 type durationMethod struct {
@@ -44,18 +44,24 @@ func enabledSeconds(on bool, d time.Duration) int {
 	return int(d / time.Second)
 }
 
-// handleAuthMethods answers GET /auth-methods. OAuth2 is not offered yet,
-// so it reports disabled, exactly as a PocketBase collection with it
-// switched off does.
+// handleAuthMethods answers GET /auth-methods: password, OAuth2 providers
+// (each with a fresh state and PKCE pair), MFA and OTP, plus PocketBase's
+// legacy keys.
 func (s *server) handleAuthMethods() http.Handler {
 	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
+		providers := providerInfos(c)
+		var legacyProviders []providerInfo // the legacy key is null without providers
+		if len(providers) > 0 {
+			legacyProviders = providers
+		}
 		fields := slices.Clone(c.IdentityFields)
 		if !c.PasswordAuth {
 			fields = []string{}
 		}
 		return respond(w, r, http.StatusOK, authMethodsResponse{
 			Password:         passwordMethod{IdentityFields: fields, Enabled: c.PasswordAuth},
-			OAuth2:           oauth2Method{Providers: []any{}},
+			OAuth2:           oauth2Method{Providers: providers, Enabled: c.OAuth2.Enabled},
+			AuthProviders:    legacyProviders,
 			MFA:              durationMethod{Enabled: c.MFA.Enabled, Duration: enabledSeconds(c.MFA.Enabled, c.MFA.Duration)},
 			OTP:              durationMethod{Enabled: c.OTP.Enabled, Duration: enabledSeconds(c.OTP.Enabled, c.OTP.Duration)},
 			UsernamePassword: c.PasswordAuth && slices.Contains(c.IdentityFields, "username"),

@@ -23,6 +23,9 @@ type Deps struct {
 	// OnRoute, when set, is told the route pattern each request matched
 	// (metrics label latency by route, never by raw path).
 	OnRoute func(r *http.Request, pattern string)
+	// Done, when closed, ends open realtime streams (so a graceful
+	// shutdown does not wait for them).
+	Done <-chan struct{}
 }
 
 // server holds the surface's dependencies for its handlers.
@@ -31,12 +34,13 @@ type server struct {
 	log       *slog.Logger
 	bodyLimit int64
 	onRoute   func(r *http.Request, pattern string)
+	realtime  *broker
 }
 
 // NewHandler returns the PocketBase surface. It serves `/api/...` and
 // answers every other path with PocketBase's 404.
 func NewHandler(d Deps) http.Handler {
-	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
+	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, realtime: newBroker(d.Done)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
