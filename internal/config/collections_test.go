@@ -88,4 +88,3 @@ func TestBuildCollectionsRejectsBadOverrides(t *testing.T) {
 		}
 	}
 }
-
