@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -129,4 +130,21 @@ func TestGitHubExchange(t *testing.T) {
 			t.Errorf("error %q does not name bad_verification_code", err)
 		}
 	})
+}
+
+// TestGitHubRedactsEncodedSecret: a secret echoed form-encoded is redacted
+// as well.
+func TestGitHubRedactsEncodedSecret(t *testing.T) {
+	t.Parallel()
+	const secret = "pa ss/w+rd&=secret"
+	srv := httptest.NewServer(fakeGitHub{users: map[string]string{}})
+	t.Cleanup(srv.Close)
+	p := mustNew(t, "github", Config{ClientID: testClientID, ClientSecret: secret, TokenURL: srv.URL + "/login/oauth/access_token"})
+	_, err := p.Exchange(context.Background(), "any", "v", testRedirect)
+	if !errors.Is(err, core.ErrOAuthToken) {
+		t.Fatalf("error = %v, want ErrOAuthToken", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, secret) || strings.Contains(msg, url.QueryEscape(secret)) || !strings.Contains(msg, redacted) {
+		t.Errorf("error %q shows the secret or does not mark it redacted", msg)
+	}
 }

@@ -58,10 +58,11 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		// Allow a clean EOF exactly at the cap; anything more is too much.
 		var one [1]byte
-		if n, _ := b.rc.Read(one[:]); n > 0 {
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
 			return 0, errBodyTooLarge
 		}
-		return 0, io.EOF
+		return 0, err
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]

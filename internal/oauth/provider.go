@@ -174,6 +174,10 @@ func (p *provider) Exchange(ctx context.Context, code, codeVerifier, redirectURL
 	return user, nil
 }
 
+// maxErrorDescription caps how much of a provider's error_description an
+// error message repeats.
+const maxErrorDescription = 300
+
 // tokenErrorDetail describes a failed token call by the provider's error
 // code and description, never by the raw response body (which a careless
 // provider could fill with the request, secret included).
@@ -188,20 +192,24 @@ func (p *provider) tokenErrorDetail(err error) string {
 	}
 	if re.ErrorCode != "" {
 		detail += ": " + re.ErrorCode
-		if re.ErrorDescription != "" {
-			detail += " (" + re.ErrorDescription + ")"
+		if desc := re.ErrorDescription; desc != "" {
+			if len(desc) > maxErrorDescription {
+				desc = desc[:maxErrorDescription] + "..."
+			}
+			detail += " (" + desc + ")"
 		}
 	}
 	return p.redact(detail)
 }
 
-// redact removes the client secret from a message, in case a library or a
-// provider echoed it.
+// redact removes the client secret from a message, raw or form-encoded,
+// in case a library or a provider echoed it.
 func (p *provider) redact(s string) string {
 	if p.secret == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, p.secret, redacted)
+	s = strings.ReplaceAll(s, p.secret, redacted)
+	return strings.ReplaceAll(s, url.QueryEscape(p.secret), redacted)
 }
 
 // override returns v if set, else def.
