@@ -23,6 +23,7 @@ const (
 // amrOf maps an auth method to its RFC 8176 amr value.
 var amrOf = map[string]string{
 	MethodPassword: "pwd", MethodOTP: "otp", MethodTOTP: "totp", MethodRecoveryCode: "recovery_code",
+	MethodOAuth2: "oauth2",
 }
 
 // needsMFA reports whether logging u in takes two factors: the

@@ -79,8 +79,13 @@ func (s *server) writeIdentities(w http.ResponseWriter, r *http.Request, p *core
 	if err != nil {
 		return err
 	}
-	out := paging{page: 1, perPage: max(len(list), 1)}.list(len(list), len(list))
-	for _, i := range list {
+	// Paged like any PocketBase list: the SDK's getFullList asks for
+	// pages until one comes back short.
+	pg := readPaging(r.URL.Query())
+	from := min(pg.offset(), len(list))
+	page := list[from:min(from+pg.perPage, len(list))]
+	out := pg.list(len(list), len(page))
+	for _, i := range page {
 		out.Items = append(out.Items, identityJSON(i))
 	}
 	return respond(w, r, http.StatusOK, out)

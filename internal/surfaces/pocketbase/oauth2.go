@@ -49,14 +49,21 @@ func providerInfos(c *core.Collection) []providerInfo {
 	return out
 }
 
-// randomText returns n random letters and digits.
+// randomText returns n uniformly random letters and digits (rejection
+// sampling: no character is likelier than another).
 func randomText(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	for i := range b {
-		b[i] = stateAlphabet[int(b[i])%len(stateAlphabet)]
+	out := make([]byte, 0, n)
+	limit := 256 - 256%len(stateAlphabet)
+	buf := make([]byte, n+n/2)
+	for len(out) < n {
+		rand.Read(buf)
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, stateAlphabet[int(b)%len(stateAlphabet)])
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }
 
 // oauthMeta is PocketBase's meta object of an OAuth2 login.
@@ -77,7 +84,11 @@ func oauthMeta(m core.OAuth2Meta) map[string]any {
 // codeVerifier, redirectURL, createData?, mfaId?}. A signed-in caller of
 // the same collection links the provider account to itself.
 func (s *server) handleAuthWithOAuth2() http.Handler {
-	return s.collectionRoute(msgNoCollection, "", func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
+	return s.collectionRoute(msgNoCollection, msgLoad, func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
+		if !c.OAuth2.Enabled {
+			// PocketBase refuses before reading the body.
+			return core.Errorf(core.KindForbidden, core.CodeOAuthDisabled, "The collection is not configured to allow OAuth2 authentication.")
+		}
 		f, err := s.readForm(r)
 		if err != nil {
 			return err

@@ -21,6 +21,7 @@ import (
 const (
 	realtimeIdle     = 5 * time.Minute // PocketBase closes idle streams after this
 	maxRealtime      = 10000           // open streams per node
+	maxRealtimePerIP = 20              // so one client cannot use them all
 	maxSubscriptions = 100
 )
 
@@ -53,6 +54,15 @@ func (b *broker) add(ip string) (*realtimeClient, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.clients) >= maxRealtime {
+		return nil, false
+	}
+	n := 0
+	for _, c := range b.clients {
+		if c.ip == ip {
+			n++
+		}
+	}
+	if n >= maxRealtimePerIP {
 		return nil, false
 	}
 	c := &realtimeClient{id: randomText(40), ip: ip, msgs: make(chan realtimeMsg, 4)}

@@ -12,15 +12,15 @@ func (s *server) addRoutes(m *http.ServeMux) {
 	mux := routeMux{m, s.onRoute}
 
 	mux.Handle("GET /api/health", s.handleHealth())
-	mux.Handle("GET /api/realtime", s.handleRealtimeConnect())    // guest (SSE)
-	mux.Handle("POST /api/realtime", s.handleRealtimeSubscribe()) // holder of a client id
-	mux.Handle("GET /api/oauth2-redirect", s.handleOAuth2Redirect())
-	mux.Handle("POST /api/oauth2-redirect", s.handleOAuth2Redirect())       // form_post providers                                 // guest
-	mux.Handle("GET "+c+"/auth-methods", s.handleAuthMethods())             // guest
-	mux.Handle("POST "+c+"/auth-with-password", s.handleAuthWithPassword()) // guest
-	mux.Handle("POST "+c+"/request-otp", s.handleRequestOTP())              // guest
-	mux.Handle("POST "+c+"/auth-with-otp", s.handleAuthWithOTP())           // guest
-	mux.Handle("POST "+c+"/auth-with-oauth2", s.handleAuthWithOAuth2())
+	mux.Handle("GET /api/realtime", s.handleRealtimeConnect())                      // guest (SSE)
+	mux.Handle("POST /api/realtime", s.handleRealtimeSubscribe())                   // holder of a client id
+	mux.Handle("GET /api/oauth2-redirect", s.handleOAuth2Redirect())                // guest (the provider sends the popup here)
+	mux.Handle("POST /api/oauth2-redirect", s.handleOAuth2Redirect())               // guest (form_post providers)
+	mux.Handle("GET "+c+"/auth-methods", s.handleAuthMethods())                     // guest
+	mux.Handle("POST "+c+"/auth-with-password", s.handleAuthWithPassword())         // guest
+	mux.Handle("POST "+c+"/request-otp", s.handleRequestOTP())                      // guest
+	mux.Handle("POST "+c+"/auth-with-otp", s.handleAuthWithOTP())                   // guest
+	mux.Handle("POST "+c+"/auth-with-oauth2", s.handleAuthWithOAuth2())             // guest, or a user linking a provider
 	mux.Handle("POST "+c+"/auth-refresh", s.handleAuthRefresh())                    // auth
 	mux.Handle("POST "+c+"/request-verification", s.handleRequestVerification())    // guest
 	mux.Handle("POST "+c+"/confirm-verification", s.handleConfirmVerification())    // guest

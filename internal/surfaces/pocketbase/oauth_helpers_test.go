@@ -1,0 +1,180 @@
+package pocketbase_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/coretest"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
+)
+
+// Paths and messages of the OAuth2 routes.
+const (
+	oauthPath        = usersPath + "/auth-with-oauth2"
+	methodsPath      = usersPath + "/auth-methods"
+	externalAuths    = "/api/collections/_externalAuths/records"
+	realtimePath     = "/api/realtime"
+	redirectPath     = "/api/oauth2-redirect"
+	msgOAuthOff      = "The collection is not configured to allow OAuth2 authentication."
+	msgOAuthToken    = "Failed to fetch OAuth2 token."
+	msgOAuthUser     = "Failed to fetch OAuth2 user."
+	msgNoClient      = "Missing or invalid client id."
+	msgLastMethod    = "You can't unlink the only way you can sign in. Set a password first (reset it by email)."
+	codeTokenFails   = "token-fails"
+	codeUserFails    = "user-fails"
+	redirectOKText   = "OAuth2 authorization completed. You can close this window.\n"
+	redirectFailText = "OAuth2 authorization failed. You can close this window and try again.\n"
+)
+
+// fakeProvider hands out the user registered for each code; the codes
+// codeTokenFails and codeUserFails fail the way real providers do, and
+// any other unknown code fails the token exchange. It remembers the last
+// exchange so tests can see what the surface passed on.
+type fakeProvider struct {
+	name, display string
+	pkce          bool
+
+	mu    sync.Mutex
+	users map[string]core.OAuthUser
+	last  exchange
+}
+
+// exchange is what one Exchange call received.
+type exchange struct{ code, verifier, redirect string }
+
+func newFakeProvider(name string, pkce bool) *fakeProvider {
+	return &fakeProvider{name: name, display: "The " + name, pkce: pkce, users: map[string]core.OAuthUser{}}
+}
+
+func (f *fakeProvider) Name() string        { return f.name }
+func (f *fakeProvider) DisplayName() string { return f.display }
+func (f *fakeProvider) PKCE() bool          { return f.pkce }
+
+func (f *fakeProvider) AuthURL(state, challenge string) string {
+	u := "https://idp.test/" + f.name + "/auth?client_id=cid&state=" + state
+	if challenge != "" {
+		u += "&code_challenge=" + challenge + "&code_challenge_method=S256"
+	}
+	return u + "&redirect_uri="
+}
+
+func (f *fakeProvider) Exchange(_ context.Context, code, verifier, redirect string) (core.OAuthUser, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.last = exchange{code, verifier, redirect}
+	switch code {
+	case codeTokenFails:
+		return core.OAuthUser{}, fmt.Errorf("invalid_grant: %w", core.ErrOAuthToken)
+	case codeUserFails:
+		return core.OAuthUser{}, fmt.Errorf("userinfo 500: %w", core.ErrOAuthUser)
+	}
+	u, ok := f.users[code]
+	if !ok {
+		return core.OAuthUser{}, fmt.Errorf("unknown code: %w", core.ErrOAuthToken)
+	}
+	return u, nil
+}
+
+// set registers the user a code exchanges for.
+func (f *fakeProvider) set(code string, u core.OAuthUser) {
+	f.mu.Lock()
+	f.users[code] = u
+	f.mu.Unlock()
+}
+
+func (f *fakeProvider) lastExchange() exchange {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last
+}
+
+// newOAuthEnv is an env whose users collection has OAuth2 on with the
+// given providers; d is passed to the surface (its Service is filled in).
+func newOAuthEnv(t testing.TB, d pocketbase.Deps, providers ...*fakeProvider) *env {
+	t.Helper()
+	ce := coretest.NewWithOptions(t, coretest.Options{Collections: func(users, _ *core.Collection) {
+		users.OAuth2.Enabled = true
+		for _, p := range providers {
+			users.OAuth2.Providers = append(users.OAuth2.Providers, p)
+		}
+	}})
+	d.Service = ce.Service
+	root := httpapi.Chain(pocketbase.NewHandler(d), httpapi.ClientIP(nil))
+	srv := httptest.NewServer(root)
+	t.Cleanup(srv.Close)
+	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
+}
+
+// oauthBody is an auth-with-oauth2 body for the "fake" provider.
+func oauthBody(code string) string { return providerBody("fake", code) }
+
+// providerBody is an auth-with-oauth2 body for a provider.
+func providerBody(provider, code string) string {
+	return `{"provider":` + jsonString(provider) + `,"code":` + jsonString(code) + `,"codeVerifier":"verifier-1","redirectURL":"https://app.test/cb"}`
+}
+
+// Meta keys of an OAuth2 answer, in wire order.
+var (
+	metaKeys   = []string{"accessToken", "avatarURL", "avatarUrl", "email", "expiry", "id", "isNew", "name", "rawUser", "refreshToken", "username"}
+	metaKeysRT = []string{"accessToken", "avatarURL", "avatarUrl", "email", "expiry", "id", "isNew", "name", "providerRefreshToken", "rawUser", "refreshToken", "refreshTokenExpires", "username"}
+)
+
+// oauthAnswer is a decoded OAuth2 auth answer.
+type oauthAnswer struct {
+	Meta   map[string]any  `json:"meta"`
+	Record json.RawMessage `json:"record"`
+	Token  string          `json:"token"`
+	rec    record
+}
+
+// checkOAuth asserts a 200 OAuth2 answer: keys meta, record, token in
+// that order, meta's keys as given, the record's as given, and a token
+// whose claims name the record.
+func checkOAuth(t testing.TB, r response, meta, recKeys []string) oauthAnswer {
+	t.Helper()
+	wantStatus(t, r, http.StatusOK)
+	if got := objectKeys(t, []byte(r.body)); !equalSlices(got, []string{"meta", "record", "token"}) {
+		t.Errorf("answer keys = %v, want [meta record token]", got)
+	}
+	var raw struct {
+		Meta json.RawMessage `json:"meta"`
+	}
+	decode(t, r.body, &raw)
+	if got := objectKeys(t, raw.Meta); !equalSlices(got, meta) {
+		t.Errorf("meta keys = %v, want %v", got, meta)
+	}
+	var a oauthAnswer
+	decode(t, r.body, &a)
+	a.rec = checkRecord(t, a.Record, recKeys)
+	_, claims := jwtParts(t, a.Token)
+	if claims["id"] != a.rec.ID || claims["collectionId"] != core.UsersID || claims["type"] != "auth" {
+		t.Errorf("token claims %v do not match record %s", claims, a.rec.ID)
+	}
+	return a
+}
+
+// oauthLogin signs in with a registered code and returns the answer.
+func (e *env) oauthLogin(t testing.TB, token, code string) oauthAnswer {
+	t.Helper()
+	return checkOAuth(t, e.post(t, oauthPath, token, oauthBody(code)), metaKeys, userKeys)
+}
+
+// waitFor polls cond until it holds or a deadline passes.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
