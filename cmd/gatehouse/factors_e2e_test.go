@@ -338,6 +338,7 @@ func totpCode(t testing.TB, secret string, step int64) string {
 // the RFC 6238 parameters totpCode assumes.
 func (ts *testServer) enrollTOTP(t testing.TB, u attackUser) string {
 	t.Helper()
+	ts.verifyEmail(t, u.Email) // only verified accounts may add an app
 	r := ts.do(t, "POST", "/api/collections/users/totp/enroll", map[string]any{"password": u.Password}, "Authorization", u.Token).want(t, 200)
 	secret := r.str("secret")
 	link, err := url.Parse(r.str("url"))
@@ -499,4 +500,13 @@ func wrongCode(code string, i int) string {
 	b := []byte(code)
 	b[i%len(b)] = '0' + (b[i%len(b)]-'0'+1)%10
 	return string(b)
+}
+
+// verifyEmail verifies an account the way its owner would: request the
+// mail, follow its link.
+func (ts *testServer) verifyEmail(t testing.TB, email string) {
+	t.Helper()
+	ts.do(t, "POST", "/api/collections/users/request-verification", map[string]any{"email": email}).want(t, 204)
+	tok := ts.waitMail(t, email, "confirm-verification")
+	ts.do(t, "POST", "/api/collections/users/confirm-verification", map[string]any{"token": tok}).want(t, 204)
 }

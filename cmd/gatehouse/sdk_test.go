@@ -44,14 +44,23 @@ func TestPocketBaseSDK(t *testing.T) {
 	// and MFA flows; every other suite runs on the default server.
 	otpServer := startServerWith(t, otpOnYAML, serverOpts{})
 	mfaServer := startServerWith(t, otpMFAYAML, serverOpts{})
+	// oauth.test.mjs signs in through an OpenID Connect provider: mockoidc,
+	// in-process (started first: the server reads its discovery document at
+	// startup), and OIDC_QUEUE_URL, where a test queues the account the
+	// provider signs in next (see serveQueue). display_name lands on the
+	// provider item oauthYAML ends with.
+	op := startOP(t)
+	oauthServer := startServerWith(t, oauthYAML(op, op.ClientSecret, "")+"          display_name: Mock OIDC\n", serverOpts{})
+	queueURL := serveQueue(t, op)
 	const email, password = "admin@example.com", "adminpassword1"
 	if out, err := ts.cli(t, "superuser", "upsert", email, password); err != nil {
 		t.Fatalf("superuser upsert: %v\n%s", err, out)
 	}
 
 	// Every *.test.mjs runs: sdk.test.mjs covers PocketBase's own API,
-	// otp_mfa.test.mjs its OTP and MFA flows, extensions.test.mjs and
-	// totp.test.mjs Gatehouse's routes through pb.send.
+	// otp_mfa.test.mjs its OTP and MFA flows, oauth.test.mjs its OAuth2
+	// sign-in, extensions.test.mjs and totp.test.mjs Gatehouse's routes
+	// through pb.send.
 	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no *.test.mjs in %s (%v)", dir, err)
@@ -62,7 +71,9 @@ func TestPocketBaseSDK(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, files...)...)
+	// --experimental-eventsource gives Node 20 and 22 the global EventSource
+	// that the SDK's realtime (its authWithOAuth2 popup flow) needs.
+	cmd := exec.CommandContext(ctx, node, append([]string{"--experimental-eventsource", "--test", "--test-reporter=spec"}, files...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"PB_URL="+ts.URL,
@@ -73,12 +84,14 @@ func TestPocketBaseSDK(t *testing.T) {
 		"MAIL_DIR_OTP="+filepath.Join(otpServer.Dir, "mail"),
 		"PB_URL_MFA="+mfaServer.URL,
 		"MAIL_DIR_MFA="+filepath.Join(mfaServer.Dir, "mail"),
+		"PB_URL_OAUTH="+oauthServer.URL,
+		"OIDC_QUEUE_URL="+queueURL,
 		"NO_COLOR=1",
 	)
 	cmd.WaitDelay = 5 * time.Second
 	if err := runLogged(t, cmd); err != nil {
-		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s\n--- OTP server log ---\n%s\n--- MFA server log ---\n%s",
-			strings.Join(files, " "), err, ts.stderr.String(), otpServer.stderr.String(), mfaServer.stderr.String())
+		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s\n--- OTP server log ---\n%s\n--- MFA server log ---\n%s\n--- OAuth2 server log ---\n%s",
+			strings.Join(files, " "), err, ts.stderr.String(), otpServer.stderr.String(), mfaServer.stderr.String(), oauthServer.stderr.String())
 	}
 }
 

@@ -207,6 +207,7 @@ func TestMFAErrors(t *testing.T) {
 func enableTOTP(t *testing.T, e *env, p *core.Principal) (string, []string) {
 	t.Helper()
 	ctx := context.Background()
+	e.verify(t, p)
 	en, err := e.svc.EnrollTOTP(ctx, p, e.users, "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -232,6 +233,9 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 
 	_, err := e.svc.EnrollTOTP(ctx, p, e.users, "wrong password")
 	wantField(t, err, "password", core.FieldInvalidPassword)
+	_, err = e.svc.EnrollTOTP(ctx, p, e.users, "correct horse")
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPState) // not verified yet
+	e.verify(t, p)
 	en, err := e.svc.EnrollTOTP(ctx, p, e.users, "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -395,4 +399,58 @@ func TestSuperuserOTPForcesMFAAtRuntime(t *testing.T) {
 	e.supers.OTP.Enabled = true
 	_, err := e.svc.LoginWithPassword(ctx, e.supers, core.PasswordLogin{Identity: "root@example.com", Password: "rootpassword"})
 	wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired)
+}
+
+// TestClaimDropsSquatterAuthenticator: a never-verified account cannot
+// add an authenticator; and if one is there anyway (verified was cleared
+// later), the owner proving the address removes it.
+func TestClaimDropsSquatterAuthenticator(t *testing.T) {
+	for _, how := range []string{"reset", "otp"} {
+		t.Run(how, func(t *testing.T) {
+			e := otpEnv(t, false)
+			ctx := context.Background()
+			victim := e.signUp(t, "victim@example.com", "correct horse")
+			_, squatter := e.login(t, e.users, "victim@example.com", "correct horse")
+			_, err := e.svc.EnrollTOTP(ctx, squatter, e.users, "correct horse")
+			wantKind(t, err, core.KindInvalid, core.CodeTOTPState)
+			now := e.clock.Now()
+			if err := e.db.PutTOTPFactor(ctx, core.TOTPFactor{UserID: victim.ID, Secret: "JBSWY3DPEHPK3PXP", Confirmed: true, Created: now, Updated: now}); err != nil {
+				t.Fatal(err)
+			}
+			switch how {
+			case "reset":
+				if err := e.svc.RequestPasswordReset(ctx, e.users, "victim@example.com"); err != nil {
+					t.Fatal(err)
+				}
+				_, tok := e.mailTo(t, "victim@example.com")
+				if err := e.svc.ConfirmPasswordReset(ctx, e.users, core.PasswordResetInput{Token: tok, Password: "owner password"}); err != nil {
+					t.Fatal(err)
+				}
+				e.login(t, e.users, "victim@example.com", "owner password") // one factor: the app is gone
+			case "otp":
+				id, _ := e.svc.RequestOTP(ctx, e.users, "victim@example.com")
+				if _, err := e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: e.mailedOTP(t, "victim@example.com")}); err != nil {
+					t.Fatalf("owner's OTP login: %v", err)
+				}
+			}
+			st, err := e.svc.TOTPStatusOf(ctx, &core.Principal{User: squatter.User, Collection: e.users}, e.users)
+			if err != nil || st.Enabled || st.Pending {
+				t.Errorf("authenticator after the claim = %+v, %v; want gone", st, err)
+			}
+		})
+	}
+}
+
+// verify marks the principal's user verified (in the store and in p).
+func (e *env) verify(t *testing.T, p *core.Principal) {
+	t.Helper()
+	u, err := e.db.UserByID(context.Background(), e.users.ID, p.User.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Verified = true
+	if err := e.db.UpdateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	p.User.Verified = true
 }

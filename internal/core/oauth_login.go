@@ -141,7 +141,7 @@ func (s *Service) recordByVerifiedEmail(ctx context.Context, q Queries, c *Colle
 	if err := q.UpdateUser(ctx, u); err != nil {
 		return User{}, err
 	}
-	if _, err := q.DeleteUserIdentities(ctx, u.ID); err != nil {
+	if err := s.dropSquatterAccess(ctx, q, c, u, MethodOAuth2); err != nil {
 		return User{}, err
 	}
 	if err := s.revokeCredentials(ctx, q, u, "claimed_by_oauth2"); err != nil {

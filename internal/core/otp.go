@@ -191,11 +191,12 @@ func (s *Service) failOTP(ctx context.Context, c *Collection, in OTPLogin) error
 // replaces the password and ends every session: they may have been set up
 // by someone who registered the address before its owner.
 func (s *Service) claimByOTP(ctx context.Context, c *Collection, u User) (User, error) {
-	need, err := s.needsMFA(ctx, c, u)
-	if err != nil {
-		return User{}, err
-	}
+	// An authenticator on a never-verified account was not set up by the
+	// address's owner: it goes (below, in the transaction), so only the
+	// collection's own MFA rule counts here.
+	need := c.MFA.Enabled || (c.Superusers && c.OTP.Enabled)
 	var hash string
+	var err error
 	if !need {
 		if hash, err = s.hasher.Hash(ctx, NewSecret()); err != nil {
 			return User{}, AsError(err)
@@ -211,6 +212,9 @@ func (s *Service) claimByOTP(ctx context.Context, c *Collection, u User) (User, 
 			cur.PasswordHash = hash
 		}
 		if err := q.UpdateUser(ctx, cur); err != nil {
+			return err
+		}
+		if err := s.dropSquatterAccess(ctx, q, c, cur, MethodOTP); err != nil {
 			return err
 		}
 		u = cur

@@ -79,11 +79,17 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 			return err
 		}
 		u.PasswordHash, u.Updated = hash, now
-		if !u.Verified && u.Email == tc.email {
+		claimed := !u.Verified && u.Email == tc.email
+		if claimed {
 			u.Verified = true // the reset mail proved the address
 		}
 		if err := q.UpdateUser(ctx, u); err != nil {
 			return err
+		}
+		if claimed {
+			if err := s.dropSquatterAccess(ctx, q, c, u, "password_reset"); err != nil {
+				return err
+			}
 		}
 		// A successful reset proves the owner: it also lifts a lockout.
 		if err := q.DeleteLoginState(ctx, u.ID); err != nil {

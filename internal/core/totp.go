@@ -66,7 +66,7 @@ func (s *Service) TOTPStatusOf(ctx context.Context, p *Principal, c *Collection)
 
 // EnrollTOTP starts enrolling an authenticator app: after checking the
 // caller's current password (someone holding only a stolen token cannot
-// enrol) it creates a new pending secret, replacing any earlier pending
+// enrol) and that the email is verified, it creates a new pending secret, replacing any earlier pending
 // one. The factor protects nothing until ConfirmTOTP.
 func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, password string) (TOTPEnrollment, error) {
 	if err := RequireSameCollection(p, c); err != nil {
@@ -79,6 +79,12 @@ func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, p
 	}
 	if err := s.checkPassword(ctx, c, p.User, password); err != nil {
 		return TOTPEnrollment{}, err
+	}
+	// Only the address's proven owner may arm an account with an app: on
+	// a never-verified account it could be a squatter's, and claiming
+	// the account would have to remove it again.
+	if !p.User.Verified {
+		return TOTPEnrollment{}, Errorf(KindInvalid, CodeTOTPState, "Verify your email address before adding an authenticator app.")
 	}
 	key, err := totp.Generate(totp.GenerateOpts{
 		Issuer: s.settings.AppName, AccountName: p.User.Email, Period: totpPeriod, Digits: totpDigits, Algorithm: otp.AlgorithmSHA1,

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authenticator } from 'otplib';
-import { client, login, rejectsWith, signUp } from './helpers.mjs';
+import { client, login, rejectsWith, signUp, waitForToken } from './helpers.mjs';
 
 const BASE = '/api/collections/users';
 const STEP_MS = 30_000;
@@ -31,6 +31,12 @@ describe('authenticator app (TOTP) through pb.send', { concurrency: false }, () 
     test('enrol, confirm, MFA login, replay, recovery codes, disable', async () => {
         const { record, email, password } = await signUp('totp');
         const pb = await login(email, password);
+
+        // Only a verified account may add an authenticator app.
+        const unverified = await rejectsWith(post(pb, '/totp/enroll', { password }), 400);
+        assert.match(unverified.message, /Verify your email address/);
+        await client().collection('users').requestVerification(email);
+        await pb.collection('users').confirmVerification(await waitForToken(email, 'confirm-verification'));
 
         const wrongPw = await rejectsWith(post(pb, '/totp/enroll', { password: 'not-the-password' }), 400);
         assert.ok(wrongPw.response.data.password, `field error: ${JSON.stringify(wrongPw.response)}`);

@@ -1,6 +1,7 @@
 package pocketbase_test
 
 import (
+	"context"
 	"encoding/base32"
 	"net/http"
 	"net/url"
@@ -40,6 +41,7 @@ func (e *env) totpStatus(t testing.TB, token, want string) {
 // answer's shape and its otpauth:// URL.
 func (e *env) enrollTOTP(t testing.TB, token, email string) string {
 	t.Helper()
+	e.markVerified(t, email) // only verified accounts may add an app
 	r := e.post(t, totpPath+"/enroll", token, `{"password":`+jsonString(alicePassword)+`}`)
 	wantStatus(t, r, 200)
 	if got := objectKeys(t, []byte(r.body)); !equalSlices(got, []string{"secret", "url"}) {
@@ -288,4 +290,18 @@ func TestTOTPAttemptLimit(t *testing.T) {
 	// The next window lets the owner in; the challenge is still valid.
 	e.clock.Advance(5 * time.Minute)
 	authOK(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now()))), userKeys)
+}
+
+// markVerified verifies the users collection's account with this email.
+func (e *env) markVerified(t testing.TB, email string) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.db.UserByEmail(ctx, "_pb_users_auth_", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Verified = true
+	if err := e.db.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
 }
