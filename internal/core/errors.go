@@ -111,7 +111,13 @@ func (e *Error) Unwrap() error { return e.Cause }
 func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
+		if e.Kind == KindInternal && errors.Is(e.Cause, ErrUnavailable) {
+			return unavailable(e.Cause)
+		}
 		return e
+	}
+	if errors.Is(err, ErrUnavailable) {
+		return unavailable(err)
 	}
 	return &Error{Kind: KindInternal, Code: CodeInternal, Cause: err}
 }
@@ -127,7 +133,12 @@ func Invalid(fields map[string]FieldError) *Error {
 }
 
 // Internal wraps an unexpected failure; its cause is logged, never shown.
+//
+// A cause that wraps ErrUnavailable makes it an unavailable error instead.
 func Internal(cause error) *Error {
+	if errors.Is(cause, ErrUnavailable) {
+		return unavailable(cause)
+	}
 	return &Error{Kind: KindInternal, Code: CodeInternal, Cause: cause}
 }
 
@@ -137,4 +148,19 @@ func Internal(cause error) *Error {
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable marks a failure to reach the database at all (it is
+	// down, or the connection pool timed out). Requests then fail fast
+	// as unavailable (503) instead of internal, and succeed again once
+	// the database is back.
+	ErrUnavailable = errors.New("store unavailable")
 )
+
+// CodeStoreUnavailable is the code of a request that failed because the
+// database could not be reached.
+const CodeStoreUnavailable = "store_unavailable"
+
+// unavailable is the error every flow returns when the store is down.
+func unavailable(cause error) *Error {
+	return &Error{Kind: KindUnavailable, Code: CodeStoreUnavailable,
+		Message: "The service is temporarily unavailable, try again shortly.", RetryAfter: 5 * time.Second, Cause: cause}
+}
