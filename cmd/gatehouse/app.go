@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,20 +14,22 @@ import (
 	"github.com/gatehouse/gatehouse/internal/hashing"
 	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/oauth"
-	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/tokens"
 )
 
 // app is the wired core: store, hasher, keys and service. Every command
 // that touches data opens one.
 type app struct {
-	cfg     config.Config
-	log     *slog.Logger
-	db      *sqlite.DB
-	hasher  *hashing.Hasher
-	keys    *tokens.Keyring
-	service *core.Service
-	metrics *metrics.Metrics
+	cfg config.Config
+	log *slog.Logger
+	db  database
+	// store is db, with rate limits in Redis when configured.
+	store      core.Store
+	closeRedis func() error
+	hasher     *hashing.Hasher
+	keys       *tokens.Keyring
+	service    *core.Service
+	metrics    *metrics.Metrics
 }
 
 // newLogger builds the process logger from the log settings.
@@ -46,17 +47,18 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // loads (or creates) the signing keys and builds the service. mailQueued
 // is called when a flow queues mail; it may be nil.
 func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueued func()) (*app, error) {
-	if err := ensureDir(cfg.DataDir); err != nil {
-		return nil, err
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "data.db"), sqlite.Options{Logger: log})
+	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, db: db, metrics: metrics.New()}
 	if err := db.Migrate(ctx); err != nil {
 		a.close()
 		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	if a.store, a.closeRedis, err = withRedis(ctx, cfg, db); err != nil {
+		a.close()
+		return nil, err
 	}
 	a.hasher, err = hashing.New(hashing.Config{
 		Memory:      uint32(cfg.Passwords.Argon2MemoryKiB),
@@ -72,7 +74,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 	}
 	a.metrics.WatchHashingQueue(a.hasher.Waiting)
 	a.metrics.SetHashingWorkers(a.hasher.Workers())
-	if a.keys, err = tokens.LoadOrCreate(ctx, db, time.Now()); err != nil {
+	if a.keys, err = tokens.LoadOrCreate(ctx, a.store, time.Now()); err != nil {
 		a.close()
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}
@@ -98,7 +100,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 			RateLimits:        cfg.CoreRateLimits(),
 		},
 		core.Deps{
-			Store: db, Hasher: a.hasher, Signer: a.keys, Collections: cols,
+			Store: a.store, Hasher: a.hasher, Signer: a.keys, Collections: cols,
 			MailQueued: mailQueued, Logger: log, Metrics: a.metrics,
 		},
 	)
@@ -143,6 +145,11 @@ func ensureDir(dir string) error {
 func (a *app) close() {
 	if a.hasher != nil {
 		a.hasher.Close()
+	}
+	if a.closeRedis != nil {
+		if err := a.closeRedis(); err != nil {
+			a.log.Error("closing redis", "err", err)
+		}
 	}
 	if a.db != nil {
 		if err := a.db.Close(); err != nil {

@@ -11,7 +11,7 @@ import (
 
 // commonFlags are the flags every command takes.
 type commonFlags struct {
-	dir, configFile, http string
+	dir, configFile, http, db string
 }
 
 // parseFlags parses flags that may come before, between or after the
@@ -39,6 +39,7 @@ func newFlagSet(name string, stderr io.Writer, withHTTP bool) (*flag.FlagSet, *c
 	cf := &commonFlags{}
 	fs.StringVar(&cf.dir, "dir", "", "data directory (default ./gatehouse_data)")
 	fs.StringVar(&cf.configFile, "config", "", "YAML configuration file")
+	fs.StringVar(&cf.db, "db", "", "PostgreSQL URL (default: SQLite in the data directory)")
 	if withHTTP {
 		fs.StringVar(&cf.http, "http", "", "listen address (default 127.0.0.1:8090)")
 	}
@@ -55,6 +56,9 @@ func loadConfig(cf *commonFlags, getenv func(string) string) (config.Config, err
 	}
 	if cf.dir != "" {
 		cfg.DataDir = cf.dir
+	}
+	if cf.db != "" {
+		cfg.DB.URL = config.SecretURL(cf.db)
 	}
 	if cf.http != "" {
 		cfg.HTTP.Addr = cf.http

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,18 +19,24 @@ import (
 // testServer is the real server, started by run() on a random port with
 // its own data directory.
 type testServer struct {
-	URL    string
-	Dir    string
+	URL string
+	Dir string
+	// DB is the PostgreSQL URL the server uses, "" for SQLite in Dir.
+	DB     string
 	cancel context.CancelFunc
 	done   chan error
 	stderr *syncBuffer
 }
 
 // serverOpts tune a test server. Env adds GATEHOUSE_* variables; Dir
-// reuses a data directory (to restart a server on the same data).
+// and DB reuse a data directory and database (to restart a server on
+// the same data). SQLite keeps the server on SQLite even in a
+// PostgreSQL test run.
 type serverOpts struct {
-	Env map[string]string
-	Dir string
+	Env    map[string]string
+	Dir    string
+	DB     string
+	SQLite bool
 }
 
 // testConfig makes hashing cheap and mail retries fast; everything else
@@ -69,46 +74,7 @@ func (b *syncBuffer) String() string {
 // listens. The server stops at the end of the test.
 func startServer(t testing.TB, opts serverOpts) *testServer {
 	t.Helper()
-	dir := opts.Dir
-	if dir == "" {
-		dir = filepath.Join(t.TempDir(), "data")
-	}
-	cfgPath := filepath.Join(t.TempDir(), "gatehouse.yaml")
-	if err := os.WriteFile(cfgPath, []byte(testConfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	getenv := func(k string) string { return opts.Env[k] }
-	ctx, cancel := context.WithCancel(context.Background())
-	outR, outW := io.Pipe()
-	ts := &testServer{Dir: dir, cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}}
-	go func() {
-		args := []string{"gatehouse", "serve", "--http", "127.0.0.1:0", "--dir", dir, "--config", cfgPath}
-		err := run(ctx, args, getenv, strings.NewReader(""), outW, ts.stderr)
-		outW.CloseWithError(io.EOF)
-		ts.done <- err
-	}()
-	urlCh := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(outR)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "Gatehouse listening on "); ok {
-				urlCh <- u
-			}
-		}
-		close(urlCh)
-	}()
-	select {
-	case u, ok := <-urlCh:
-		if !ok {
-			t.Fatalf("server exited before listening: %v\n%s", <-ts.done, ts.stderr.String())
-		}
-		ts.URL = u
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatalf("server did not start in time\n%s", ts.stderr.String())
-	}
-	t.Cleanup(func() { ts.Stop(t) })
-	return ts
+	return startServerWith(t, "", opts)
 }
 
 // Stop shuts the server down gracefully and fails the test if run
@@ -259,6 +225,18 @@ func (ts *testServer) cli(t testing.TB, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	full := append([]string{"gatehouse"}, args...)
 	full = append(full, "--dir", ts.Dir)
+	if ts.DB != "" {
+		full = append(full, "--db", ts.DB)
+	}
 	err := run(context.Background(), full, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
 	return out.String() + errOut.String(), err
+}
+
+// logIfFailed prints the server's log when the test failed, the first
+// place to look for why.
+func (ts *testServer) logIfFailed(t testing.TB) {
+	t.Helper()
+	if t.Failed() {
+		t.Logf("log of the server at %s:\n%s", ts.URL, ts.stderr.String())
+	}
 }

@@ -105,7 +105,7 @@ func TestQueuedMailSurvivesRestart(t *testing.T) {
 	ts.Stop(t)
 
 	smtp.Restart(t)
-	startServer(t, serverOpts{Env: env, Dir: ts.Dir})
+	startServer(t, serverOpts{Env: env, Dir: ts.Dir, DB: ts.DB})
 	msgs := smtp.WaitFor(t, 1, 10*time.Second)
 	if msgs[0].To[0] != "erin@example.com" {
 		t.Fatalf("delivered to %v", msgs[0].To)
@@ -122,6 +122,12 @@ func TestDeliveredMailIsScrubbed(t *testing.T) {
 	ts.do(t, "POST", "/api/collections/users/request-password-reset", map[string]any{"email": "gina@example.com"}).want(t, 204)
 	tok := ts.waitMail(t, "gina@example.com", "confirm-password-reset")
 	ts.Stop(t) // checkpoints the WAL into the database file
+	if ts.DB != "" {
+		if n := postgresRowsContaining(t, ts.DB, "outbox", tok); n != 0 {
+			t.Fatalf("%d outbox rows still hold the delivered reset token", n)
+		}
+		return
+	}
 	raw, err := os.ReadFile(filepath.Join(ts.Dir, "data.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
-
-	"github.com/gatehouse/gatehouse/internal/sqlite"
 )
 
 // runMigrate handles `migrate [up|status]`. Migrations also run on every
@@ -30,12 +27,9 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if err := ensureDir(cfg.DataDir); err != nil {
-		return err
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "data.db"), sqlite.Options{Logger: newLogger(cfg, stderr)})
+	db, err := openDatabase(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	defer db.Close()
 	if sub == "up" {
@@ -43,16 +37,12 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
-	states, err := db.MigrationStatus(ctx)
+	lines, err := migrationLines(ctx, db)
 	if err != nil {
 		return fmt.Errorf("migration status: %w", err)
 	}
-	for _, s := range states {
-		state := "pending"
-		if s.Applied {
-			state = "applied"
-		}
-		fmt.Fprintf(stdout, "%05d %-30s %s\n", s.Version, s.Name, state)
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
 	}
 	return nil
 }

@@ -10,10 +10,12 @@ import (
 const usage = `Gatehouse: a self-hosted authentication server.
 
 Usage:
-  gatehouse serve [--http ADDR] [--dir DATA_DIR] [--config FILE]
-  gatehouse superuser upsert EMAIL PASSWORD [--dir DATA_DIR] [--config FILE]
-  gatehouse superuser delete EMAIL [--dir DATA_DIR] [--config FILE]
-  gatehouse migrate [up|status] [--dir DATA_DIR] [--config FILE]
+  gatehouse serve [--http ADDR] [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
+  gatehouse superuser upsert EMAIL PASSWORD [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
+  gatehouse superuser delete EMAIL [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
+  gatehouse migrate [up|status] [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
+  gatehouse keys rotate [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
+  gatehouse db copy --from DATA_DIR --to POSTGRES_URL
 
 Configuration: defaults < --config YAML file < GATEHOUSE_* environment < flags.
 See docs/configuration.md.
@@ -37,6 +39,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runSuperuser(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "keys":
+		return runKeys(ctx, rest, getenv, stdout, stderr)
+	case "db":
+		return runDB(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

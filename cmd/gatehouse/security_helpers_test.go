@@ -14,11 +14,17 @@ import (
 // startServerWith is startServer with extraYAML appended to testConfig
 // (top-level sections testConfig lacks, such as security:), for options
 // that have no environment variable. Stop and the log work as usual.
+// With GATEHOUSE_TEST_BACKEND=postgres every server gets a fresh
+// PostgreSQL schema instead of SQLite.
 func startServerWith(t testing.TB, extraYAML string, opts serverOpts) *testServer {
 	t.Helper()
 	dir := opts.Dir
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "data")
+	}
+	db := opts.DB
+	if db == "" && backendPostgres() && !opts.SQLite {
+		db = freshPostgres(t)
 	}
 	cfgPath := filepath.Join(t.TempDir(), "gatehouse.yaml")
 	if err := os.WriteFile(cfgPath, []byte(testConfig+extraYAML), 0o600); err != nil {
@@ -27,9 +33,12 @@ func startServerWith(t testing.TB, extraYAML string, opts serverOpts) *testServe
 	getenv := func(k string) string { return opts.Env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
-	ts := &testServer{Dir: dir, cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}}
+	ts := &testServer{Dir: dir, DB: db, cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}}
 	go func() {
 		args := []string{"gatehouse", "serve", "--http", "127.0.0.1:0", "--dir", dir, "--config", cfgPath}
+		if db != "" {
+			args = append(args, "--db", db)
+		}
 		err := run(ctx, args, getenv, strings.NewReader(""), outW, ts.stderr)
 		outW.CloseWithError(io.EOF)
 		ts.done <- err
@@ -54,7 +63,7 @@ func startServerWith(t testing.TB, extraYAML string, opts serverOpts) *testServe
 		cancel()
 		t.Fatalf("server did not start in time\n%s", ts.stderr.String())
 	}
-	t.Cleanup(func() { ts.Stop(t) })
+	t.Cleanup(func() { ts.Stop(t); ts.logIfFailed(t) })
 	return ts
 }
 

@@ -82,6 +82,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	serveDone := make(chan error, 1)
 	srv.RegisterOnShutdown(func() { close(done) })
 	go func() { serveDone <- srv.Serve(ln) }()
+	// Another node may rotate the signing keys; follow the store so this
+	// node signs with the newest and verifies every key at once.
+	a.keys.SetSource(a.store)
+	go a.keys.Follow(workerCtx, a.store, cfg.Keys.ReloadInterval.Std(), log)
 	houseDone := make(chan struct{})
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 

@@ -9,8 +9,12 @@ import (
 // Config is every setting Gatehouse reads at startup. Start from Default or
 // Load; test code may build literals directly.
 type Config struct {
-	// DataDir holds the SQLite database and the dev mailbox.
+	// DataDir holds the dev mailbox, and the SQLite database unless
+	// db.url names a PostgreSQL one.
 	DataDir   string          `yaml:"data_dir"`
+	DB        DBConfig        `yaml:"db"`
+	Redis     RedisConfig     `yaml:"redis"`
+	Keys      KeysConfig      `yaml:"keys"`
 	HTTP      HTTPConfig      `yaml:"http"`
 	App       AppConfig       `yaml:"app"`
 	Log       LogConfig       `yaml:"log"`
@@ -91,11 +95,14 @@ type TokensConfig struct {
 }
 
 // Default returns the zero-configuration settings: listen on
-// 127.0.0.1:8090, keep data in ./gatehouse_data, deliver mail to the dev
-// mailbox.
+// 127.0.0.1:8090, keep data in SQLite under ./gatehouse_data, deliver mail
+// to the dev mailbox.
 func Default() Config {
 	return Config{
 		DataDir: "./gatehouse_data",
+		DB:      defaultDB(),
+		Redis:   RedisConfig{KeyPrefix: "gatehouse:rl:"},
+		Keys:    KeysConfig{ReloadInterval: Duration(10 * time.Second)},
 		HTTP: HTTPConfig{
 			Addr:              "127.0.0.1:8090",
 			BodyLimit:         32 * MiB,
@@ -134,10 +141,13 @@ func (c Config) Issuer() string {
 	return strings.TrimRight(c.App.URL, "/")
 }
 
-// Redacted returns a copy of c with the SMTP password and the OAuth2
-// client secrets replaced by "xxxxx", for printing. The copy shares c's
-// slices and maps, except those it had to change.
+// Redacted returns a copy of c with the passwords of the database, Redis
+// and SMTP URLs and the OAuth2 client secrets replaced by "xxxxx", for
+// printing. The copy shares c's slices and maps, except those it had to
+// change.
 func (c Config) Redacted() Config {
+	c.DB.URL = SecretURL(c.DB.URL.String())
+	c.Redis.URL = SecretURL(c.Redis.URL.String())
 	c.Mail.SMTPURL = SecretURL(c.Mail.SMTPURL.String())
 	if len(c.Collections) > 0 {
 		cols := make(map[string]CollectionConfig, len(c.Collections))

@@ -30,6 +30,16 @@ func envVars() []envVar {
 	}
 	return []envVar{
 		{"GATEHOUSE_DIR", "data_dir", str(func(c *Config) *string { return &c.DataDir })},
+		{"GATEHOUSE_DB", "db.url", func(c *Config, v string) error {
+			c.DB.URL = SecretURL(v)
+			return nil
+		}},
+		{"GATEHOUSE_DB_MAX_CONNS", "db.max_conns", intVar(func(c *Config) *int { return &c.DB.MaxConns })},
+		{"GATEHOUSE_REDIS_URL", "redis.url", func(c *Config, v string) error {
+			c.Redis.URL = SecretURL(v)
+			return nil
+		}},
+		{"GATEHOUSE_REDIS_KEY_PREFIX", "redis.key_prefix", str(func(c *Config) *string { return &c.Redis.KeyPrefix })},
 		{"GATEHOUSE_HTTP", "http.addr", str(func(c *Config) *string { return &c.HTTP.Addr })},
 		{"GATEHOUSE_BODY_LIMIT", "http.body_limit", func(c *Config, v string) error {
 			b, err := ParseByteSize(v)
@@ -56,23 +66,21 @@ func envVars() []envVar {
 			return nil
 		}},
 		{"GATEHOUSE_RATE_LIMITS", "security.rate_limits.enabled", boolVar(func(c *Config) *bool { return &c.Security.RateLimits.Enabled })},
-		{"GATEHOUSE_LOCKOUT_MAX_FAILURES", "security.lockout.max_failures", func(c *Config, v string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return fmt.Errorf("want a whole number, got %q", v)
-			}
-			c.Security.Lockout.MaxFailures = n
-			return nil
-		}},
+		{"GATEHOUSE_LOCKOUT_MAX_FAILURES", "security.lockout.max_failures", intVar(func(c *Config) *int { return &c.Security.Lockout.MaxFailures })},
 		{"GATEHOUSE_METRICS", "metrics.enabled", boolVar(func(c *Config) *bool { return &c.Metrics.Enabled })},
-		{"GATEHOUSE_HASH_WORKERS", "passwords.workers", func(c *Config, v string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return fmt.Errorf("want a whole number, got %q", v)
-			}
-			c.Passwords.Workers = n
-			return nil
-		}},
+		{"GATEHOUSE_HASH_WORKERS", "passwords.workers", intVar(func(c *Config) *int { return &c.Passwords.Workers })},
+	}
+}
+
+// intVar sets a whole-number option.
+func intVar(field func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("want a whole number, got %q", v)
+		}
+		*field(c) = n
+		return nil
 	}
 }
 

@@ -201,7 +201,7 @@ func TestExampleAndDocsCoverEveryOption(t *testing.T) {
 			t.Errorf("%s does not mention %s", examplePath, ev.name)
 		}
 	}
-	for _, flag := range []string{"--http", "--dir", "--config"} {
+	for _, flag := range []string{"--http", "--dir", "--config", "--db"} {
 		if !strings.Contains(docs, "`"+flag) {
 			t.Errorf("%s does not document %s", docsPath, flag)
 		}

@@ -33,6 +33,12 @@ func TestDefault(t *testing.T) {
 	c := Default()
 	want := Config{
 		DataDir: "./gatehouse_data",
+		DB: DBConfig{
+			MaxConns: 10, ConnectTimeout: Duration(5 * time.Second),
+			AcquireTimeout: Duration(3 * time.Second), StatementTimeout: Duration(10 * time.Second),
+		},
+		Redis: RedisConfig{KeyPrefix: "gatehouse:rl:"},
+		Keys:  KeysConfig{ReloadInterval: Duration(10 * time.Second)},
 		HTTP: HTTPConfig{
 			Addr: "127.0.0.1:8090", BodyLimit: 33554432, CORSOrigins: []string{"*"},
 			ReadHeaderTimeout: Duration(10 * time.Second), IdleTimeout: Duration(2 * time.Minute),

@@ -4,29 +4,59 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
-// SecretURL is a URL that may carry a password (mail.smtp_url). Printing
-// it (fmt's %v, %+v, %s, %#v), logging it with slog and marshalling it to
-// JSON or YAML all show the password as "xxxxx", so no dump of a Config
-// can leak it. Call Reveal where the real value is needed.
+// SecretURL is a server URL that may carry a password: mail.smtp_url,
+// db.url and redis.url. Printing it (fmt's %v, %+v, %s, %#v), logging it
+// with slog and marshalling it to JSON or YAML all show the password as
+// "xxxxx", so no dump of a Config can leak it. Call Reveal where the real
+// value is needed.
 type SecretURL string
 
-// Reveal returns the URL with its password, for the code that dials SMTP.
+// Reveal returns the URL with its password, for the code that connects.
 func (s SecretURL) Reveal() string { return string(s) }
 
-// String returns the URL with the password masked. A value that does not
-// parse as a URL is masked whole, since we cannot tell where a password
-// would be.
+// String returns the URL with the password masked, in the user info and
+// in any parameter named like one (password=, sslpassword=). A value whose
+// password cannot be located for sure is masked whole: one that does not
+// parse, has no scheme (a key=value DSN such as "host=db password=pw"), is
+// opaque ("scheme:rest"), has a fragment, or has an "@" after the host
+// (user info cut short by an unescaped '/', '?' or '#').
 func (s SecretURL) String() string {
 	if s == "" {
 		return ""
 	}
 	u, err := url.Parse(string(s))
-	if err != nil {
+	if err != nil || u.Scheme == "" || u.Opaque != "" || u.Fragment != "" ||
+		strings.Contains(u.Path, "@") || strings.Contains(u.RawQuery, "@") {
 		return "xxxxx"
 	}
+	if u.RawQuery != "" {
+		if _, err := url.ParseQuery(u.RawQuery); err != nil {
+			return "xxxxx"
+		}
+		u.RawQuery = maskSecretParams(u.RawQuery)
+	}
 	return u.Redacted()
+}
+
+// maskSecretParams replaces the value of every query parameter whose name
+// suggests a credential, keeping the parameters' order.
+func maskSecretParams(rawQuery string) string {
+	items := strings.Split(rawQuery, "&")
+	for i, item := range items {
+		key, _, hasValue := strings.Cut(item, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil {
+			name = key
+		}
+		name = strings.ToLower(name)
+		if hasValue && (strings.Contains(name, "pass") || strings.Contains(name, "secret") || strings.Contains(name, "token")) {
+			items[i] = key + "=xxxxx"
+		}
+	}
+	return strings.Join(items, "&")
 }
 
 // GoString masks the password in %#v output.

@@ -27,6 +27,9 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		p.add("data_dir", "must not be empty")
 	}
+	c.DB.validate(&p)
+	c.Redis.validate(&p)
+	c.Keys.validate(&p)
 	c.HTTP.validate(&p)
 	c.App.validate(&p)
 	c.Log.validate(&p)

@@ -20,6 +20,10 @@ type fakeStore struct {
 	claims   []claimCall
 	failures []failure
 	marks    map[string]int // MarkMailSent calls per id
+	// afterClaim, when set, runs once a claim has leased its messages;
+	// the claim then fails if its context ended meanwhile, as a database
+	// does when a cancelled query had already committed.
+	afterClaim func()
 }
 
 type claimCall struct {
@@ -70,6 +74,13 @@ func (s *fakeStore) ClaimMail(ctx context.Context, now time.Time, lease time.Dur
 		out = append(out, s.msgs[i])
 	}
 	s.claims = append(s.claims, claimCall{now: now, got: len(out)})
+	if s.afterClaim != nil {
+		s.afterClaim()
+		s.afterClaim = nil
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -131,8 +131,14 @@ func (w *Worker) Run(ctx context.Context) error {
 // drain claims one batch and tries each message in it. It reports
 // whether the batch was full, that is, whether more may be waiting.
 func (w *Worker) drain(ctx context.Context) bool {
+	// The claim runs detached from ctx: a claim cancelled mid-flight may
+	// still commit on a database server, leaving messages leased to a
+	// worker that never learns of them, so they wait out the whole lease.
+	// Once it returns, messages claimed during a shutdown are released.
+	claimCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	claimedAt := w.opts.Now()
-	msgs, err := w.store.ClaimMail(ctx, claimedAt, w.opts.Lease, w.opts.Batch)
+	msgs, err := w.store.ClaimMail(claimCtx, claimedAt, w.opts.Lease, w.opts.Batch)
+	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
 			w.log.Warn("mail outbox: claim failed", "err", err)

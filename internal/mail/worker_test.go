@@ -321,3 +321,22 @@ func TestErrorText(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerShutdownDuringClaim cancels the worker while its claim is in
+// flight. A database may commit such a claim anyway; the worker must
+// still learn of it and release the message, not strand it leased.
+func TestWorkerShutdownDuringClaim(t *testing.T) {
+	t.Parallel()
+	store := newFakeStore()
+	ids := enqueue(t, store, core.OutboxMessage{To: "a@example.com", Subject: "s", Text: "t"})
+	sender := &recordSender{}
+	w := NewWorker(store, sender, WorkerOptions{Poll: time.Hour, SendTimeout: 5 * time.Second})
+	ctx, cancel := context.WithCancel(t.Context())
+	store.afterClaim = cancel
+	if err := w.Run(ctx); err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if m := store.get(t, ids[0]); !m.LeaseUntil.IsZero() || !m.SentAt.IsZero() || m.Attempts != 0 {
+		t.Errorf("message after a shutdown during its claim = %+v, want released, unsent, unattempted", m)
+	}
+}

@@ -17,6 +17,10 @@ const MaxTokenLen = 16 << 10
 // ErrInvalidToken is wrapped by every error Verify returns.
 var ErrInvalidToken = errors.New("tokens: invalid token")
 
+// errUnknownKid marks a token signed with a key this ring does not hold
+// (yet: another node may just have rotated one in).
+var errUnknownKid = errors.New("unknown key id")
+
 // header is the JWS protected header we write. The field order is the
 // order they are encoded in: {"alg":"EdDSA","kid":"...","typ":"JWT"}.
 type header struct {
@@ -68,6 +72,10 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 		return nil, invalid("bad header encoding")
 	}
 	k, err := r.keyFor(rawHeader)
+	if errors.Is(err, errUnknownKid) && kr.reloadForUnknownKid() {
+		r = kr.state.Load()
+		k, err = r.keyFor(rawHeader)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +128,7 @@ func (r *ring) keyFor(rawHeader []byte) (*key, error) {
 	}
 	k := r.byID[kid]
 	if k == nil {
-		return nil, invalid("unknown key id")
+		return nil, fmt.Errorf("%w: %w", errUnknownKid, ErrInvalidToken)
 	}
 	return k, nil
 }

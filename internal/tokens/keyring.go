@@ -38,7 +38,8 @@ const maxKeyIDLen = 128
 // Keyring signs and verifies tokens with a set of Ed25519 keys. It is safe
 // for concurrent use; Reload swaps the whole set at once.
 type Keyring struct {
-	state atomic.Pointer[ring]
+	state  atomic.Pointer[ring]
+	reload reloader
 }
 
 var _ core.Signer = (*Keyring)(nil)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/postgres"
+	"github.com/gatehouse/gatehouse/internal/redislimit"
+	"github.com/gatehouse/gatehouse/internal/sqlite"
+)
+
+// database is what the commands need from either store.
+type database interface {
+	core.Store
+	Migrate(ctx context.Context) error
+	Close() error
+}
+
+// openDatabase opens the configured store: PostgreSQL when db.url is set,
+// else SQLite in the data directory.
+func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (database, error) {
+	if cfg.UsesPostgres() {
+		db, err := postgres.Open(ctx, cfg.DB.URL.Reveal(), postgres.Options{
+			MaxConns:         int32(cfg.DB.MaxConns),
+			ConnectTimeout:   cfg.DB.ConnectTimeout.Std(),
+			AcquireTimeout:   cfg.DB.AcquireTimeout.Std(),
+			StatementTimeout: cfg.DB.StatementTimeout.Std(),
+			Logger:           log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", cfg.DB.URL, err)
+		}
+		return pgDatabase{db}, nil
+	}
+	if err := ensureDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "data.db"), sqlite.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// pgDatabase adapts the PostgreSQL store's Close, which cannot fail.
+type pgDatabase struct{ *postgres.DB }
+
+// Close closes the connection pool.
+func (d pgDatabase) Close() error {
+	d.DB.Close()
+	return nil
+}
+
+// migrationLines describes the store's migrations, one line each.
+func migrationLines(ctx context.Context, db database) ([]string, error) {
+	var lines []string
+	add := func(version int64, name string, applied bool) {
+		state := "pending"
+		if applied {
+			state = "applied"
+		}
+		lines = append(lines, fmt.Sprintf("%05d %-30s %s", version, name, state))
+	}
+	switch db := db.(type) {
+	case *sqlite.DB:
+		states, err := db.MigrationStatus(ctx)
+		for _, s := range states {
+			add(s.Version, s.Name, s.Applied)
+		}
+		return lines, err
+	case pgDatabase:
+		states, err := db.MigrationStatus(ctx)
+		for _, s := range states {
+			add(s.Version, s.Name, s.Applied)
+		}
+		return lines, err
+	}
+	return nil, fmt.Errorf("unknown store %T", db)
+}
+
+// withRedis moves rate-limit counters to Redis when redis.url is set.
+func withRedis(ctx context.Context, cfg config.Config, store core.Store) (core.Store, func() error, error) {
+	if !cfg.UsesRedis() {
+		return store, func() error { return nil }, nil
+	}
+	c, err := redislimit.Open(ctx, cfg.Redis.URL.Reveal())
+	if err != nil {
+		return nil, nil, fmt.Errorf("redis %s: %w", cfg.Redis.URL, err)
+	}
+	return redislimit.WrapWithPrefix(store, c, cfg.Redis.KeyPrefix), c.Close, nil
+}
