@@ -70,7 +70,7 @@ func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Princip
 	case errors.Is(err, ErrOAuthToken):
 		s.log.InfoContext(ctx, "oauth2 token exchange failed", "provider", prov.Name(), "err", err)
 		return AuthResult{}, OAuth2Meta{}, Errorf(KindInvalid, CodeOAuthToken, "Failed to fetch OAuth2 token.")
-	case err != nil || ou.ID == "":
+	case err != nil || !storableKey(ou.ID):
 		s.log.InfoContext(ctx, "oauth2 user fetch failed", "provider", prov.Name(), "err", err)
 		return AuthResult{}, OAuth2Meta{}, Errorf(KindInvalid, CodeOAuthUser, "Failed to fetch OAuth2 user.")
 	}
@@ -165,7 +165,7 @@ func (s *Service) createOAuthUser(ctx context.Context, q Queries, c *Collection,
 	}
 	attrs := map[string]string{"name": ou.Name, "username": ou.Username, "avatarURL": ou.AvatarURL}
 	for attr, field := range c.OAuth2.MappedFields {
-		v := truncate(attrs[attr], MaxNameLength)
+		v := truncate(cleanText(attrs[attr]), MaxNameLength)
 		switch {
 		case field == "name" && c.HasField("name"):
 			u.Name = v

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -164,5 +165,26 @@ func TestOAuth2WithMFA(t *testing.T) {
 	}
 	if res.Session.AAL != 2 {
 		t.Errorf("aal %d", res.Session.AAL)
+	}
+}
+
+// A provider's profile is not ours to refuse, but what we store from it
+// must be storable everywhere: control characters and invalid UTF-8 are
+// dropped from the mapped name, and an id that cannot be a lookup key
+// fails the login like any unusable provider answer.
+func TestOAuth2HostileProfile(t *testing.T) {
+	e, p := oauthEnv(t)
+	p.users["nul"] = core.OAuthUser{ID: "g-nul", Email: "nul@example.com", EmailVerified: true, Name: "An\x00n\xff\x1b[31m"}
+	res, _, err := e.oauth(t, nil, "nul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.User.Name != "Ann[31m" {
+		t.Errorf("stored name %q, want control characters and bad bytes dropped", res.User.Name)
+	}
+	for code, id := range map[string]string{"id-nul": "g\x00x", "id-utf8": "g\xffx", "id-long": strings.Repeat("g", 256)} {
+		p.users[code] = core.OAuthUser{ID: id, Email: code + "@example.com", EmailVerified: true}
+		_, _, err := e.oauth(t, nil, code)
+		wantKind(t, err, core.KindInvalid, core.CodeOAuthUser)
 	}
 }

@@ -27,6 +27,7 @@ func TestSignUpValidation(t *testing.T) {
 		{"long password", core.UserInput{Email: ptr("b@example.com"), Password: ptr(strings.Repeat("p", 72))}, "password", core.FieldMaxText},
 		{"guest sets verified", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Verified: ptr(true)}, "verified", core.FieldValuesMismatch},
 		{"name with control chars", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Name: ptr("a\x00b")}, "name", core.FieldInvalidValue},
+		{"name with invalid UTF-8", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Name: ptr("a\xffb")}, "name", core.FieldInvalidValue},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.svc.CreateUser(ctx, nil, e.users, tc.in)

@@ -129,12 +129,46 @@ func (f fieldErrors) checkText(field, v string, max int) {
 		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", max), map[string]any{"max": max})
 		return
 	}
+	if !utf8.ValidString(v) {
+		f.add(field, FieldInvalidValue, "Must be valid UTF-8 text.", nil)
+		return
+	}
 	for _, r := range v {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+		if badControl(r) {
 			f.add(field, FieldInvalidValue, "Must not contain control characters.", nil)
 			return
 		}
 	}
+}
+
+// badControl reports a control character other than tab and newlines:
+// never wanted in stored text, and NUL cannot be stored in PostgreSQL.
+func badControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+}
+
+// cleanText makes text from elsewhere (an OAuth2 provider's profile)
+// storable: invalid UTF-8 and control characters other than tab and
+// newlines are dropped. Unlike a user's own input, it is not ours to
+// refuse.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, badControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "") {
+		if !badControl(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// storableKey reports whether an identifier from elsewhere (a provider's
+// user id) can be stored and looked up on every store: non-empty, valid
+// UTF-8, at most 255 bytes, without control characters.
+func storableKey(s string) bool {
+	return s != "" && len(s) <= 255 && utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // checkConfirm checks a password confirmation when the surface's form has
