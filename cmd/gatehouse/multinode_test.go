@@ -34,6 +34,27 @@ func TestMultiNode(t *testing.T) {
 	t.Run("each mail is sent once", testNodesMailOnce)
 	t.Run("rotated key is used and published by all", testNodesKeyRotation)
 	t.Run("database outage", testNodesOutage)
+	t.Run("realtime stream on one node, redirect on the other", testNodesRealtime)
+}
+
+// testNodesRealtime: the SDK's OAuth2 popup flow with its three requests
+// on different nodes: the stream on A, the subscription and the
+// provider's redirect on B. The code reaches the stream on A.
+func testNodesRealtime(t *testing.T) {
+	t.Parallel()
+	a, b := twoNodes(t, "", nil)
+	rt := openRealtimeOn(t, a)
+	b.do(t, "POST", "/api/realtime", map[string]any{"clientId": rt.clientID, "subscriptions": []string{"@oauth2"}}).want(t, 204)
+	b.do(t, "POST", "/api/realtime", map[string]any{"clientId": "no-such-client", "subscriptions": []string{"@oauth2"}}).want(t, 404)
+	start := time.Now()
+	b.do(t, "GET", "/api/oauth2-redirect?code=from-b&state="+url.QueryEscape(rt.clientID), nil).want(t, 200)
+	wantEvent(t, rt.next(t), map[string]string{"state": rt.clientID, "code": "from-b"})
+	t.Logf("redirect on B reached the stream on A after %s", time.Since(start))
+	// And the other way round, with a second stream on B.
+	rt2 := openRealtimeOn(t, b)
+	a.do(t, "POST", "/api/realtime", map[string]any{"clientId": rt2.clientID, "subscriptions": []string{"@oauth2"}}).want(t, 204)
+	a.do(t, "GET", "/api/oauth2-redirect?code=from-a&state="+url.QueryEscape(rt2.clientID), nil).want(t, 200)
+	wantEvent(t, rt2.next(t), map[string]string{"state": rt2.clientID, "code": "from-a"})
 }
 
 // twoNodes starts nodes A and B on a fresh database.

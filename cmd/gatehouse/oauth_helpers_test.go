@@ -315,8 +315,14 @@ type realtimeConn struct {
 // stream closes at the end of the test.
 func (e *oauthEnv) openRealtime(t testing.TB, headers ...string) *realtimeConn {
 	t.Helper()
+	return openRealtimeOn(t, e.ts, headers...)
+}
+
+// openRealtimeOn is openRealtime on the server ts.
+func openRealtimeOn(t testing.TB, ts *testServer, headers ...string) *realtimeConn {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/api/realtime", nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/realtime", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/metrics"
@@ -126,10 +127,13 @@ func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-cha
 	if a.cfg.Metrics.Enabled {
 		mux.Handle("GET /metrics", a.metrics.Handler())
 	}
+	// A shared database relays realtime streams between nodes; SQLite
+	// serves one node, whose streams are all in memory.
+	relay, _ := a.db.(core.RealtimeRelay)
 	mux.Handle("/", pocketbase.NewHandler(pocketbase.Deps{
 		Service: a.service, Logger: log,
 		BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
-		OnRoute: metrics.SetRoute, Done: done,
+		OnRoute: metrics.SetRoute, Done: done, Realtime: relay,
 	}))
 	return httpapi.Chain(mux, a.metrics.Middleware, httpapi.RequestID(), httpapi.ClientIP(trusted), httpapi.AccessLog(log))
 }

@@ -27,6 +27,11 @@ func copyTables() []string {
 	}
 }
 
+// relayTables hold the realtime relay's per-node state (live streams and
+// their undelivered events). They are not copied: SQLite has no
+// counterpart, and a stream does not survive a move anyway.
+func relayTables() []string { return []string{"realtime_clients", "realtime_messages"} }
+
 // maxParams is PostgreSQL's limit on bound parameters per statement.
 const maxParams = math.MaxUint16
 

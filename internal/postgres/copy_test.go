@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// CopyTables lists every table of the schema but goose's, each after the
-// tables its foreign keys reference.
+// CopyTables lists every table of the schema but goose's and the relay's,
+// each after the tables its foreign keys reference.
 func TestCopyTablesOrder(t *testing.T) {
 	t.Parallel()
 	db := openTest(t)
@@ -37,6 +37,9 @@ func TestCopyTablesOrder(t *testing.T) {
 	}
 	order := db.CopyTables()
 	for _, f := range refs {
+		if slices.Contains(relayTables(), f.child) && slices.Contains(relayTables(), f.parent) {
+			continue
+		}
 		if c, p := slices.Index(order, f.child), slices.Index(order, f.parent); c < 0 || p < 0 || p > c {
 			t.Errorf("CopyTables %v: %s (at %d) references %s (at %d), which must come first", order, f.child, c, f.parent, p)
 		}
@@ -51,7 +54,8 @@ func TestCopyTablesOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(tables, slices.Sorted(slices.Values(order))); diff != "" {
+	want := slices.Sorted(slices.Values(append(slices.Clone(order), relayTables()...)))
+	if diff := cmp.Diff(tables, want); diff != "" {
 		t.Errorf("CopyTables does not list the schema's tables (-schema +CopyTables):\n%s", diff)
 	}
 }

@@ -26,6 +26,9 @@ type Deps struct {
 	// Done, when closed, ends open realtime streams (so a graceful
 	// shutdown does not wait for them).
 	Done <-chan struct{}
+	// Realtime, when set, shares realtime streams with the other nodes of
+	// a deployment; nil means this node is the only one.
+	Realtime core.RealtimeRelay
 }
 
 // server holds the surface's dependencies for its handlers.
@@ -40,10 +43,11 @@ type server struct {
 // NewHandler returns the PocketBase surface. It serves `/api/...` and
 // answers every other path with PocketBase's 404.
 func NewHandler(d Deps) http.Handler {
-	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, realtime: newBroker(d.Done)}
+	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.realtime = newBroker(d.Done, d.Realtime, s.log)
 	if s.bodyLimit <= 0 {
 		s.bodyLimit = DefaultBodyLimit
 	}

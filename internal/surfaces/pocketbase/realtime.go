@@ -1,8 +1,11 @@
 package pocketbase
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sync"
@@ -17,9 +20,14 @@ import (
 // and receives the authorization code the provider redirected with.
 // Record subscriptions are accepted and never fire: Gatehouse has no
 // records beyond users.
+//
+// With several nodes the subscription and the redirect may reach another
+// node than the one holding the stream; a core.RealtimeRelay (the shared
+// database) then carries them over (realtime_relay.go).
 
 const (
 	realtimeIdle     = 5 * time.Minute // PocketBase closes idle streams after this
+	realtimeLifetime = time.Hour       // then the SDK reconnects; bounds relay entries
 	maxRealtime      = 10000           // open streams per node
 	maxRealtimePerIP = 20              // so one client cannot use them all
 	maxSubscriptions = 100
@@ -27,11 +35,12 @@ const (
 
 // realtimeClient is one open SSE stream.
 type realtimeClient struct {
-	id   string
-	ip   string
-	mu   sync.Mutex
-	subs []string
-	msgs chan realtimeMsg
+	id      string
+	ip      string
+	expires time.Time
+	mu      sync.Mutex
+	subs    []string
+	msgs    chan realtimeMsg
 }
 
 type realtimeMsg struct {
@@ -39,15 +48,22 @@ type realtimeMsg struct {
 	data  []byte
 }
 
-// broker holds this node's open streams.
+// errStreamBusy is a stream whose queue is full: its reader is stuck.
+var errStreamBusy = errors.New("realtime stream busy")
+
+// broker holds this node's open streams and, with a relay, shares them
+// with the other nodes.
 type broker struct {
 	mu      sync.Mutex
 	clients map[string]*realtimeClient
 	done    <-chan struct{} // closed when the server shuts down
+	relay   core.RealtimeRelay
+	log     *slog.Logger
+	poll    sync.Once
 }
 
-func newBroker(done <-chan struct{}) *broker {
-	return &broker{clients: map[string]*realtimeClient{}, done: done}
+func newBroker(done <-chan struct{}, relay core.RealtimeRelay, log *slog.Logger) *broker {
+	return &broker{clients: map[string]*realtimeClient{}, done: done, relay: relay, log: log}
 }
 
 func (b *broker) add(ip string) (*realtimeClient, bool) {
@@ -65,7 +81,7 @@ func (b *broker) add(ip string) (*realtimeClient, bool) {
 	if n >= maxRealtimePerIP {
 		return nil, false
 	}
-	c := &realtimeClient{id: randomText(40), ip: ip, msgs: make(chan realtimeMsg, 4)}
+	c := &realtimeClient{id: randomText(40), ip: ip, expires: time.Now().Add(realtimeLifetime), msgs: make(chan realtimeMsg, 4)}
 	b.clients[c.id] = c
 	return c, true
 }
@@ -83,17 +99,46 @@ func (b *broker) get(id string) (*realtimeClient, bool) {
 	return c, ok
 }
 
+// ids returns the ids of this node's streams.
+func (b *broker) ids() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ids := make([]string, 0, len(b.clients))
+	for id := range b.clients {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// push queues a message on a local stream without blocking.
+func (c *realtimeClient) push(m realtimeMsg) error {
+	select {
+	case c.msgs <- m:
+		return nil
+	default:
+		return errStreamBusy
+	}
+}
+
+// subscriptions returns a copy of a local stream's topics.
+func (c *realtimeClient) subscriptions() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.subs)
+}
+
 // handleRealtimeConnect answers GET /api/realtime with an SSE stream: it
 // announces the client id (PB_CONNECT), then forwards messages until the
-// client goes, stays idle too long, or the server shuts down.
+// client goes, stays idle too long, reaches the stream lifetime, or the
+// server shuts down.
 func (s *server) handleRealtimeConnect() http.Handler {
 	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
 		rc := http.NewResponseController(w)
-		c, ok := s.realtime.add(httpapi.ClientIPFrom(r.Context()))
-		if !ok {
-			return core.Errorf(core.KindUnavailable, "realtime_full", "Too many realtime connections.")
+		c, err := s.realtime.open(r.Context(), httpapi.ClientIPFrom(r.Context()))
+		if err != nil {
+			return err
 		}
-		defer s.realtime.remove(c.id)
+		defer s.realtime.close(c.id)
 		h := w.Header()
 		h.Set("Content-Type", "text/event-stream")
 		h.Set("Cache-Control", "no-store")
@@ -104,6 +149,8 @@ func (s *server) handleRealtimeConnect() http.Handler {
 		}
 		idle := time.NewTimer(realtimeIdle)
 		defer idle.Stop()
+		end := time.NewTimer(time.Until(c.expires))
+		defer end.Stop()
 		for {
 			select {
 			case m := <-c.msgs:
@@ -112,6 +159,8 @@ func (s *server) handleRealtimeConnect() http.Handler {
 				}
 				idle.Reset(realtimeIdle)
 			case <-idle.C:
+				return nil
+			case <-end.C:
 				return nil
 			case <-r.Context().Done():
 				return nil
@@ -122,85 +171,41 @@ func (s *server) handleRealtimeConnect() http.Handler {
 	})
 }
 
+// open registers a new stream, with the relay too when there is one.
+func (b *broker) open(ctx context.Context, ip string) (*realtimeClient, error) {
+	c, ok := b.add(ip)
+	if !ok {
+		return nil, core.Errorf(core.KindUnavailable, "realtime_full", "Too many realtime connections.")
+	}
+	if b.relay == nil {
+		return c, nil
+	}
+	err := b.relay.PutRealtimeClient(ctx, core.RealtimeClient{ID: c.id, IP: ip, Subscriptions: []string{}, Expires: c.expires})
+	if err != nil {
+		b.remove(c.id)
+		return nil, core.Internal(err)
+	}
+	b.poll.Do(func() { go b.pollRelay() })
+	return c, nil
+}
+
+// close forgets a stream that ended, on the relay too: detached from the
+// request, which has ended with the stream.
+func (b *broker) close(id string) {
+	b.remove(id)
+	if b.relay == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := b.relay.DeleteRealtimeClient(ctx, id); err != nil {
+		b.log.Warn("realtime: forgetting a closed stream failed; it expires on its own", "err", err)
+	}
+}
+
 func writeEvent(w http.ResponseWriter, rc *http.ResponseController, id, event string, data []byte) error {
 	if _, err := fmt.Fprintf(w, "id:%s\nevent:%s\ndata:%s\n\n", id, event, data); err != nil {
 		return err
 	}
 	return rc.Flush()
-}
-
-// handleRealtimeSubscribe answers POST /api/realtime {clientId,
-// subscriptions} with 204.
-func (s *server) handleRealtimeSubscribe() http.Handler {
-	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
-		f, err := s.readForm(r)
-		if err != nil {
-			return err
-		}
-		id := f.str("clientId")
-		var subs []string
-		if raw, ok := f.fields["subscriptions"]; ok && raw != nil {
-			list, isList := raw.([]any)
-			if !isList || len(list) > maxSubscriptions {
-				return &httpapi.DecodeError{Reason: httpapi.ReasonWrongType, Field: "subscriptions"}
-			}
-			for _, v := range list {
-				sub, isStr := v.(string)
-				if !isStr || len(sub) > 2000 {
-					return &httpapi.DecodeError{Reason: httpapi.ReasonWrongType, Field: "subscriptions"}
-				}
-				subs = append(subs, sub)
-			}
-		}
-		if f.err != nil {
-			return f.err
-		}
-		c, ok := s.realtime.get(id)
-		if !ok {
-			return core.Errorf(core.KindNotFound, core.CodeNotFound, "Missing or invalid client id.")
-		}
-		c.mu.Lock()
-		c.subs = subs
-		c.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
-}
-
-// handleOAuth2Redirect answers GET (and POST, for form_post providers)
-// /api/oauth2-redirect: the provider sends the browser here with state
-// and code; state names the realtime client that waits for them (from the
-// same IP, so a stolen state cannot redirect a code elsewhere). The popup
-// then shows a short page.
-func (s *server) handleOAuth2Redirect() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm() // a bad body only means no code
-		state, code, errParam := r.Form.Get("state"), r.Form.Get("code"), r.Form.Get("error")
-		c, ok := s.realtime.get(state)
-		ok = ok && c.ip == httpapi.ClientIPFrom(r.Context())
-		if ok {
-			c.mu.Lock()
-			ok = slices.Contains(c.subs, "@oauth2")
-			c.mu.Unlock()
-		}
-		if ok {
-			msg := map[string]string{"state": state, "code": code}
-			if errParam != "" {
-				msg["error"] = errParam
-			}
-			data, _ := json.Marshal(msg)
-			select {
-			case c.msgs <- realtimeMsg{event: "@oauth2", data: data}:
-			default:
-				ok = false
-			}
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if !ok || errParam != "" || code == "" {
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintln(w, "OAuth2 authorization failed. You can close this window and try again.")
-			return
-		}
-		fmt.Fprintln(w, "OAuth2 authorization completed. You can close this window.")
-	})
 }
