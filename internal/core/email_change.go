@@ -33,7 +33,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 		return Internal(err)
 	}
 	if err := s.store.InTx(ctx, func(q Queries) error {
-		return s.issueOneTime(ctx, q, c, p.User, PurposeEmailChange, newEmail)
+		return s.issueOneTime(ctx, q, c, p.User, PurposeEmailChange, newEmail, "")
 	}); err != nil {
 		return AsError(err)
 	}

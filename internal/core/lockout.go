@@ -43,6 +43,32 @@ func (s *Service) lockedUntil(ctx context.Context, userID string) (time.Time, er
 	return time.Time{}, nil
 }
 
+// LockedUntil returns when the user's lockout ends, or the zero time when
+// the account is not locked now. Surfaces show it (Directus's "suspended"
+// status); only core decides what a lock refuses.
+func (s *Service) LockedUntil(ctx context.Context, userID string) (time.Time, error) {
+	return s.lockedUntil(ctx, userID)
+}
+
+// refuseLocked fails with CodeAccountLocked while the user is locked;
+// it reads through q, inside the caller's transaction.
+func (s *Service) refuseLocked(ctx context.Context, q Queries, userID string, now time.Time) error {
+	if s.settings.Lockout.MaxFailures <= 0 {
+		return nil
+	}
+	st, err := q.LoginState(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if now.Before(st.LockedUntil) {
+		return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked, Message: "The account is locked.",
+			RetryAfter: max(time.Second, st.LockedUntil.Sub(now))}
+	}
+	return nil
+}
+
 // recordFailure counts a failed password for the user and locks the
 // account once MaxFailures fall within Window. It runs in a transaction
 // so failures arriving at once on several nodes are all counted.

@@ -19,6 +19,11 @@ type PasswordLogin struct {
 	RefreshToken bool
 	// MFAID completes an MFA login whose first factor was another method.
 	MFAID string
+	// Tokens overrides the collection's token lifetimes for this login.
+	Tokens TokenOptions
+	// FoldEmailCase looks the email up ignoring letter case (Directus's
+	// rule); the default is the exact match PocketBase makes.
+	FoldEmailCase bool
 }
 
 // CodeAccountLocked is the code of a login refused because the account is
@@ -47,12 +52,12 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 	if err := fe.err(); err != nil {
 		return AuthResult{}, err
 	}
-	if err := s.limit(ctx, ActionLogin, c.ID+"\x00"+in.Identity); err != nil {
+	if err := s.limit(ctx, ActionLogin, c.ID+"\x00"+identityKey(in.Identity, in.FoldEmailCase)); err != nil {
 		s.metrics.Login("rate_limited")
 		return AuthResult{}, err
 	}
 
-	u, err := s.findByIdentity(ctx, c, in.Identity, in.IdentityField)
+	u, err := s.findByIdentity(ctx, c, in.Identity, in.IdentityField, in.FoldEmailCase)
 	if errors.Is(err, ErrNotFound) {
 		return AuthResult{}, s.failLogin(ctx, c, "", in, "unknown_identity", true)
 	} else if err != nil {
@@ -89,7 +94,7 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 	if rehash {
 		s.upgradeHash(ctx, c, u, in.Password)
 	}
-	return s.finishAuth(ctx, c, u, MethodPassword, in.MFAID, sessionOptions{refreshToken: in.RefreshToken})
+	return s.finishAuth(ctx, c, u, MethodPassword, in.MFAID, in.Tokens.sessionOptions(in.RefreshToken))
 }
 
 // failLogin records a failed login (audit event and metrics) and returns
@@ -121,8 +126,9 @@ func isBadCredentials(err error) bool {
 }
 
 // findByIdentity looks the identity up in each allowed field in order,
-// skipping email when the identity is not email-shaped.
-func (s *Service) findByIdentity(ctx context.Context, c *Collection, identity, field string) (User, error) {
+// skipping email when the identity is not email-shaped. fold matches
+// emails ignoring letter case.
+func (s *Service) findByIdentity(ctx context.Context, c *Collection, identity, field string, fold bool) (User, error) {
 	fields := c.IdentityFields
 	if field != "" {
 		fields = []string{field}
@@ -133,7 +139,7 @@ func (s *Service) findByIdentity(ctx context.Context, c *Collection, identity, f
 			if field == "" && !ValidEmail(identity) {
 				continue
 			}
-			u, err := s.store.UserByEmail(ctx, c.ID, identity)
+			u, err := s.userByEmail(ctx, c, identity, fold)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			}

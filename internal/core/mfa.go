@@ -109,7 +109,10 @@ func (s *Service) loginSession(ctx context.Context, c *Collection, u User, metho
 	if len(methods) > 1 {
 		o.amr = append(o.amr, "mfa")
 	}
-	o.ttl, o.refreshable = c.AuthTokenTTL, true
+	if o.ttl <= 0 {
+		o.ttl = c.AuthTokenTTL
+	}
+	o.refreshable = true
 	var res AuthResult
 	err := s.store.InTx(ctx, func(q Queries) error {
 		if err := q.DeleteLoginState(ctx, u.ID); err != nil {

@@ -11,8 +11,9 @@ import (
 // issueOneTime signs a single-use token for u, stores its hash, and
 // queues the mail that carries it, all inside q's transaction. The token
 // is a JWT because PocketBase's SDK decodes these tokens' payloads; its
-// jti names the stored row, which enforces single use.
-func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u User, p Purpose, newEmail string) error {
+// jti names the stored row, which enforces single use. actionURL, when
+// set, replaces the template's link (see MailRequest).
+func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u User, p Purpose, newEmail, actionURL string) error {
 	now := s.Now()
 	var ttl time.Duration
 	var tmpl MailTemplate
@@ -45,6 +46,9 @@ func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u 
 	if err := q.InsertOneTimeToken(ctx, ott); err != nil {
 		return Internal(err)
 	}
+	if actionURL != "" {
+		tmpl.ActionURL = actionURL
+	}
 	msg := tmpl.Render(MailVars{AppName: s.settings.AppName, AppURL: s.settings.AppURL, Email: to, Token: token}, to)
 	msg.ID, msg.Created, msg.NextAttempt = NewID(), now, now
 	if err := q.EnqueueMail(ctx, msg); err != nil {
@@ -58,7 +62,8 @@ func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u 
 // exclude and that was not mailed within the throttle, issues a token and
 // queues its mail. Every one of those cases answers the same (nil), so the
 // answer never tells whether the address is registered.
-func (s *Service) mailOneTime(ctx context.Context, c *Collection, email string, p Purpose, skip func(User) bool) error {
+func (s *Service) mailOneTime(ctx context.Context, c *Collection, in MailRequest, p Purpose, skip func(User) bool) error {
+	email := in.Email
 	fe := fieldErrors{}
 	fe.checkEmail("email", email)
 	if err := fe.err(); err != nil {
@@ -68,10 +73,10 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, email string, 
 	if p == PurposePasswordReset {
 		action = ActionPasswordReset
 	}
-	if err := s.limit(ctx, action, c.ID+"\x00"+email); err != nil {
+	if err := s.limit(ctx, action, c.ID+"\x00"+identityKey(email, in.FoldEmailCase)); err != nil {
 		return err
 	}
-	u, err := s.store.UserByEmail(ctx, c.ID, email)
+	u, err := s.userByEmail(ctx, c, email, in.FoldEmailCase)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	} else if err != nil {
@@ -84,7 +89,7 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, email string, 
 		return err
 	}
 	if err := s.store.InTx(ctx, func(q Queries) error {
-		return s.issueOneTime(ctx, q, c, u, p, "")
+		return s.issueOneTime(ctx, q, c, u, p, "", in.ActionURL)
 	}); err != nil {
 		return AsError(err)
 	}

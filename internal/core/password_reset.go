@@ -8,10 +8,16 @@ import (
 // RequestPasswordReset mails a reset link. Unknown addresses and repeated
 // requests get the same answer as a real first request.
 func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email string) error {
+	return s.RequestPasswordResetWith(ctx, c, MailRequest{Email: email})
+}
+
+// RequestPasswordResetWith is RequestPasswordReset with the request's
+// options (a link of the surface's own, case-insensitive lookup).
+func (s *Service) RequestPasswordResetWith(ctx context.Context, c *Collection, in MailRequest) error {
 	if !c.PasswordAuth {
 		return Errorf(KindInvalid, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
 	}
-	return s.mailOneTime(ctx, c, email, PurposePasswordReset, nil)
+	return s.mailOneTime(ctx, c, in, PurposePasswordReset, nil)
 }
 
 // PasswordResetInput is a password reset confirmation. PasswordConfirm is

@@ -26,9 +26,26 @@ func (p *Principal) Is(c *Collection, userID string) bool {
 	return p != nil && p.Collection.ID == c.ID && p.User.ID == userID
 }
 
-// errBadToken is what every rejected access token reads as: the reason is
-// logged at debug level, never told to the client.
-var errBadToken = &Error{Kind: KindUnauthenticated, Code: CodeAuthRequired, Message: "invalid or expired token"}
+// Why Authenticate refused a token, kept as the Cause of its error
+// (errors.Is finds it). Every refusal has the same kind, code and message;
+// a surface whose wire format tells them apart (Directus answers
+// TOKEN_EXPIRED, INVALID_TOKEN or INVALID_CREDENTIALS) reads the cause.
+var (
+	// ErrTokenExpired: a token of ours, intact, past its exp.
+	ErrTokenExpired = errors.New("token expired")
+	// ErrTokenInvalid: not a token of ours (bad signature, unknown key,
+	// another type, missing or malformed claims).
+	ErrTokenInvalid = errors.New("token invalid")
+	// ErrSessionEnded: a valid token whose session was revoked or ran
+	// out, or whose user is gone.
+	ErrSessionEnded = errors.New("session ended")
+)
+
+// badToken is what a rejected access token reads as; the reason is for
+// the surface and the debug log.
+func badToken(reason error) *Error {
+	return &Error{Kind: KindUnauthenticated, Code: CodeAuthRequired, Message: "invalid or expired token", Cause: reason}
+}
 
 // Authenticate checks an access token: its signature, type and expiry, that
 // its session is still active, and that its user still exists. Any
@@ -37,29 +54,38 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	claims, err := s.signer.Verify(token)
 	if err != nil {
 		s.log.DebugContext(ctx, "token rejected", "reason", err)
-		return nil, errBadToken
+		return nil, badToken(ErrTokenInvalid)
 	}
 	now := s.Now()
-	if claimString(claims, "type") != "auth" || !claimsLive(claims, now) {
-		return nil, errBadToken
+	if claimString(claims, "type") != "auth" {
+		return nil, badToken(ErrTokenInvalid)
+	}
+	if !claimsLive(claims, now) {
+		if exp, ok := claims["exp"].(float64); ok && float64(now.Unix()) >= exp {
+			return nil, badToken(ErrTokenExpired)
+		}
+		return nil, badToken(ErrTokenInvalid)
 	}
 	uid, cid, sid := claimString(claims, "id"), claimString(claims, "collectionId"), claimString(claims, "sid")
 	c, ok := s.collections.ByID(cid)
 	if uid == "" || sid == "" || !ok {
-		return nil, errBadToken
+		return nil, badToken(ErrTokenInvalid)
 	}
 	sess, err := s.store.SessionByID(ctx, sid)
 	if errors.Is(err, ErrNotFound) {
-		return nil, errBadToken
+		return nil, badToken(ErrSessionEnded)
 	} else if err != nil {
 		return nil, Internal(err)
 	}
-	if !sess.Active(now) || sess.UserID != uid || sess.CollectionID != cid {
-		return nil, errBadToken
+	if sess.UserID != uid || sess.CollectionID != cid {
+		return nil, badToken(ErrTokenInvalid)
+	}
+	if !sess.Active(now) {
+		return nil, badToken(ErrSessionEnded)
 	}
 	u, err := s.store.UserByID(ctx, cid, uid)
 	if errors.Is(err, ErrNotFound) {
-		return nil, errBadToken
+		return nil, badToken(ErrSessionEnded)
 	} else if err != nil {
 		return nil, Internal(err)
 	}

@@ -23,6 +23,22 @@ var errBadRefresh = Errorf(KindUnauthenticated, CodeAuthRequired, "Invalid or ex
 // Rotation happens in one transaction on the token's row, so any number
 // of simultaneous refreshes with one token leave exactly one successor.
 func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token string) (AuthResult, error) {
+	return s.RefreshWithTokenOptions(ctx, c, token, RefreshOptions{})
+}
+
+// RefreshOptions shape a refresh-token exchange.
+type RefreshOptions struct {
+	// Tokens overrides the collection's token lifetimes.
+	Tokens TokenOptions
+	// RefuseLocked refuses the exchange while the user's account is
+	// locked after failed logins (Directus suspends such a user, and its
+	// sessions stop refreshing). The refusal is checked before rotation,
+	// so the token still works once the lock ends.
+	RefuseLocked bool
+}
+
+// RefreshWithTokenOptions is RefreshWithToken with options.
+func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, token string, o RefreshOptions) (AuthResult, error) {
 	if token == "" || len(token) > 512 {
 		s.metrics.Refresh("refresh_token", "failure")
 		return AuthResult{}, errBadRefresh
@@ -57,14 +73,21 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 		} else if err != nil {
 			return err
 		}
+		replayed := !rt.RotatedAt.IsZero() && now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace
+		if o.RefuseLocked && !replayed {
+			// A replay is theft whatever the lock: it still revokes.
+			if err := s.refuseLocked(ctx, q, u.ID, now); err != nil {
+				return err
+			}
+		}
 		next := token // the token the client will hold afterwards
 		switch {
-		case !rt.RotatedAt.IsZero() && now.Sub(rt.RotatedAt) <= s.settings.RefreshReuseGrace:
+		case !rt.RotatedAt.IsZero() && !replayed:
 			if next, err = openSuccessor(token, rt.SuccessorSealed); err != nil {
 				return err
 			}
-			res.RefreshExpires = rt.RotatedAt.Add(c.RefreshTokenTTL)
-		case !rt.RotatedAt.IsZero():
+			res.RefreshExpires = rt.RotatedAt.Add(o.Tokens.refreshTTL(c))
+		case replayed:
 			reused = true
 			if err := q.RevokeSession(ctx, sess.ID, "refresh_token_reuse", now); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
@@ -74,7 +97,7 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 			return errBadRefresh
 		default:
 			var child RefreshToken
-			next, child = newRefreshToken(sess.ID, rt.ID, now, now.Add(c.RefreshTokenTTL))
+			next, child = newRefreshToken(sess.ID, rt.ID, now, now.Add(o.Tokens.refreshTTL(c)))
 			sealed, err := sealSuccessor(token, next)
 			if err != nil {
 				return err
@@ -92,11 +115,13 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 		if err := q.TouchSession(ctx, sess.ID, now, sess.Expires); err != nil {
 			return err
 		}
-		access, err := s.signAccess(c, u, sess, now, now.Add(c.AuthTokenTTL), true)
+		exp := now.Add(o.Tokens.accessTTL(c))
+		access, err := s.signAccess(c, u, sess, now, exp, true)
 		if err != nil {
 			return err
 		}
-		res = AuthResult{User: u, Collection: c, Session: sess, Token: access, RefreshToken: next, RefreshExpires: res.RefreshExpires}
+		res = AuthResult{User: u, Collection: c, Session: sess, Token: access, RefreshToken: next,
+			RefreshExpires: res.RefreshExpires, AccessTTL: accessLifetime(sess, now, exp)}
 		return nil
 	})
 	switch {

@@ -15,12 +15,17 @@ type AuthResult struct {
 	Token          string
 	RefreshToken   string
 	RefreshExpires time.Time
+	// AccessTTL is the access token's lifetime from its issue (its exp
+	// claim, before rounding down to the second): what a surface reports
+	// as the token's validity.
+	AccessTTL time.Duration
 }
 
 // sessionOptions shape a new session.
 type sessionOptions struct {
 	amr          []string
 	ttl          time.Duration // access token lifetime
+	refreshTTL   time.Duration // refresh token lifetime; 0 means the collection's
 	refreshable  bool          // the access token may be refreshed with itself
 	refreshToken bool          // also issue an opaque refresh token
 	impersonator string
@@ -49,7 +54,11 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 	res := AuthResult{User: u, Collection: c}
 	var rt RefreshToken
 	if o.refreshToken {
-		res.RefreshToken, rt = newRefreshToken(sess.ID, "", now, now.Add(c.RefreshTokenTTL))
+		rttl := c.RefreshTokenTTL
+		if o.refreshTTL > 0 {
+			rttl = o.refreshTTL
+		}
+		res.RefreshToken, rt = newRefreshToken(sess.ID, "", now, now.Add(rttl))
 		res.RefreshExpires = rt.Expires
 		sess.Expires = maxTime(sess.Expires, rt.Expires)
 	}
@@ -66,6 +75,7 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 		return AuthResult{}, err
 	}
 	res.Session, res.Token = sess, token
+	res.AccessTTL = accessLifetime(sess, now, now.Add(o.ttl))
 	return res, nil
 }
 

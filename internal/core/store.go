@@ -51,6 +51,11 @@ type UserStore interface {
 	// UserByEmail matches the email exactly (case-sensitively), as
 	// PocketBase's default unique index does.
 	UserByEmail(ctx context.Context, collectionID, email string) (User, error)
+	// UsersByEmailFold returns up to limit users whose email equals email
+	// ignoring the case of ASCII letters (and only those: "É" and "é"
+	// differ), through an index, for surfaces that look emails up
+	// case-insensitively. An empty email matches no one.
+	UsersByEmailFold(ctx context.Context, collectionID, email string, limit int) ([]User, error)
 	ListUsers(ctx context.Context, collectionID string, q UserQuery) (UserPage, error)
 	CountUsers(ctx context.Context, collectionID string) (int, error)
 }

@@ -9,44 +9,57 @@ import (
 // whether or not the address has an account, is already verified, or was
 // mailed moments ago, so it reveals nothing about who is registered.
 func (s *Service) RequestVerification(ctx context.Context, c *Collection, email string) error {
+	return s.RequestVerificationWith(ctx, c, MailRequest{Email: email})
+}
+
+// RequestVerificationWith is RequestVerification with the request's
+// options (a link of the surface's own, case-insensitive lookup).
+func (s *Service) RequestVerificationWith(ctx context.Context, c *Collection, in MailRequest) error {
 	if c.Superusers {
 		return Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
 	}
-	return s.mailOneTime(ctx, c, email, PurposeVerification, func(u User) bool { return u.Verified })
+	return s.mailOneTime(ctx, c, in, PurposeVerification, func(u User) bool { return u.Verified })
 }
 
 // ConfirmVerification marks the token's user verified. Confirming an
 // address that is already verified succeeds again, as PocketBase does.
 func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token string) error {
+	_, err := s.VerifyEmail(ctx, c, token)
+	return err
+}
+
+// VerifyEmail is ConfirmVerification that also returns the id of the
+// user it verified (Directus redirects to the user's page).
+func (s *Service) VerifyEmail(ctx context.Context, c *Collection, token string) (string, error) {
 	if c.Superusers {
-		return Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
+		return "", Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
 	}
 	if token == "" {
-		return Invalid(map[string]FieldError{"token": {Code: FieldRequired, Message: "Cannot be blank."}})
+		return "", Invalid(map[string]FieldError{"token": {Code: FieldRequired, Message: "Cannot be blank."}})
 	}
 	tc, err := s.checkOneTime(ctx, c, token, PurposeVerification)
 	if err != nil && !errors.Is(err, errTokenUsed) {
-		return tokenFieldError(err)
+		return "", tokenFieldError(err)
 	}
 	if err := s.limit(ctx, ActionVerification, ""); err != nil {
-		return err
+		return "", err
 	}
 	u, uerr := s.store.UserByID(ctx, c.ID, tc.row.UserID)
 	if errors.Is(uerr, ErrNotFound) {
-		return tokenFieldError(errTokenInvalid)
+		return "", tokenFieldError(errTokenInvalid)
 	} else if uerr != nil {
-		return Internal(uerr)
+		return "", Internal(uerr)
 	}
 	if u.Email != tc.email {
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenEmailMismatch, Message: "The record email doesn't match the token email."}})
+		return "", Invalid(map[string]FieldError{"token": {Code: FieldTokenEmailMismatch, Message: "The record email doesn't match the token email."}})
 	}
 	if u.Verified {
-		return nil
+		return u.ID, nil
 	}
 	if err != nil { // used, and the user is somehow unverified again
-		return tokenFieldError(err)
+		return "", tokenFieldError(err)
 	}
-	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
+	err = s.store.InTx(ctx, func(q Queries) error {
 		if err := q.UseOneTimeToken(ctx, tc.row.ID, s.Now()); err != nil {
 			if errors.Is(err, ErrNotFound) {
 				return tokenFieldError(errTokenInvalid)
@@ -62,7 +75,11 @@ func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token 
 			return err
 		}
 		return s.audit(ctx, q, byUser(AuditEmailVerified, c, cur.ID, nil))
-	}))
+	})
+	if err != nil {
+		return "", AsError(err)
+	}
+	return u.ID, nil
 }
 
 // AsErrorOrNil is AsError that keeps nil as nil.

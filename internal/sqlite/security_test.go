@@ -80,7 +80,7 @@ func TestMigrateFromInit(t *testing.T) {
 		}
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql", "00005_email_fold.sql"}, names); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
 }

@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 	}{
 		{"UserRoundTrip", testUserRoundTrip},
 		{"UserEmailUniqueness", testUserEmailUniqueness},
+		{"UsersByEmailFold", testUsersByEmailFold},
 		{"UserUpdate", testUserUpdate},
 		{"UserDeleteCascades", testUserDeleteCascades},
 		{"UserWithoutPassword", testUserWithoutPassword},

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"context"
+	"errors"
+)
+
+// Registration is a public sign-up whose answer does not reveal whether
+// the address already has an account (Directus's POST /users/register).
+type Registration struct {
+	Email    string
+	Password string
+	// Name, when set, fills the profile's name.
+	Name *string
+	// ActionURL, when set, replaces the verification mail's link; see
+	// MailRequest.
+	ActionURL string
+	// FoldEmailCase treats an address that differs from a registered one
+	// only in letter case as taken.
+	FoldEmailCase bool
+}
+
+// Register creates an unverified user and mails it a verification link.
+// When the address is already registered it does nothing and answers
+// nil, exactly as for a new account, after the same hashing work and
+// rate-limit count; so do the races that end in "email taken". Bad input
+// (an invalid address, a password outside the policy) is still an error:
+// it says nothing about who is registered.
+func (s *Service) Register(ctx context.Context, c *Collection, in Registration) error {
+	if err := RecordAccess(nil, c, true); err != nil {
+		return err
+	}
+	fe := fieldErrors{}
+	fe.checkEmail("email", in.Email)
+	fe.checkPassword(c, "password", in.Password)
+	if in.Name != nil {
+		s.applyProfile(fe, c, &User{}, UserInput{Name: in.Name})
+	}
+	if err := fe.err(); err != nil {
+		return err
+	}
+	_, err := s.userByEmail(ctx, c, in.Email, in.FoldEmailCase)
+	switch {
+	case err == nil:
+		// Taken: spend what a creation spends, then say the same.
+		if err := s.limit(ctx, ActionSignUp, ""); err != nil {
+			return err
+		}
+		return AsErrorOrNil(s.hasher.VerifyDummy(ctx, in.Password))
+	case !errors.Is(err, ErrNotFound):
+		return Internal(err)
+	}
+	email, password := in.Email, in.Password
+	if _, err := s.CreateUser(ctx, nil, c, UserInput{Email: &email, Password: &password, Name: in.Name}); err != nil {
+		if e := AsError(err); e.Kind == KindInvalid && e.Fields["email"].Code == FieldNotUnique {
+			return nil // registered meanwhile by another request
+		}
+		return err
+	}
+	return s.RequestVerificationWith(ctx, c, MailRequest{Email: email, ActionURL: in.ActionURL})
+}

@@ -1,0 +1,87 @@
+package directus
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
+
+// DefaultBodyLimit is Directus's MAX_PAYLOAD_SIZE default (1 MB).
+const DefaultBodyLimit = 1 << 20
+
+// Deps are what the surface needs.
+type Deps struct {
+	Service *core.Service
+	Logger  *slog.Logger
+	// BodyLimit caps request bodies; 0 means DefaultBodyLimit.
+	BodyLimit int64
+	// OnRoute, when set, is told the route pattern each request matched
+	// (metrics label by route, never by raw path).
+	OnRoute func(r *http.Request, pattern string)
+	Options Options
+}
+
+// server holds the surface's settings for its handlers.
+type server struct {
+	svc       *core.Service
+	log       *slog.Logger
+	c         *core.Collection
+	opt       Options
+	bodyLimit int64
+	onRoute   func(r *http.Request, pattern string)
+	cookie    httpapi.CookieOptions
+	public    *url.URL // opt.PublicURL, parsed
+}
+
+// NewHandler returns the surface. It serves paths relative to its mount
+// ("/auth/login", "/users/me", ...): the server strips the mount prefix
+// (http.StripPrefix) before calling it. It returns an error for invalid
+// options (an unknown collection, a bad PublicURL...).
+func NewHandler(d Deps) (http.Handler, error) {
+	if d.Service == nil {
+		return nil, errors.New("directus: a core service is required")
+	}
+	opt := d.Options.withDefaults()
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
+	c, ok := d.Service.Collection(opt.Collection)
+	if !ok {
+		return nil, fmt.Errorf("directus: Collection: no auth collection %q", opt.Collection)
+	}
+	if !slices.Contains(c.IdentityFields, "email") {
+		return nil, fmt.Errorf("directus: Collection: %q does not log in by email, which Directus needs", c.Name)
+	}
+	public, _ := url.Parse(opt.PublicURL) // validated above
+	s := &server{
+		svc: d.Service, log: d.Logger, c: c, opt: opt, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, public: public,
+		cookie: httpapi.CookieOptions{Secure: opt.CookieSecure, Domain: opt.CookieDomain, SameSite: opt.CookieSameSite},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.bodyLimit <= 0 {
+		s.bodyLimit = DefaultBodyLimit
+	}
+	mux := http.NewServeMux()
+	s.addRoutes(mux)
+	return httpapi.Chain(mux,
+		httpapi.LimitBody(s.bodyLimit),
+		httpapi.Recover(s.log, func(w http.ResponseWriter, r *http.Request) { writeErrors(w, errInternal()) }),
+		httpapi.SecurityHeaders(map[string]string{"X-Content-Type-Options": "nosniff"}),
+		s.csrf,
+		s.loadAuth,
+	), nil
+}
+
+// handle adapts a route handler: its errors render in Directus's
+// envelope.
+func (s *server) handle(fn httpapi.HandlerFunc) http.Handler {
+	return httpapi.Handle(fn, s.renderError)
+}

@@ -1,0 +1,119 @@
+package directus_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/coretest"
+	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+)
+
+func TestNewHandlerOptions(t *testing.T) {
+	t.Parallel()
+	ce := coretest.New(t)
+	for _, tc := range []struct {
+		name string
+		mod  func(*directus.Options)
+		want string // part of the error; "" for success
+	}{
+		{"defaults", func(o *directus.Options) {}, ""},
+		{"trailing slash", func(o *directus.Options) { o.PublicURL += "/" }, ""},
+		{"collection by id", func(o *directus.Options) { o.Collection = "_pb_users_auth_" }, ""},
+		{"unknown collection", func(o *directus.Options) { o.Collection = "nope" }, "Collection"},
+		{"no public url", func(o *directus.Options) { o.PublicURL = "" }, "PublicURL"},
+		{"relative public url", func(o *directus.Options) { o.PublicURL = "/directus" }, "PublicURL"},
+		{"public url with query", func(o *directus.Options) { o.PublicURL = "https://x.test/d?a=1" }, "PublicURL"},
+		{"ftp public url", func(o *directus.Options) { o.PublicURL = "ftp://x.test" }, "PublicURL"},
+		{"negative ttl", func(o *directus.Options) { o.AccessTTL = -time.Second }, "AccessTTL"},
+		{"huge stall", func(o *directus.Options) { o.LoginStall = time.Hour }, "LoginStall"},
+		{"bad cookie name", func(o *directus.Options) { o.SessionCookieName = "a b" }, "cookie name"},
+		{"same cookie names", func(o *directus.Options) { o.SessionCookieName = o.RefreshCookieName }, "must differ"},
+		{"none without secure", func(o *directus.Options) { o.CookieSameSite = http.SameSiteNoneMode }, "CookieSecure"},
+		{"bad allow list", func(o *directus.Options) { o.RedirectAllowList = []string{"/relative"} }, "RedirectAllowList"},
+	} {
+		opt := directus.DefaultOptions()
+		opt.PublicURL = publicURL
+		tc.mod(&opt)
+		_, err := directus.NewHandler(directus.Deps{Service: ce.Service, Options: opt})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: err = %v, want one naming %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := directus.NewHandler(directus.Deps{Options: directus.DefaultOptions()}); err == nil {
+		t.Error("NewHandler without a service succeeded")
+	}
+}
+
+// TestZeroOptions checks that zero durations and names mean Directus's
+// defaults, so callers may set only some.
+func TestZeroOptions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config) {
+		c.opt = directus.Options{PublicURL: publicURL, PublicRegistration: true, LoginStall: time.Millisecond}
+	})
+	e.user(t, "ada@example.com")
+	tk, r := e.login(t, "ada@example.com", "cookie")
+	wantCookie(t, r, "directus_refresh_token", 7*24*3600)
+	if *tk.Expires != 900000 {
+		t.Errorf("expires = %d, want 900000", *tk.Expires)
+	}
+}
+
+// TestOnRoute checks that the metrics hook hears route patterns, never
+// raw paths.
+func TestOnRoute(t *testing.T) {
+	t.Parallel()
+	ce := coretest.New(t)
+	var got []string
+	opt := directus.DefaultOptions()
+	opt.PublicURL = publicURL
+	h, err := directus.NewHandler(directus.Deps{Service: ce.Service, Options: opt,
+		OnRoute: func(r *http.Request, pattern string) { got = append(got, pattern) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/auth", "/auth/login/google/callback", "/secret/path"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	want := "GET /auth|GET /auth/login/{provider}/callback|/"
+	if strings.Join(got, "|") != want {
+		t.Errorf("OnRoute heard %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+// TestCSRF checks that cookie-authenticated writes from another site are
+// refused, and that same-site browsers and non-browser clients pass.
+func TestCSRF(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	e.user(t, "ada@example.com")
+	_, login := e.login(t, "ada@example.com", "session")
+	cookie := map[string]string{"directus_session_token": login.cookies["directus_session_token"].Value}
+	patch := func(header map[string]string) response {
+		return e.do(t, request{method: http.MethodPatch, path: "/users/me", body: `{"first_name":"Ada"}`, cookies: cookie, header: header})
+	}
+	wantError(t, patch(map[string]string{"Origin": "https://evil.test"}), "FORBIDDEN", "")
+	wantError(t, patch(map[string]string{"Sec-Fetch-Site": "cross-site"}), "FORBIDDEN", "")
+	for name, h := range map[string]map[string]string{
+		"no browser headers": nil,
+		"same origin fetch":  {"Sec-Fetch-Site": "same-origin"},
+		"own origin":         {"Origin": e.srv.URL},
+		"public url origin":  {"Origin": "http://gatehouse.test"},
+	} {
+		if r := patch(h); r.status != http.StatusOK {
+			t.Errorf("%s: %d %s", name, r.status, r.body)
+		}
+	}
+	// Reads pass, and bearer-token writes are not cookie-authenticated.
+	r := e.do(t, request{method: http.MethodGet, path: "/users/me", cookies: cookie, header: map[string]string{"Origin": "https://evil.test"}})
+	wantStatus(t, r, http.StatusOK)
+	tk, _ := e.login(t, "ada@example.com", "json")
+	r = e.do(t, request{method: http.MethodPatch, path: "/users/me", body: `{}`, token: tk.AccessToken, header: map[string]string{"Origin": "https://evil.test"}})
+	wantStatus(t, r, http.StatusOK)
+}

@@ -1,0 +1,90 @@
+package directus
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+// handlePasswordRequest answers POST /auth/password/request {email,
+// reset_url?} with 204 whether or not the address has an account, padded
+// to LoginStall. The mail links to reset_url (when the allow list admits
+// it) or PublicURL/admin/reset-password, with ?token=<token>.
+func (s *server) handlePasswordRequest() http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		start := time.Now()
+		err := s.passwordRequest(r)
+		stall(r.Context(), start, s.opt.LoginStall)
+		if err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+func (s *server) passwordRequest(r *http.Request) error {
+	b, err := s.readBody(r)
+	if err != nil {
+		return err
+	}
+	email, err := b.str("email")
+	if err != nil {
+		return err
+	}
+	if email == "" {
+		return errInvalidPayload(`"email" field is required`)
+	}
+	resetURL, err := b.str("reset_url")
+	if err != nil {
+		return err
+	}
+	link, ok := s.mailLink(resetURL, resetPath, s.opt.PasswordResetURLAllowList)
+	if !ok {
+		return errInvalidPayload(`URL "` + clip(resetURL) + `" can't be used to reset passwords`)
+	}
+	return s.svc.RequestPasswordResetWith(r.Context(), s.c, core.MailRequest{Email: email, ActionURL: link, FoldEmailCase: true})
+}
+
+// handlePasswordReset answers POST /auth/password/reset {token,
+// password}: 204, no tokens issued. Core burns the token, ends every
+// session of the user and lifts a lockout.
+func (s *server) handlePasswordReset() http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		b, err := s.readBody(r)
+		if err != nil {
+			return err
+		}
+		token, err := b.required("token")
+		if err != nil {
+			return err
+		}
+		password, err := b.required("password")
+		if err != nil {
+			return err
+		}
+		err = s.svc.ConfirmPasswordReset(r.Context(), s.c, core.PasswordResetInput{Token: token, Password: password})
+		if e := core.AsError(err); err != nil && e.Kind == core.KindInvalid {
+			if _, bad := e.Fields["token"]; bad {
+				// Invalid, expired, used or another collection's: core
+				// does not tell them apart, and neither do we.
+				return errInvalidToken()
+			}
+		}
+		if err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// clip shortens a client's URL before it is echoed in an error.
+func clip(s string) string {
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "..."
+	}
+	return s
+}

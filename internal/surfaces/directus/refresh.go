@@ -1,0 +1,154 @@
+package directus
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+// errNoRefreshToken is the answer to a refresh or logout without a token.
+func errNoRefreshToken() *apiError {
+	return errInvalidPayload("The refresh token is required in either the payload or cookie")
+}
+
+// tokenRequest is what a refresh or logout presents: its mode and the
+// token that mode reads (a refresh token in json and cookie modes, the
+// session cookie's access token in session mode).
+type tokenRequest struct {
+	mode  mode
+	token string
+}
+
+// readTokenRequest resolves the mode as Directus does (the body's mode;
+// else json when the body has a refresh_token; else cookie) and reads
+// that mode's token. A missing token is a 400.
+func (s *server) readTokenRequest(r *http.Request) (tokenRequest, error) {
+	b, err := s.readBody(r)
+	if err != nil {
+		return tokenRequest{}, err
+	}
+	def := modeCookie
+	if b.has("refresh_token") {
+		def = modeJSON
+	}
+	m, err := b.mode(def)
+	if err != nil {
+		return tokenRequest{}, err
+	}
+	tr := tokenRequest{mode: m}
+	switch m {
+	case modeJSON:
+		if tr.token, err = b.str("refresh_token"); err != nil {
+			return tokenRequest{}, err
+		}
+	case modeCookie:
+		tr.token = cookieValue(r, s.opt.RefreshCookieName)
+	case modeSession:
+		tr.token = cookieValue(r, s.opt.SessionCookieName)
+	}
+	if tr.token == "" {
+		return tokenRequest{}, errNoRefreshToken()
+	}
+	return tr, nil
+}
+
+// handleRefresh answers POST /auth/refresh {mode?, refresh_token?}. In
+// json and cookie modes the refresh token is rotated through core's
+// reuse detection; in session mode the session behind the cookie is
+// rotated and the old cookie keeps working for SessionGrace. A locked
+// account's sessions refuse to refresh (USER_SUSPENDED) until the lock
+// ends.
+func (s *server) handleRefresh() http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		tr, err := s.readTokenRequest(r)
+		if err != nil {
+			return err
+		}
+		var res core.AuthResult
+		if tr.mode == modeSession {
+			p, err := s.sessionPrincipal(r, tr.token)
+			if err != nil {
+				return err
+			}
+			res, err = s.svc.RotateSession(r.Context(), p, s.c, core.SessionRotation{
+				AccessTTL: s.opt.SessionTTL, Grace: s.opt.SessionGrace, RefuseLocked: true,
+			})
+			if err != nil {
+				return refreshError(err)
+			}
+		} else {
+			res, err = s.svc.RefreshWithTokenOptions(r.Context(), s.c, tr.token, core.RefreshOptions{
+				Tokens: s.tokenOptions(tr.mode), RefuseLocked: true,
+			})
+			if err != nil {
+				return refreshError(err)
+			}
+		}
+		return s.writeTokens(w, tr.mode, res)
+	})
+}
+
+// sessionPrincipal authenticates the session cookie's token: the caller
+// itself when the cookie was what authenticated the request.
+func (s *server) sessionPrincipal(r *http.Request, token string) (*core.Principal, error) {
+	if c := callerOf(r); c.source == sourceCookie {
+		return c.p, nil
+	}
+	return s.authenticate(r.Context(), token)
+}
+
+// refreshError translates a refused refresh: a locked account is
+// USER_SUSPENDED; an unknown, expired, revoked or replayed token is
+// INVALID_CREDENTIALS.
+func refreshError(err error) error {
+	if _, ok := asAPIError(err); ok {
+		return err
+	}
+	e := core.AsError(err)
+	switch {
+	case e.Code == core.CodeAccountLocked:
+		return errUserSuspended()
+	case e.Kind == core.KindUnauthenticated || e.Kind == core.KindForbidden:
+		return errInvalidCredentials()
+	}
+	return err
+}
+
+// handleLogout answers POST /auth/logout {mode?, refresh_token?}: it ends
+// the token's session (an unknown token is fine) and clears whichever
+// auth cookies the request carried. 204.
+func (s *server) handleLogout() http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		tr, err := s.readTokenRequest(r)
+		if err != nil {
+			return err
+		}
+		if tr.mode == modeSession {
+			err = s.logoutSession(r, tr.token)
+		} else {
+			err = s.svc.LogoutRefreshToken(r.Context(), s.c, tr.token)
+		}
+		if err != nil {
+			return err
+		}
+		s.clearCarried(w, r)
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// logoutSession ends the session of the session cookie's token. A token
+// whose session is already over has nothing left to end.
+func (s *server) logoutSession(r *http.Request, token string) error {
+	p, err := s.sessionPrincipal(r, token)
+	if _, bad := asAPIError(err); bad {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	err = s.svc.Logout(r.Context(), p, s.c)
+	if e := core.AsError(err); err != nil && e.Kind == core.KindNotFound {
+		return nil // ended meanwhile
+	}
+	return err
+}

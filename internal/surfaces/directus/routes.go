@@ -1,0 +1,56 @@
+package directus
+
+import "net/http"
+
+// addRoutes lists every route the surface serves, relative to its mount.
+// Auth marks what each needs: "guest" routes work without a token (a
+// stale one still fails them, as in Directus), "user" routes need a
+// token of the bound collection, and refresh/logout read the token their
+// mode names (body, refresh cookie or session cookie).
+func (s *server) addRoutes(m *http.ServeMux) {
+	mux := routeMux{m, s.onRoute}
+
+	mux.Handle("GET /auth", s.handleProviders())                                         // guest
+	mux.Handle("POST /auth/login", s.handleLogin())                                      // guest
+	mux.Handle("POST /auth/refresh", s.handleRefresh())                                  // refresh token or session cookie
+	mux.Handle("POST /auth/logout", s.handleLogout())                                    // refresh token or session cookie
+	mux.Handle("POST /auth/password/request", s.handlePasswordRequest())                 // guest
+	mux.Handle("POST /auth/password/reset", s.handlePasswordReset())                     // guest holding a mailed token
+	mux.Handle("GET /auth/login/{provider}", s.handleSSOStart())                         // guest (browser)
+	mux.Handle("GET /auth/login/{provider}/callback", s.handleSSOCallback())             // guest holding the state cookie
+	mux.Handle("POST /auth/login/{provider}/callback", s.handleSSOCallbackPost())        // guest (form_post providers)
+	mux.Handle("GET /users/me", s.handleMe())                                            // user
+	mux.Handle("PATCH /users/me", s.handleUpdateMe())                                    // user
+	mux.Handle("POST /users/register", s.handleRegister())                               // guest
+	mux.Handle("GET /users/register/verify-email", s.handleVerifyEmail())                // guest holding a mailed token
+	for _, p := range []string{"/users/me/tfa/generate", "/users/me/tfa/generate/{$}"} { // trailing slash optional
+		mux.Handle("POST "+p, s.handleTFAGenerate()) // user
+	}
+	for _, p := range []string{"/users/me/tfa/enable", "/users/me/tfa/enable/{$}"} {
+		mux.Handle("POST "+p, s.handleTFAEnable()) // user
+	}
+	for _, p := range []string{"/users/me/tfa/disable", "/users/me/tfa/disable/{$}"} {
+		mux.Handle("POST "+p, s.handleTFADisable()) // user
+	}
+
+	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error { // anything else
+		return errRouteNotFound(r.URL.Path)
+	}))
+}
+
+// routeMux registers routes, telling onRoute which pattern matched.
+type routeMux struct {
+	mux     *http.ServeMux
+	onRoute func(r *http.Request, pattern string)
+}
+
+func (m routeMux) Handle(pattern string, h http.Handler) {
+	if m.onRoute == nil {
+		m.mux.Handle(pattern, h)
+		return
+	}
+	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.onRoute(r, pattern)
+		h.ServeHTTP(w, r)
+	}))
+}
