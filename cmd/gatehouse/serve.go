@@ -71,8 +71,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Closing done ends long-lived streams (realtime SSE), so Shutdown
 	// does not wait on them.
 	done := make(chan struct{})
+	handler, err := newRootHandler(a, log, trusted, done)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
-		Handler:           newRootHandler(a, log, trusted, done),
+		Handler:           handler,
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.Std(),
 		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -120,8 +125,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // newRootHandler mounts the surfaces, the JWKS document and the metrics
 // endpoint behind the shared middleware. Metrics time everything, so
-// they sit outermost.
-func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-chan struct{}) http.Handler {
+// they sit outermost. PocketBase takes "/" (its routes live under /api/
+// and it answers every other unclaimed path with its 404); each enabled
+// compatible surface takes its mount, which ServeMux prefers as the
+// longer pattern. A mount that overlaps another's paths is an error.
+func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-chan struct{}) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /.well-known/jwks.json", httpapi.JWKS(a.keys.JWKS))
 	if a.cfg.Metrics.Enabled {
@@ -135,7 +143,14 @@ func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-cha
 		BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
 		OnRoute: metrics.SetRoute, Done: done, Realtime: relay,
 	}))
-	return httpapi.Chain(mux, a.metrics.Middleware, httpapi.RequestID(), httpapi.ClientIP(trusted), httpapi.AccessLog(log))
+	mounts, err := surfaceMounts(a, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := addMounts(mux, mounts, log); err != nil {
+		return nil, err
+	}
+	return httpapi.Chain(mux, a.metrics.Middleware, httpapi.RequestID(), httpapi.ClientIP(trusted), httpapi.AccessLog(log)), nil
 }
 
 // housekeepEvery is how often expired counters, sessions and tokens are

@@ -23,6 +23,8 @@ type Config struct {
 	Tokens    TokensConfig    `yaml:"tokens"`
 	Security  SecurityConfig  `yaml:"security"`
 	Metrics   MetricsConfig   `yaml:"metrics"`
+	// Surfaces mounts the compatible APIs besides PocketBase's.
+	Surfaces SurfacesConfig `yaml:"surfaces"`
 	// Collections overrides the built-in auth collections, keyed by name
 	// ("users" or "_superusers"). Anything not set keeps core's default.
 	Collections map[string]CollectionConfig `yaml:"collections,omitempty"`
@@ -122,6 +124,7 @@ func Default() Config {
 		},
 		Security: defaultSecurity(),
 		Metrics:  MetricsConfig{Enabled: true},
+		Surfaces: defaultSurfaces(),
 		Passwords: PasswordsConfig{
 			// OWASP's first choice for argon2id: 19 MiB, 2 passes, 1 lane.
 			Argon2MemoryKiB:   19456,

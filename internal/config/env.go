@@ -18,17 +18,8 @@ type envVar struct {
 // read: an unknown GATEHOUSE_* variable is ignored, as the environment is
 // shared with other programs.
 func envVars() []envVar {
-	str := func(field func(c *Config) *string) func(*Config, string) error {
-		return func(c *Config, v string) error { *field(c) = v; return nil }
-	}
-	dur := func(field func(c *Config) *Duration) func(*Config, string) error {
-		return func(c *Config, v string) error {
-			d, err := ParseDuration(v)
-			*field(c) = d
-			return err
-		}
-	}
-	return []envVar{
+	str, dur := strVar, durVar
+	vars := []envVar{
 		{"GATEHOUSE_DIR", "data_dir", str(func(c *Config) *string { return &c.DataDir })},
 		{"GATEHOUSE_DB", "db.url", func(c *Config, v string) error {
 			c.DB.URL = SecretURL(v)
@@ -70,6 +61,26 @@ func envVars() []envVar {
 		{"GATEHOUSE_METRICS", "metrics.enabled", boolVar(func(c *Config) *bool { return &c.Metrics.Enabled })},
 		{"GATEHOUSE_HASH_WORKERS", "passwords.workers", intVar(func(c *Config) *int { return &c.Passwords.Workers })},
 	}
+	return append(vars, directusEnvVars()...)
+}
+
+// strVar sets a string option.
+func strVar(field func(c *Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *field(c) = v; return nil }
+}
+
+// durVar sets a duration option.
+func durVar(field func(c *Config) *Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := ParseDuration(v)
+		*field(c) = d
+		return err
+	}
+}
+
+// listVar sets a list option from a comma-separated value.
+func listVar(field func(c *Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error { *field(c) = splitList(v); return nil }
 }
 
 // intVar sets a whole-number option.

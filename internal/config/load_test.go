@@ -71,6 +71,16 @@ func TestDefault(t *testing.T) {
 			},
 		},
 		Metrics: MetricsConfig{Enabled: true},
+		Surfaces: SurfacesConfig{Directus: DirectusConfig{
+			Enabled: true, Mount: "/directus", Collection: "users",
+			AccessTTL: Duration(15 * time.Minute), RefreshTTL: Duration(7 * 24 * time.Hour),
+			SessionTTL: Duration(24 * time.Hour), SessionGrace: Duration(10 * time.Second),
+			LoginStall: Duration(500 * time.Millisecond), RegisterStall: Duration(750 * time.Millisecond),
+			RefreshCookieName: "directus_refresh_token", SessionCookieName: "directus_session_token",
+			CookieSecure: "auto", CookieSameSite: "lax",
+			PasswordResetURLAllowList: []string{}, RegisterURLAllowList: []string{}, RedirectAllowList: []string{},
+			PublicRegistration: true,
+		}},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)

@@ -37,6 +37,7 @@ func (c Config) Validate() error {
 	c.Passwords.validate(&p)
 	c.Security.validate(&p)
 	c.validateCollections(&p)
+	c.validateSurfaces(&p)
 	return p.err()
 }
 

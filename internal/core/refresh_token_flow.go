@@ -35,6 +35,10 @@ type RefreshOptions struct {
 	// sessions stop refreshing). The refusal is checked before rotation,
 	// so the token still works once the lock ends.
 	RefuseLocked bool
+	// NoReuseGrace treats any second use of a rotated token as a replay,
+	// however soon it comes (Directus kills a rotated token at once), instead
+	// of answering a retry within the grace window with the same successor.
+	NoReuseGrace bool
 }
 
 // RefreshWithTokenOptions is RefreshWithToken with options.
@@ -73,7 +77,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 		} else if err != nil {
 			return err
 		}
-		replayed := !rt.RotatedAt.IsZero() && now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace
+		replayed := !rt.RotatedAt.IsZero() && (o.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)
 		if o.RefuseLocked && !replayed {
 			// A replay is theft whatever the lock: it still revokes.
 			if err := s.refuseLocked(ctx, q, u.ID, now); err != nil {

@@ -78,7 +78,9 @@ func (s *server) handleRefresh() http.Handler {
 			}
 		} else {
 			res, err = s.svc.RefreshWithTokenOptions(r.Context(), s.c, tr.token, core.RefreshOptions{
-				Tokens: s.tokenOptions(tr.mode), RefuseLocked: true,
+				// Directus kills a rotated token at once, so a second use is
+				// a replay at once too: the session is revoked.
+				Tokens: s.tokenOptions(tr.mode), RefuseLocked: true, NoReuseGrace: true,
 			})
 			if err != nil {
 				return refreshError(err)

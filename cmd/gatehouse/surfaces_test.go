@@ -1,0 +1,191 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+)
+
+// echo answers with its name and the path it was given, so a test sees
+// which handler got a request and what the prefix stripping left.
+func echo(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, name+" "+r.URL.Path)
+	})
+}
+
+// testMux is a root mux as newRootHandler builds it, with echo handlers:
+// PocketBase at "/", the server's own JWKS, and the given mounts.
+func testMux(t *testing.T, ms ...mount) *http.ServeMux {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("GET /.well-known/jwks.json", echo("jwks"))
+	mux.Handle("/", echo("pocketbase"))
+	if err := addMounts(mux, ms, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("addMounts: %v", err)
+	}
+	return mux
+}
+
+func get(mux http.Handler, path string) string {
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("POST", path, nil))
+	return rec.Body.String()
+}
+
+func TestAddMountsRoutes(t *testing.T) {
+	t.Parallel()
+	mux := testMux(t,
+		mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/directus", roots: directusRoots, handler: echo("directus")},
+		mount{name: "Other", option: "surfaces.other.mount", prefix: "/", roots: []string{"/graphql", "/authentication"}, handler: echo("other")},
+	)
+	for path, want := range map[string]string{
+		"/directus/auth/login":   "directus /auth/login",
+		"/directus/users/me":     "directus /users/me",
+		"/directus":              "directus /",
+		"/directus/":             "directus /",
+		"/directusx/auth/login":  "pocketbase /directusx/auth/login",
+		"/auth/login":            "pocketbase /auth/login",
+		"/api/collections/users": "pocketbase /api/collections/users",
+		"/graphql":               "other /graphql",
+		"/authentication/local":  "other /authentication/local",
+		"/elsewhere":             "pocketbase /elsewhere",
+	} {
+		if got := get(mux, path); got != want {
+			t.Errorf("POST %s went to %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestAddMountsAtRoot(t *testing.T) {
+	t.Parallel()
+	mux := testMux(t, mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/", roots: directusRoots, handler: echo("directus")})
+	for path, want := range map[string]string{
+		"/auth":                  "directus /auth",
+		"/auth/login":            "directus /auth/login",
+		"/users/me/tfa/generate": "directus /users/me/tfa/generate",
+		"/users":                 "directus /users",
+		"/authx":                 "pocketbase /authx",
+		"/api/health":            "pocketbase /api/health",
+		"/":                      "pocketbase /",
+		"/directus/auth/login":   "pocketbase /directus/auth/login",
+	} {
+		if got := get(mux, path); got != want {
+			t.Errorf("POST %s went to %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestCheckMountsRefusesOverlaps(t *testing.T) {
+	t.Parallel()
+	directusAt := func(prefix string) mount {
+		return mount{name: "Directus", option: "surfaces.directus.mount", prefix: prefix, roots: directusRoots, handler: echo("d")}
+	}
+	other := func(prefix string, roots ...string) mount {
+		return mount{name: "Other", option: "surfaces.other.mount", prefix: prefix, roots: roots, handler: echo("o")}
+	}
+	for _, tc := range []struct {
+		name string
+		ms   []mount
+		want string
+	}{
+		{"pocketbase api", []mount{directusAt("/api")}, `surfaces.directus.mount: "/api" overlaps PocketBase's API under /api`},
+		{"under the api", []mount{directusAt("/api/directus")}, `surfaces.directus.mount: "/api/directus" overlaps PocketBase's API`},
+		{"admin links", []mount{directusAt("/_")}, `"/_" overlaps PocketBase's admin links`},
+		{"jwks", []mount{directusAt("/.well-known")}, "overlaps the JWKS document"},
+		{"metrics", []mount{directusAt("/metrics")}, "overlaps the metrics endpoint"},
+		{"root surface claiming /api", []mount{other("/", "/api")}, `surfaces.other.mount: "/" overlaps PocketBase's API`},
+		{"same mount", []mount{directusAt("/compat"), other("/compat")},
+			`surfaces.other.mount: "/compat" overlaps the Directus surface at "/compat" (surfaces.directus.mount)`},
+		{"nested mount", []mount{directusAt("/compat"), other("/compat/other")}, `surfaces.other.mount: "/compat/other" overlaps the Directus surface`},
+		{"parent mount", []mount{directusAt("/compat/directus"), other("/compat")}, `surfaces.other.mount: "/compat" overlaps the Directus surface`},
+		{"two at the root sharing /auth", []mount{directusAt("/"), other("/", "/auth")}, `surfaces.other.mount: "/" overlaps the Directus surface at "/"`},
+		{"root paths under a mount", []mount{directusAt("/"), other("/users/x")}, `surfaces.other.mount: "/users/x" overlaps the Directus surface`},
+		{"bad syntax", []mount{directusAt("/x/")}, "surfaces.directus.mount: must not end with /"},
+		{"wildcard", []mount{directusAt("/{x}")}, "surfaces.directus.mount: must be a path like"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := addMounts(http.NewServeMux(), tc.ms, slog.New(slog.DiscardHandler))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("addMounts = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	// Disjoint mounts are fine, including two surfaces at the root.
+	ok := []mount{directusAt("/"), other("/", "/graphql"), mount{name: "Third", option: "x", prefix: "/apiary", handler: echo("t")}}
+	if err := checkMounts(ok); err != nil {
+		t.Errorf("checkMounts(disjoint) = %v", err)
+	}
+}
+
+func TestMountedRoute(t *testing.T) {
+	t.Parallel()
+	// The end-to-end tests read the labels from /metrics; this checks the
+	// rewriting on its own.
+	for _, tc := range []struct{ prefix, pattern, want string }{
+		{"/directus", "POST /auth/login", "POST /directus/auth/login"},
+		{"/directus", "/users/me", "/directus/users/me"},
+		{"/a/b", "GET /auth/login/{provider}", "GET /a/b/auth/login/{provider}"},
+	} {
+		var got string
+		labelRoute(tc.prefix, func(_ *http.Request, p string) { got = p })(nil, tc.pattern)
+		if got != tc.want {
+			t.Errorf("prefix %q pattern %q: label %q, want %q", tc.prefix, tc.pattern, got, tc.want)
+		}
+	}
+}
+
+// Every surfaces.directus option reaches the surface's options.
+func TestDirectusOptions(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.App.URL = "https://auth.example/"
+	d := &cfg.Surfaces.Directus
+	d.Mount, d.Collection = "/compat", "_superusers"
+	d.AccessTTL, d.RefreshTTL, d.SessionTTL = config.Duration(time.Minute), config.Duration(time.Hour), config.Duration(2*time.Hour)
+	d.SessionGrace, d.LoginStall, d.RegisterStall = config.Duration(3*time.Second), config.Duration(time.Millisecond), config.Duration(2*time.Millisecond)
+	d.RefreshCookieName, d.SessionCookieName = "rt", "st"
+	d.CookieSameSite, d.CookieDomain = "Strict", "auth.example"
+	d.PasswordResetURLAllowList = []string{"https://app.example/reset"}
+	d.RegisterURLAllowList = []string{"https://app.example/verify"}
+	d.RedirectAllowList = []string{"https://app.example/"}
+	d.PublicRegistration = false
+	want := directus.Options{
+		Collection: "_superusers", PublicURL: "https://auth.example/compat",
+		AccessTTL: time.Minute, RefreshTTL: time.Hour, SessionTTL: 2 * time.Hour,
+		SessionGrace: 3 * time.Second, LoginStall: time.Millisecond, RegisterStall: 2 * time.Millisecond,
+		RefreshCookieName: "rt", SessionCookieName: "st",
+		CookieSecure: true, CookieSameSite: http.SameSiteStrictMode, CookieDomain: "auth.example",
+		PasswordResetURLAllowList: []string{"https://app.example/reset"},
+		RegisterURLAllowList:      []string{"https://app.example/verify"},
+		RedirectAllowList:         []string{"https://app.example/"},
+		PublicRegistration:        false,
+	}
+	if diff := cmp.Diff(want, directusOptions(cfg)); diff != "" {
+		t.Errorf("directusOptions (-want +got):\n%s", diff)
+	}
+	for in, want := range map[string]http.SameSite{"lax": http.SameSiteLaxMode, "none": http.SameSiteNoneMode, "STRICT": http.SameSiteStrictMode} {
+		d.CookieSameSite = in
+		if got := directusOptions(cfg).CookieSameSite; got != want {
+			t.Errorf("cookie_same_site %q: %v, want %v", in, got, want)
+		}
+	}
+	// The defaults are Directus's own, apart from Secure following the URL.
+	def := directusOptions(config.Default())
+	ref := directus.DefaultOptions()
+	ref.PublicURL = "http://127.0.0.1:8090/directus"
+	ref.PasswordResetURLAllowList, ref.RegisterURLAllowList, ref.RedirectAllowList = []string{}, []string{}, []string{}
+	if diff := cmp.Diff(ref, def); diff != "" {
+		t.Errorf("default options differ from directus.DefaultOptions (-want +got):\n%s", diff)
+	}
+}
