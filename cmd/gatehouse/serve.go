@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -96,7 +97,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Gatehouse listening on %s\n├─ REST API: %s/api/\n└─ JWKS:     %s/.well-known/jwks.json\n", url, url, url)
+	fmt.Fprintf(stdout, "Gatehouse listening on %s\n├─ REST API: %s/api/\n", url, url)
+	if d := cfg.Surfaces.Directus; d.Enabled {
+		fmt.Fprintf(stdout, "├─ Directus: %s%s\n", url, strings.TrimSuffix(d.Mount, "/"))
+	}
+	fmt.Fprintf(stdout, "└─ JWKS:     %s/.well-known/jwks.json\n", url)
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
 
 	var serveErr error
