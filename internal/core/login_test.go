@@ -143,3 +143,51 @@ func TestRefresh(t *testing.T) {
 		t.Errorf("message = %q", ce.Message)
 	}
 }
+
+// Refreshes write to their session at most once a minute, and the
+// session always outlives the newest token.
+func TestRefreshTouchesSessionSparingly(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.signUp(t, "rita@example.com", "correct horse")
+	_, p := e.login(t, e.users, "rita@example.com", "correct horse")
+	stored := func() core.Session {
+		t.Helper()
+		s, err := e.db.SessionByID(ctx, p.Session.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	refresh := func() *core.Principal {
+		t.Helper()
+		res, err := e.svc.Refresh(ctx, p, e.users)
+		if err != nil {
+			t.Fatal(err)
+		}
+		np, err := e.svc.Authenticate(ctx, res.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := stored(); s.Expires.Before(np.Expires) {
+			t.Fatalf("session expires %v before its token %v", s.Expires, np.Expires)
+		}
+		return np
+	}
+	e.clock.Advance(5 * time.Second)
+	p = refresh()
+	first := stored()
+	if !first.LastUsed.Equal(e.clock.Now().UTC().Truncate(time.Millisecond)) {
+		t.Errorf("first refresh: last_used = %v, want now", first.LastUsed)
+	}
+	e.clock.Advance(20 * time.Second)
+	p = refresh()
+	if got := stored(); !got.LastUsed.Equal(first.LastUsed) || !got.Expires.Equal(first.Expires) {
+		t.Errorf("a refresh 20 s later wrote the session: %v/%v, was %v/%v", got.LastUsed, got.Expires, first.LastUsed, first.Expires)
+	}
+	e.clock.Advance(time.Minute)
+	refresh()
+	if got := stored(); !got.LastUsed.After(first.LastUsed) {
+		t.Errorf("a refresh a minute later did not record the use: last_used %v", got.LastUsed)
+	}
+}

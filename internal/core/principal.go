@@ -71,23 +71,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if uid == "" || sid == "" || !ok {
 		return nil, badToken(ErrTokenInvalid)
 	}
-	sess, err := s.store.SessionByID(ctx, sid)
+	// One read for both: a session whose user is gone reads as missing.
+	sess, u, err := s.store.SessionWithUser(ctx, sid)
 	if errors.Is(err, ErrNotFound) {
 		return nil, badToken(ErrSessionEnded)
 	} else if err != nil {
 		return nil, Internal(err)
 	}
-	if sess.UserID != uid || sess.CollectionID != cid {
+	if sess.UserID != uid || sess.CollectionID != cid || u.CollectionID != cid {
 		return nil, badToken(ErrTokenInvalid)
 	}
 	if !sess.Active(now) {
 		return nil, badToken(ErrSessionEnded)
-	}
-	u, err := s.store.UserByID(ctx, cid, uid)
-	if errors.Is(err, ErrNotFound) {
-		return nil, badToken(ErrSessionEnded)
-	} else if err != nil {
-		return nil, Internal(err)
 	}
 	refreshable, _ := claims["refreshable"].(bool)
 	exp, _ := claims["exp"].(float64)

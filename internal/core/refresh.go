@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // RequireSameCollection checks that the caller is authenticated as a
@@ -17,6 +18,10 @@ func RequireSameCollection(p *Principal, c *Collection) error {
 	}
 	return nil
 }
+
+// touchEvery is how often refreshes of one session write to it; see
+// Refresh.
+const touchEvery = time.Minute
 
 // Refresh returns a fresh access token for the caller's session and
 // extends the session (PocketBase's auth-refresh, which refreshes an
@@ -39,11 +44,19 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 		return AuthResult{User: p.User, Collection: c, Session: p.Session, Token: p.Token}, nil
 	}
 	sess := p.Session
-	sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, now.Add(c.AuthTokenTTL))
-	if err := s.store.TouchSession(ctx, sess.ID, sess.LastUsed, sess.Expires); err != nil {
-		return AuthResult{}, Internal(err)
+	exp := now.Add(c.AuthTokenTTL)
+	// A write per refresh would make refreshes cost what logins cost in
+	// the store's one writer, so the session is touched at most once per
+	// touchEvery: its expiry then runs touchEvery past the new token's
+	// (the session must outlive every token of it), and last_used is
+	// recorded to within touchEvery.
+	if sess.Expires.Before(exp) || now.Sub(sess.LastUsed) >= touchEvery {
+		sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, exp.Add(touchEvery))
+		if err := s.store.TouchSession(ctx, sess.ID, sess.LastUsed, sess.Expires); err != nil {
+			return AuthResult{}, Internal(err)
+		}
 	}
-	token, err := s.signAccess(c, p.User, sess, now, now.Add(c.AuthTokenTTL), true)
+	token, err := s.signAccess(c, p.User, sess, now, exp, true)
 	if err != nil {
 		return AuthResult{}, err
 	}

@@ -66,6 +66,11 @@ type SessionStore interface {
 	// not exist wraps ErrNotFound.
 	InsertSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (Session, error)
+	// SessionWithUser returns a session (revoked and expired ones
+	// included) with its user, in one read: every authenticated request
+	// needs both. A missing session, or a session whose user is gone,
+	// wraps ErrNotFound.
+	SessionWithUser(ctx context.Context, id string) (Session, User, error)
 	// ListUserSessions returns a user's active sessions (not revoked,
 	// expires > now), most recently used first (a never-used session
 	// counts as used when created), then newest, then by id.

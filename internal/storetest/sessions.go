@@ -32,6 +32,22 @@ func testSessionRoundTrip(t *testing.T, s core.Store) {
 	}
 	_, err := s.SessionByID(ctx, "nope")
 	wantErr(t, "SessionByID of a missing id", err, core.ErrNotFound)
+
+	// SessionWithUser reads the same session plus its user.
+	u1, err := s.UserByID(ctx, core.UsersID, "u1")
+	wantOK(t, "UserByID", err)
+	for _, want := range []core.Session{full, bare} {
+		gotS, gotU, err := s.SessionWithUser(ctx, want.ID)
+		wantOK(t, "SessionWithUser", err)
+		if diff := cmp.Diff(want, gotS); diff != "" {
+			t.Errorf("SessionWithUser(%s) session (-want +got):\n%s", want.ID, diff)
+		}
+		if diff := cmp.Diff(u1, gotU); diff != "" {
+			t.Errorf("SessionWithUser(%s) user (-want +got):\n%s", want.ID, diff)
+		}
+	}
+	_, _, err = s.SessionWithUser(ctx, "nope")
+	wantErr(t, "SessionWithUser of a missing id", err, core.ErrNotFound)
 	wantErr(t, "InsertSession with a taken id", s.InsertSession(ctx, session("s1", "u1")), core.ErrConflict)
 	wantErr(t, "InsertSession for a missing user", s.InsertSession(ctx, session("s3", "ghost")), core.ErrNotFound)
 }

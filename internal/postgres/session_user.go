@@ -1,0 +1,44 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// sessionUser is a session with its user, as SessionWithUser reads them.
+type sessionUser struct {
+	s core.Session
+	u core.User
+}
+
+func scanSessionUser(r pgx.Row) (sessionUser, error) {
+	var su sessionUser
+	s, u := &su.s, &su.u
+	var amr string
+	err := r.Scan(&s.ID, &s.UserID, &s.CollectionID, msCol{&s.Created}, msCol{&s.LastUsed},
+		msCol{&s.Expires}, &s.IP, &s.UserAgent, &amr, &s.AAL, &s.ImpersonatorID,
+		msCol{&s.RevokedAt}, &s.RevokedReason,
+		&u.ID, &u.CollectionID, &u.Email, &u.EmailVisibility, &u.Verified,
+		&u.Name, &u.Avatar, &u.PasswordHash, msCol{&u.Created}, msCol{&u.Updated})
+	if err != nil {
+		return sessionUser{}, err
+	}
+	if s.AMR, err = decodeAMR(amr); err != nil {
+		return sessionUser{}, err
+	}
+	return su, nil
+}
+
+// SessionWithUser returns a session with its user in one statement (token
+// checks run it on every authenticated request); see core.SessionStore.
+func (q queries) SessionWithUser(ctx context.Context, id string) (core.Session, core.User, error) {
+	su, err := get(ctx, q, "session with user", `SELECT s.id, s.user_id, s.collection_id, s.created,
+		s.last_used, s.expires, s.ip, s.user_agent, s.amr, s.aal, s.impersonator_id, s.revoked_at,
+		s.revoked_reason, u.id, u.collection_id, u.email, u.email_visibility, u.verified, u.name,
+		u.avatar, u.password_hash, u.created, u.updated
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, []any{id}, scanSessionUser)
+	return su.s, su.u, err
+}
