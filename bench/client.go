@@ -95,16 +95,50 @@ func (a *api) signUp(ctx context.Context, email, password string) (string, error
 // login sends auth-with-password and returns the status and, on 200, the
 // access token.
 func (a *api) login(ctx context.Context, identity, password string) (int, string, error) {
+	status, token, _, err := a.loginRecord(ctx, identity, password)
+	return status, token, err
+}
+
+// loginRecord is login that also returns the user's record id.
+func (a *api) loginRecord(ctx context.Context, identity, password string) (status int, token, id string, err error) {
 	req, err := a.postJSON(ctx, "/api/collections/users/auth-with-password",
 		map[string]string{"identity": identity, "password": password})
 	if err != nil {
+		return 0, "", "", err
+	}
+	var out authAnswer
+	status, err = a.do(req, &out)
+	return status, out.Token, out.Record.ID, err
+}
+
+// authAnswer is the part of PocketBase's auth answer the bench reads.
+type authAnswer struct {
+	Token  string `json:"token"`
+	Record struct {
+		ID string `json:"id"`
+	} `json:"record"`
+}
+
+// authRefresh sends auth-refresh with token and returns the status and,
+// on 200, the new token.
+func (a *api) authRefresh(ctx context.Context, token string) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+"/api/collections/users/auth-refresh", nil)
+	if err != nil {
 		return 0, "", err
 	}
-	var out struct {
-		Token string `json:"token"`
-	}
+	req.Header.Set("Authorization", token)
+	var out authAnswer
 	status, err := a.do(req, &out)
 	return status, out.Token, err
+}
+
+// get sends a plain GET (the bare handler's load).
+func (a *api) get(ctx context.Context, path string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path, nil)
+	if err != nil {
+		return 0, err
+	}
+	return a.do(req, nil)
 }
 
 // readOwnRecord fetches u's own record with u's token: the token check

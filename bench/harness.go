@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"runtime"
 	"time"
 )
 
@@ -16,113 +12,88 @@ const (
 	healthTimeout = 30 * time.Second
 	stopGrace     = 15 * time.Second // above the server's default shutdown timeout
 	sampleEvery   = 250 * time.Millisecond
+	// openLoopDrain is how long a backlog of due requests may still be
+	// sent after a schedule ends.
+	openLoopDrain = 5 * time.Second
 )
 
-// harness is what a scenario gets: the running server, a client for
-// setup requests, the memory sampler and the options.
+// harness is what a scenario gets: the running program, a client for
+// setup requests, the memory sampler, the dataset's users and the
+// options.
 type harness struct {
 	opts    options
-	srv     *server
+	proc    *process // what is measured: CPU, memory, address
+	srv     *server  // the same process when it is Gatehouse; nil for the bare handler
 	api     *api
 	sampler *sampler
 	numCPU  int
 	log     io.Writer // progress lines
+	pop     *population
+	cost    *hashCost
+	workers int      // the server's hashing pool
+	passed  []string // server settings beyond the bench's, for reports
+	prof    *profiler
+	// scenario labels memory samples and names profiles; fileSuffix
+	// tells the large dataset's report files apart.
+	scenario, fileSuffix string
 }
 
 // progressf prints one progress line (to stderr, so stdout carries only
-// the results table).
+// the results tables).
 func (h *harness) progressf(format string, args ...any) {
 	fmt.Fprintf(h.log, "bench: "+format+"\n", args...)
 }
 
+// newAPIFor returns a client for the program under test with its own
+// pool of conns connections.
+func (h *harness) newAPIFor(conns int) *api { return newAPI(h.proc.baseURL(), conns) }
+
 // runPhase runs one measured phase: it labels the memory samples, meters
 // CPU, and collects the streams fn returns.
 func (h *harness) runPhase(name, about string, fn func() []streamResult) phase {
-	h.progressf("phase %s: %s", name, about)
-	h.sampler.setPhase(name)
-	cpu := startCPU(h.srv.pid())
+	h.progressf("%s phase %s: %s", h.scenario, name, about)
+	label := h.scenario + "/" + name
+	h.sampler.setPhase(label)
+	cpu := startCPU(h.proc.pid())
 	start := time.Now()
 	streams := fn()
 	p := phase{Name: name, About: about, ElapsedSec: time.Since(start).Seconds(), Streams: streams}
 	p.ServerCPUPct, p.BenchCPUPct = cpu.stop()
-	p.MaxRSSKB = h.sampler.maxRSSKB(name)
+	p.MaxRSSKB = h.sampler.maxRSSKB(label)
 	h.sampler.setPhase("between")
 	return p
 }
 
-// runScenario builds and starts a fresh server, runs the chosen scenario,
-// prints and writes the report, and always stops the server.
-func runScenario(ctx context.Context, o options, stdout, stderr io.Writer) (rep *report, err error) {
-	root, err := moduleRoot(ctx)
-	if err != nil {
-		return nil, err
+// maxThenPaced measures one load twice, as every scenario but the flood
+// does: a closed loop of -concurrency workers for the most the server
+// gives (throughput), then an open loop at -paced-share of that rate over
+// as many connections for latency free of coordinated omission. With
+// warm, an unmeasured closed loop runs first. The phases and the
+// headline go into rep.
+func (h *harness) maxThenPaced(ctx context.Context, rep *report, stream string, send mixedRequest, warm bool) error {
+	o := h.opts
+	if warm && o.warmup > 0 {
+		h.progressf("%s warm-up: %s of %s", h.scenario, o.warmup, stream)
+		h.sampler.setPhase(h.scenario + "/warmup")
+		closedLoopMixed(ctx, stream, o.concurrency, o.warmup, send)
 	}
-	addr, err := claimAddr(o.addr)
-	if err != nil {
-		return nil, err
+	closed := h.runPhase("max", fmt.Sprintf("%s, closed loop", stream), func() []streamResult {
+		defer h.prof.capture(ctx, h, o.duration)()
+		return []streamResult{closedLoopMixed(ctx, stream, o.concurrency, o.duration, send)}
+	})
+	rep.Phases = append(rep.Phases, closed)
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	tmp, err := os.MkdirTemp("", "gatehouse-bench-")
-	if err != nil {
-		return nil, err
+	t := closed.Streams[0].Throughput
+	if t == 0 {
+		return fmt.Errorf("%s: no successful request in the closed loop (%s)", stream, outcomeList(closed.Streams[0].Outcomes))
 	}
-	defer func() {
-		if o.keep {
-			fmt.Fprintf(stderr, "bench: kept %s (binary, data/, server.log)\n", tmp)
-			return
-		}
-		if rmErr := os.RemoveAll(tmp); rmErr != nil && err == nil {
-			err = rmErr
-		}
-	}()
-
-	h := &harness{opts: o, numCPU: runtime.NumCPU(), log: stderr}
-	srv := newServer(root, tmp, addr, os.Environ(), o.serverEnv)
-	h.srv = srv
-	h.progressf("building ./cmd/gatehouse")
-	if err := srv.build(ctx); err != nil {
-		return nil, err
-	}
-	if err := srv.upsertSuperuser(ctx, "bench-admin@bench.local", rand.Text()); err != nil {
-		return nil, err
-	}
-	h.progressf("starting server on %s (data in %s)", addr, srv.dataDir)
-	if err := srv.start(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if stopErr := srv.stop(stopGrace); stopErr != nil && err == nil {
-			err = stopErr
-		}
-	}()
-	if err := srv.waitHealthy(ctx, healthTimeout); err != nil {
-		return nil, err
-	}
-
-	h.sampler = newSampler(srv.pid(), sampleEvery)
-	sctx, stopSampling := context.WithCancel(ctx)
-	sampling := make(chan struct{})
-	go func() { h.sampler.run(sctx); close(sampling) }()
-	defer func() { stopSampling(); <-sampling }()
-	h.api = newAPI(srv.baseURL(), 64)
-	defer h.api.close()
-
-	rep, err = scenarios()[o.scenario].run(ctx, h)
-	if err != nil && ctx.Err() == nil {
-		return nil, fmt.Errorf("%s: %w\nlast lines of the server log:\n%s", o.scenario, err, srv.logTail(1500))
-	}
-	if err != nil {
-		return nil, err
-	}
-	// VmHWM is the kernel's own peak: it catches a spike between samples.
-	peak, _ := procStatusKB(srv.pid(), "VmHWM")
-	rep.finish(describeMachine(ctx, root), h, peak)
-	return rep, writeReport(rep, o, root, stdout, stderr)
-}
-
-// outDir is where reports go: -out, or bench/out in the module.
-func outDir(o options, root string) string {
-	if o.outDir != "" {
-		return o.outDir
-	}
-	return filepath.Join(root, "bench", "out")
+	load := openLoad{rate: t * o.pacedShare, duration: o.duration, conns: o.concurrency, drain: openLoopDrain}
+	paced := h.runPhase("paced", fmt.Sprintf("%s, open loop at %.0f/s", stream, load.rate), func() []streamResult {
+		return []streamResult{openLoopMixed(ctx, stream, load, send)}
+	})
+	rep.Phases = append(rep.Phases, paced)
+	rep.Key = keyFrom(closed, paced)
+	return ctx.Err()
 }

@@ -11,6 +11,18 @@ import (
 // been read and closed so the connection can be reused.
 type request func(ctx context.Context) (status int, err error)
 
+// mixedRequest is a request that also names its kind, so a mixed load
+// reports each kind apart as well as in total.
+type mixedRequest func(ctx context.Context) (kind string, status int, err error)
+
+// single turns a request into a mixedRequest of no particular kind.
+func single(send request) mixedRequest {
+	return func(ctx context.Context) (string, int, error) {
+		status, err := send(ctx)
+		return "", status, err
+	}
+}
+
 // streamResult is what one stream of requests measured.
 type streamResult struct {
 	Name string `json:"name"`
@@ -32,6 +44,16 @@ type streamResult struct {
 	Throughput float64        `json:"ok_per_sec"`
 	Outcomes   map[string]int `json:"outcomes"`
 	Latency    latencySummary `json:"latency"`
+	// Kinds splits a mixed load by kind of request.
+	Kinds map[string]kindResult `json:"kinds,omitempty"`
+}
+
+// kindResult is one kind of request within a mixed stream.
+type kindResult struct {
+	OK         int            `json:"ok"`
+	Throughput float64        `json:"ok_per_sec"`
+	Outcomes   map[string]int `json:"outcomes"`
+	Latency    latencySummary `json:"latency"`
 }
 
 // closedLoop runs workers that each send a request, wait for the answer
@@ -40,6 +62,11 @@ type streamResult struct {
 // clients; latency runs from the actual send, which under a closed loop
 // is the same as the intended one.
 func closedLoop(ctx context.Context, name string, workers int, d time.Duration, send request) streamResult {
+	return closedLoopMixed(ctx, name, workers, d, single(send))
+}
+
+// closedLoopMixed is closedLoop for a mixed load.
+func closedLoopMixed(ctx context.Context, name string, workers int, d time.Duration, send mixedRequest) streamResult {
 	rec := newRecorder()
 	start := time.Now()
 	end := start.Add(d)
@@ -50,8 +77,8 @@ func closedLoop(ctx context.Context, name string, workers int, d time.Duration, 
 			for ctx.Err() == nil && time.Now().Before(end) {
 				t0 := time.Now()
 				sent.Add(1)
-				status, err := send(ctx)
-				rec.record(time.Since(t0), status, err)
+				kind, status, err := send(ctx)
+				rec.record(kind, time.Since(t0), status, err)
 			}
 		})
 	}
@@ -78,6 +105,11 @@ type openLoad struct {
 // the backlog is sent for up to l.drain more; what is still queued then
 // (or when ctx ends) counts as not_sent, a failure without a latency.
 func openLoop(ctx context.Context, name string, l openLoad, send request) streamResult {
+	return openLoopMixed(ctx, name, l, single(send))
+}
+
+// openLoopMixed is openLoop for a mixed load.
+func openLoopMixed(ctx context.Context, name string, l openLoad, send mixedRequest) streamResult {
 	rec := newRecorder()
 	interval := time.Duration(float64(time.Second) / l.rate)
 	start := time.Now()
@@ -92,8 +124,8 @@ func openLoop(ctx context.Context, name string, l openLoad, send request) stream
 					rec.unsent()
 					continue
 				}
-				status, err := send(ctx)
-				rec.record(time.Since(at), status, err)
+				kind, status, err := send(ctx)
+				rec.record(kind, time.Since(at), status, err)
 			}
 		})
 	}
@@ -135,12 +167,20 @@ func openLoop(ctx context.Context, name string, l openLoad, send request) stream
 func (r *recorder) result(name string, elapsed time.Duration) streamResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return streamResult{
+	res := streamResult{
 		Name:       name,
 		ElapsedSec: elapsed.Seconds(),
-		OK:         r.ok,
-		Throughput: float64(r.ok) / elapsed.Seconds(),
-		Outcomes:   r.outcomes,
-		Latency:    summarize(r.lat),
+		OK:         r.all.ok,
+		Throughput: float64(r.all.ok) / elapsed.Seconds(),
+		Outcomes:   r.all.outcomes,
+		Latency:    summarize(r.all.lat),
 	}
+	for k, t := range r.kinds {
+		if res.Kinds == nil {
+			res.Kinds = map[string]kindResult{}
+		}
+		res.Kinds[k] = kindResult{OK: t.ok, Throughput: float64(t.ok) / elapsed.Seconds(),
+			Outcomes: t.outcomes, Latency: summarize(t.lat)}
+	}
+	return res
 }

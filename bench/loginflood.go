@@ -17,9 +17,6 @@ const (
 	// pacedMaxFailures is the share of paced reads that may go unanswered
 	// (or answer non-200) for their p99 to mean anything.
 	pacedMaxFailures = 0.01
-	// openLoopDrain is how long a backlog of due requests may still be
-	// sent after a schedule ends.
-	openLoopDrain = 5 * time.Second
 )
 
 // validFloodLogins reports whether s names a kind of flood credentials.
@@ -34,33 +31,22 @@ func validFloodLogins(s string) bool {
 // latency free of coordinated omission.
 func runLoginFlood(ctx context.Context, h *harness) (*report, error) {
 	o := h.opts
-	workers, err := h.srv.hashWorkers(ctx)
-	if err != nil {
-		return nil, err
-	}
+	workers := h.workers
 	rep := &report{
 		Scenario:   "loginflood",
 		memLimitMB: floodMaxRSSMB,
-		Settings: settings{
-			Users: o.users, Concurrency: o.concurrency, PhaseSec: o.duration.Seconds(),
-			WarmupSec: o.warmup.Seconds(), HashWorkers: workers,
-			FloodFactor: o.floodFactor, FloodLogins: o.floodLogins,
-		},
+		Settings:   settings{FloodFactor: o.floodFactor, FloodLogins: o.floodLogins},
 	}
-	h.progressf("signing up and logging in %d users", o.users)
-	users, err := seedUsers(ctx, h.api, o.users, workers)
-	if err != nil {
-		return nil, err
-	}
-	readAPI := newAPI(h.srv.baseURL(), o.concurrency)
+	users := h.pop.sample
+	readAPI := h.newAPIFor(o.concurrency)
 	defer readAPI.close()
-	floodAPI := newAPI(h.srv.baseURL(), o.floodConns)
+	floodAPI := h.newAPIFor(o.floodConns)
 	defer floodAPI.close()
 	reads := readOwn(readAPI, users)
 
 	if o.warmup > 0 {
-		h.progressf("warm-up: %s of reads", o.warmup)
-		h.sampler.setPhase("warmup")
+		h.progressf("loginflood warm-up: %s of reads", o.warmup)
+		h.sampler.setPhase(h.scenario + "/warmup")
 		closedLoop(ctx, "reads", o.concurrency, o.warmup, reads)
 	}
 	base := h.runPhase("baseline", "authenticated reads alone, closed loop", func() []streamResult {
@@ -87,7 +73,7 @@ func runLoginFlood(ctx context.Context, h *harness) (*report, error) {
 			return []streamResult{openLoop(ctx, "reads", pacedReads, reads)}
 		}))
 
-	h.sampler.setPhase("ceiling")
+	h.sampler.setPhase(h.scenario + "/ceiling")
 	c, err := measureCeiling(ctx, h.api, users, o.loginSamples, workers)
 	if err != nil {
 		return nil, err
@@ -100,6 +86,7 @@ func runLoginFlood(ctx context.Context, h *harness) (*report, error) {
 	flooding := openLoad{rate: c.FloodRate, duration: o.duration, conns: o.floodConns, drain: openLoopDrain}
 
 	flood := h.runPhase("flood", fmt.Sprintf("closed-loop reads beside %.0f logins/s", c.FloodRate), func() []streamResult {
+		defer h.prof.capture(ctx, h, o.duration)()
 		return beside(
 			func() streamResult { return closedLoop(ctx, "reads", o.concurrency, o.duration, reads) },
 			func() streamResult { return openLoop(ctx, "logins", flooding, logins) })
@@ -115,6 +102,8 @@ func runLoginFlood(ctx context.Context, h *harness) (*report, error) {
 		return nil, err
 	}
 
+	rep.Key = keyFrom(flood, floodPaced)
+	rep.Key.Stream = "reads beside the flood"
 	rep.Targets = floodTargets(t0, flood, floodPaced, readRate)
 	if h.numCPU <= workers {
 		rep.Notes = append(rep.Notes, fmt.Sprintf(
@@ -178,40 +167,6 @@ func floodLogins(a *api, users []user, kind string) request {
 		status, _, err := a.login(ctx, identity, password)
 		return status, err
 	}
-}
-
-// seedUsers signs up n users and logs each in, with at most workers
-// requests at a time so the hashing pool is never asked to queue.
-func seedUsers(ctx context.Context, a *api, n, workers int) ([]user, error) {
-	users := make([]user, n)
-	errs := make(chan error, n)
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
-	for i := range users {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			u := user{email: fmt.Sprintf("bench-%06d@bench.local", i), password: fmt.Sprintf("Bench-pw-%06d", i)}
-			id, err := a.signUp(ctx, u.email, u.password)
-			if err != nil {
-				errs <- err
-				return
-			}
-			status, token, err := a.login(ctx, u.email, u.password)
-			if err != nil || status != http.StatusOK || token == "" {
-				errs <- fmt.Errorf("log in %s: status %d: %v", u.email, status, err)
-				return
-			}
-			u.id, u.token = id, token
-			users[i] = u
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
-	return users, nil
 }
 
 // measureCeiling times samples sequential logins (an idle server, one at

@@ -73,25 +73,43 @@ func (s *sampler) setPhase(name string) {
 	s.sample()
 }
 
-// maxRSSKB is the largest reading in phase, or over all phases when phase
-// is "".
-func (s *sampler) maxRSSKB(phase string) int64 {
+// Samples are labelled "<scenario>/<phase>", so one label selects a phase
+// and its prefix a whole scenario.
+func labelMatches(phase, label string) bool {
+	return label == "" || phase == label || strings.HasPrefix(phase, label+"/")
+}
+
+// maxRSSKB is the largest reading labelled label (a phase, or a whole
+// scenario), or over all samples when label is "".
+func (s *sampler) maxRSSKB(label string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var m int64
 	for _, x := range s.samples {
-		if phase == "" || x.Phase == phase {
+		if labelMatches(x.Phase, label) {
 			m = max(m, x.RSSKB)
 		}
 	}
 	return m
 }
 
-// all returns a copy of every sample so far.
-func (s *sampler) all() []memSample {
+// within returns a copy of the samples labelled label ("" for all).
+func (s *sampler) within(label string) []memSample {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]memSample(nil), s.samples...)
+	var out []memSample
+	for _, x := range s.samples {
+		if labelMatches(x.Phase, label) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// resetPeak restarts the kernel's VmHWM count for pid (writing 5 to
+// clear_refs), so a scenario's peak is its own.
+func resetPeak(pid int) error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
 }
 
 // procStatusKB reads one "kB" field (VmRSS, VmHWM) of /proc/<pid>/status.

@@ -10,25 +10,62 @@ import (
 	"strings"
 )
 
-// report is the machine-readable result of one run, written as
-// bench/out/<scenario>.json.
+// report is the machine-readable result of one scenario on one dataset,
+// written as bench/out/<scenario>.json (<scenario>-<dataset>.json for the
+// large dataset).
 type report struct {
-	Scenario string   `json:"scenario"`
-	Machine  machine  `json:"machine"`
-	Settings settings `json:"settings"`
-	Ceiling  *ceiling `json:"ceiling,omitempty"`
-	Phases   []phase  `json:"phases"`
-	Targets  []target `json:"targets"`
-	Pass     bool     `json:"pass"`
-	Notes    []string `json:"notes,omitempty"`
-	// MaxRSSKB is the largest sampled VmRSS over the whole run; PeakRSSKB
-	// the kernel's VmHWM at the end, which also sees spikes between
-	// samples.
+	Scenario string `json:"scenario"`
+	// Dataset labels the users seeded before the server started ("1k",
+	// "1M"); empty for the bare handler.
+	Dataset     string   `json:"dataset,omitempty"`
+	SeededUsers int      `json:"seeded_users,omitempty"`
+	Machine     machine  `json:"machine"`
+	Settings    settings `json:"settings"`
+	Ceiling     *ceiling `json:"ceiling,omitempty"`
+	Phases      []phase  `json:"phases"`
+	// Key holds the figures the summary and the charts show.
+	Key *keyFigures `json:"key,omitempty"`
+	// Skipped says why the scenario measured nothing (its surface is not
+	// mounted); Phases is then empty.
+	Skipped string   `json:"skipped,omitempty"`
+	Targets []target `json:"targets"`
+	Pass    bool     `json:"pass"`
+	Notes   []string `json:"notes,omitempty"`
+	// MaxRSSKB is the largest sampled VmRSS during the scenario;
+	// PeakRSSKB the kernel's VmHWM at its end, reset at its start (so it
+	// also sees spikes between samples, and only this scenario's).
 	MaxRSSKB  int64       `json:"max_rss_kb"`
 	PeakRSSKB int64       `json:"peak_rss_kb"`
 	Memory    []memSample `json:"memory"`
 
 	memLimitMB float64 // when > 0, finish adds a resident-memory target
+	file       string  // base name of the .json and .md files
+}
+
+// keyFigures are a scenario's headline: the most it served (closed loop)
+// and its latency at a fixed share of that (open loop, from the intended
+// send time).
+type keyFigures struct {
+	Stream         string  `json:"stream"`
+	Throughput     float64 `json:"max_ok_per_sec"`
+	PacedRate      float64 `json:"paced_per_sec"`
+	PacedP50Ms     float64 `json:"paced_p50_ms"`
+	PacedP99Ms     float64 `json:"paced_p99_ms"`
+	PacedScheduled int     `json:"paced_scheduled"`
+	// PacedFailed counts paced requests that did not answer 200 (errors,
+	// timeouts, not sent).
+	PacedFailed int `json:"paced_failed"`
+}
+
+// keyFrom reads the headline from a closed-loop phase and its paced twin
+// (the first stream of each).
+func keyFrom(closed, paced phase) *keyFigures {
+	c, p := closed.Streams[0], paced.Streams[0]
+	return &keyFigures{
+		Stream: c.Name, Throughput: c.Throughput, PacedRate: p.OfferedRate,
+		PacedP50Ms: p.Latency.P50Ms, PacedP99Ms: p.Latency.P99Ms,
+		PacedScheduled: p.Scheduled, PacedFailed: p.Scheduled - p.OK,
+	}
 }
 
 // settings are the knobs a run used.
@@ -41,6 +78,7 @@ type settings struct {
 	FloodFactor float64  `json:"flood_factor,omitempty"`
 	FloodLogins string   `json:"flood_logins,omitempty"`
 	ReadRate    float64  `json:"paced_read_rate,omitempty"`
+	PacedShare  float64  `json:"paced_share"`
 	ServerEnv   []string `json:"server_env"` // settings given to the server beyond the bench's own
 }
 
@@ -85,12 +123,22 @@ func newTarget(name string, value float64, unit, op string, limit float64) targe
 }
 
 // finish adds what the harness knows after the scenario: the machine,
-// the memory samples and the memory target, and the overall verdict.
+// the settings every scenario shares, the scenario's memory samples and
+// the memory target, and the verdict.
 func (r *report) finish(m machine, h *harness, peakKB int64) {
 	r.Machine = m
-	r.Settings.ServerEnv = append([]string{}, h.srv.passed...)
-	r.Memory = h.sampler.all()
-	r.MaxRSSKB = h.sampler.maxRSSKB("")
+	o := h.opts
+	s := &r.Settings
+	s.Concurrency, s.PhaseSec, s.WarmupSec = o.concurrency, o.duration.Seconds(), o.warmup.Seconds()
+	s.PacedShare, s.HashWorkers = o.pacedShare, h.workers
+	s.ServerEnv = append([]string{}, h.passed...)
+	if h.pop != nil {
+		s.Users = len(h.pop.sample)
+		r.Dataset, r.SeededUsers = h.pop.label, h.pop.users
+	}
+	r.file = r.Scenario + h.fileSuffix
+	r.Memory = h.sampler.within(h.scenario)
+	r.MaxRSSKB = h.sampler.maxRSSKB(h.scenario)
 	r.PeakRSSKB = peakKB
 	if r.memLimitMB > 0 {
 		t := newTarget("server resident memory (max of sampled VmRSS and VmHWM)",
@@ -102,8 +150,7 @@ func (r *report) finish(m machine, h *harness, peakKB int64) {
 
 // writeReport writes <scenario>.json and <scenario>.md (a Markdown
 // section to paste into bench/RESULTS.md), then prints the table.
-func writeReport(r *report, o options, root string, stdout, stderr io.Writer) error {
-	dir := outDir(o, root)
+func writeReport(r *report, dir string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -111,13 +158,13 @@ func writeReport(r *report, o options, root string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	jsonPath := filepath.Join(dir, r.Scenario+".json")
+	jsonPath := filepath.Join(dir, r.file+".json")
 	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
 		return err
 	}
 	var md strings.Builder
 	printMarkdown(&md, r)
-	mdPath := filepath.Join(dir, r.Scenario+".md")
+	mdPath := filepath.Join(dir, r.file+".md")
 	if err := os.WriteFile(mdPath, []byte(md.String()), 0o644); err != nil {
 		return err
 	}

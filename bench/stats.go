@@ -70,13 +70,29 @@ func median(d []time.Duration) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// outcomeError is a failure the bench itself finds, named as its outcome.
+type outcomeError string
+
+func (e outcomeError) Error() string { return string(e) }
+
+// Failures the bench finds itself.
+const (
+	// errNoSuccessor: a refresh answered 200 without the next token.
+	errNoSuccessor = outcomeError("no_successor")
+	// errNoFreshUser: every never-logged-in imported user has been used.
+	errNoFreshUser = outcomeError("no_fresh_user")
+)
+
 // outcome names how one request ended, for the error counts: the HTTP
 // status code, or the kind of failure when there was no answer.
 func outcome(status int, err error) string {
 	var ne net.Error
+	var oe outcomeError
 	switch {
 	case err == nil:
 		return strconv.Itoa(status)
+	case errors.As(err, &oe):
+		return string(oe)
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
@@ -85,29 +101,51 @@ func outcome(status int, err error) string {
 	return "transport_error"
 }
 
-// recorder collects the outcomes and latencies of one stream of requests
-// from many goroutines.
-type recorder struct {
-	mu       sync.Mutex
+// tally is what was recorded for one set of requests.
+type tally struct {
 	lat      []time.Duration
 	outcomes map[string]int
 	ok       int
-	last     time.Time // when the last answer arrived
 }
 
-func newRecorder() *recorder { return &recorder{outcomes: map[string]int{}} }
+func (t *tally) add(lat time.Duration, key string, ok bool) {
+	t.lat = append(t.lat, lat)
+	t.outcomes[key]++
+	if ok {
+		t.ok++
+	}
+}
 
-// record notes one finished request: its latency, its status (or error),
-// and whether it counts as a success (status 200).
-func (r *recorder) record(lat time.Duration, status int, err error) {
+// recorder collects the outcomes and latencies of one stream of requests
+// from many goroutines: in total, and per kind for a mixed load.
+type recorder struct {
+	mu    sync.Mutex
+	all   tally
+	kinds map[string]*tally
+	last  time.Time // when the last answer arrived
+}
+
+func newRecorder() *recorder {
+	return &recorder{all: tally{outcomes: map[string]int{}}, kinds: map[string]*tally{}}
+}
+
+// record notes one finished request of the given kind ("" for a load of
+// one kind): its latency, its status (or error), and whether it counts as
+// a success (status 200).
+func (r *recorder) record(kind string, lat time.Duration, status int, err error) {
 	now := time.Now()
 	key := outcome(status, err)
+	ok := err == nil && status == 200
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lat = append(r.lat, lat)
-	r.outcomes[key]++
-	if err == nil && status == 200 {
-		r.ok++
+	r.all.add(lat, key, ok)
+	if kind != "" {
+		t := r.kinds[kind]
+		if t == nil {
+			t = &tally{outcomes: map[string]int{}}
+			r.kinds[kind] = t
+		}
+		t.add(lat, key, ok)
 	}
 	if now.After(r.last) {
 		r.last = now
@@ -119,7 +157,7 @@ func (r *recorder) record(lat time.Duration, status int, err error) {
 func (r *recorder) unsent() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.outcomes["not_sent"]++
+	r.all.outcomes["not_sent"]++
 }
 
 // lastAnswer is when the last answer arrived (zero if none did).

@@ -62,7 +62,9 @@ func (q queries) UserByEmail(ctx context.Context, collectionID, email string) (c
 	if email == "" {
 		return core.User{}, notFound("user by email")
 	}
-	return get(ctx, q, "user by email", `SELECT `+userCols+` FROM users WHERE collection_id = $1 AND email = $2`,
+	// "email <> ''" lets the planner use the partial unique index
+	// users_collection_email: it cannot prove it for a parameter.
+	return get(ctx, q, "user by email", `SELECT `+userCols+` FROM users WHERE collection_id = $1 AND email = $2 AND email <> ''`,
 		[]any{collectionID, email}, scanUser)
 }
 

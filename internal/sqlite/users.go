@@ -59,6 +59,11 @@ func (q queries) UserByID(ctx context.Context, collectionID, id string) (core.Us
 	return u, wrap("user by id", err)
 }
 
+// userByEmailQuery says "email != ”" so that SQLite can use the partial
+// unique index users_collection_email; without it every login scans the
+// collection.
+const userByEmailQuery = `SELECT ` + userCols + ` FROM users WHERE collection_id = ? AND email = ? AND email != ''`
+
 // UserByEmail returns the user of the collection whose email is exactly
 // email. An empty email matches no one: users without an email cannot be
 // found by it.
@@ -67,7 +72,7 @@ func (q queries) UserByEmail(ctx context.Context, collectionID, email string) (c
 		return core.User{}, notFound("user by email")
 	}
 	u, err := scanUser(q.read.QueryRowContext(ctx,
-		`SELECT `+userCols+` FROM users WHERE collection_id = ? AND email = ?`, collectionID, email))
+		userByEmailQuery, collectionID, email))
 	return u, wrap("user by email", err)
 }
 

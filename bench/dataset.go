@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+)
+
+// datasetInfo records how one dataset was made.
+type datasetInfo struct {
+	Label       string  `json:"label"`
+	Users       int     `json:"users"`
+	BcryptUsers int     `json:"bcrypt_users"`
+	SeedSec     float64 `json:"seed_sec"`
+	SampleSec   float64 `json:"sample_login_sec"` // logging the sample in over HTTP
+	HashWorkers int     `json:"hash_workers"`
+}
+
+// countLabel names a user count: 1000 is "1k", 1000000 "1M".
+func countLabel(n int) string {
+	switch {
+	case n >= 1_000_000 && n%100_000 == 0:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', -1, 64) + "M"
+	case n >= 1000 && n%100 == 0:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', -1, 64) + "k"
+	}
+	return strconv.Itoa(n)
+}
+
+// runDataset makes a fresh data dir (gatehouse migrate, a superuser,
+// then users seeded straight into data.db), starts Gatehouse on it, logs
+// the sample in and runs the named scenarios on that one server.
+func (b *bench) runDataset(ctx context.Context, users, bcrypt int, suffix string, names []string) error {
+	o := b.opts
+	if err := b.measureCost(ctx); err != nil {
+		return err
+	}
+	label := countLabel(users)
+	if _, err := claimAddr(b.addr); err != nil {
+		return err
+	}
+	dir := filepath.Join(b.tmp, "gatehouse-"+label)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	env := b.env
+	if b.profiler != nil {
+		paddr, err := claimAddr("127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		b.profiler.addr = paddr
+		env = append(append([]string{}, env...), pprofEnv+"="+paddr)
+	}
+	srv := newServer(b.bins.gatehouse, dir, b.addr, env, b.passed)
+	info := datasetInfo{Label: label, Users: users, BcryptUsers: bcrypt}
+	if err := srv.command(ctx, "migrate"); err != nil {
+		return err
+	}
+	if err := srv.command(ctx, "superuser", "upsert", "bench-admin@bench.local", rand.Text()); err != nil {
+		return err
+	}
+	b.progressf("seeding %d users and %d imported bcrypt users into %s", users, bcrypt, srv.dataDir)
+	spec := seedSpec{users: users, argonHash: b.cost.argonHash, bcrypt: bcrypt, bcryptHash: b.cost.bcryptHash, now: time.Now()}
+	took, err := seedDatabase(ctx, filepath.Join(srv.dataDir, "data.db"), spec)
+	if err != nil {
+		return err
+	}
+	info.SeedSec = took.Seconds()
+	b.progressf("seeded %s users in %.1f s (%.0f users/s)", label, took.Seconds(), float64(users+bcrypt)/took.Seconds())
+
+	b.progressf("starting gatehouse on %s", b.addr)
+	h := &harness{opts: o, proc: &srv.process, srv: srv, numCPU: runtime.NumCPU(), log: b.stderr,
+		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: suffix,
+		pop: &population{label: label, users: users, bcrypt: bcrypt}}
+	return b.serve(ctx, h, func(h *harness) error {
+		if h.workers, err = srv.hashWorkers(ctx); err != nil {
+			h.workers = b.cost.ConfigWorkers
+			h.progressf("%v; assuming the configured %d hashing workers", err, h.workers)
+		}
+		info.HashWorkers = h.workers
+		h.scenario = "setup"
+		h.sampler.setPhase("setup/sample")
+		start := time.Now()
+		h.progressf("logging %d of the %s users in for tokens", o.users, label)
+		if h.pop.sample, err = logInSample(ctx, h.api, users, o.users, 2*h.workers); err != nil {
+			return fmt.Errorf("logging the sample in: %w\nlast lines of the server log:\n%s", err, srv.logTail(1500))
+		}
+		info.SampleSec = time.Since(start).Seconds()
+		defer func() {
+			b.results.Datasets = append(b.results.Datasets, info)
+			b.results.Memory = append(b.results.Memory, memSeries{Label: label + " users", Samples: h.sampler.within("")})
+		}()
+		return b.runScenarios(ctx, h, names)
+	})
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+)
+
+// directusLoginConns is how many Directus logins the setup runs at once.
+const directusLoginConns = 32
+
+// runDirectusRefresh measures POST /directus/auth/refresh in json mode
+// with rotation: each client keeps its own chain, sending the refresh
+// token the previous answer returned, so every request rotates a token
+// exactly once (no reuse, which would revoke the session). The chains
+// start with a login through POST /directus/auth/login per sample user.
+// When the Directus surface is not mounted (the login answers 404), the
+// scenario is skipped with a note.
+func runDirectusRefresh(ctx context.Context, h *harness) (*report, error) {
+	rep := &report{Scenario: "directus-refresh"}
+	slots, err := directusChains(ctx, h)
+	if err != nil {
+		return rep, err
+	}
+	if slots == nil {
+		rep.Skipped = "Directus surface not mounted: POST /directus/auth/login answered 404"
+		h.progressf("directus-refresh: skipped (%s)", rep.Skipped)
+		return rep, nil
+	}
+	a := h.newAPIFor(h.opts.concurrency)
+	defer a.close()
+	pool := newSlotPool(slots)
+	send := func(ctx context.Context) (int, error) {
+		s, err := pool.take(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer pool.put(s)
+		status, next, err := a.directusRefresh(ctx, s.refresh)
+		if err == nil && status == http.StatusOK {
+			s.refresh = next
+		}
+		return status, err
+	}
+	return rep, h.maxThenPaced(ctx, rep, "directus refreshes", single(send), true)
+}
+
+// directusChains logs every sample user in through the Directus surface
+// and returns one slot per user holding its refresh token; nil slots
+// mean the surface is not mounted. Directus pads each login to its stall
+// time (500 ms by default), so the logins run many at a time: enough to
+// keep the hashing pool busy through the stall, few enough that none
+// waits in its queue long enough to be turned away.
+func directusChains(ctx context.Context, h *harness) ([]*slot, error) {
+	a := h.newAPIFor(directusLoginConns)
+	defer a.close()
+	first := h.pop.sample[0]
+	status, tok, err := a.directusLogin(ctx, first.email, first.password)
+	if err != nil {
+		return nil, fmt.Errorf("directus login: %w", err)
+	}
+	if status == http.StatusNotFound {
+		return nil, nil
+	}
+	if status != http.StatusOK || tok == "" {
+		return nil, fmt.Errorf("directus login %s: status %d", first.email, status)
+	}
+	h.progressf("directus-refresh: logging %d users in through /directus/auth/login", len(h.pop.sample))
+	slots := userSlots(h.pop.sample)
+	slots[0].refresh = tok
+	errs := make(chan error, len(slots))
+	sem := make(chan struct{}, directusLoginConns)
+	var wg sync.WaitGroup
+	for _, s := range slots[1:] {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			status, tok, err := a.directusLogin(ctx, s.u.email, s.u.password)
+			if err != nil || status != http.StatusOK || tok == "" {
+				errs <- fmt.Errorf("directus login %s: status %d: %v", s.u.email, status, err)
+				return
+			}
+			s.refresh = tok
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return slots, nil
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Issue 8's targets that compare scenarios with each other.
+const (
+	readMinBareShare    = 50.0 // % of the bare handler's throughput
+	refreshMinBareShare = 35.0
+	loginMinCeiling     = 90.0 // % of the hashing ceiling
+	// scaleMinShare is the least share of its standard-dataset
+	// throughput a scenario keeps on the large dataset. Issue 8 asks for
+	// "within 10%"; only a loss counts against it, a large dataset
+	// measured faster is noise, not a scaling problem.
+	scaleMinShare = 90.0
+)
+
+// figures are the closed-loop throughputs (ok/s) the targets compare;
+// zero means not measured in this run.
+type figures struct {
+	bare, read, refresh, login float64
+	workers                    int     // the standard server's hashing pool
+	hashMs                     float64 // one argon2id verify, in-process
+	std, big                   string  // dataset labels
+	bigRuns                    map[string]float64
+}
+
+// figuresOf collects the figures from a run's reports.
+func figuresOf(reports []*report, hash *hashCost, standard string) figures {
+	f := figures{std: standard, bigRuns: map[string]float64{}}
+	if hash != nil {
+		f.hashMs = hash.ArgonVerifyMs
+	}
+	for _, r := range reports {
+		if r.Key == nil {
+			continue
+		}
+		t := r.Key.Throughput
+		if r.Dataset != "" && r.Dataset != standard {
+			f.big, f.bigRuns[r.Scenario] = r.Dataset, t
+			continue
+		}
+		switch r.Scenario {
+		case "bare":
+			f.bare = t
+		case "read":
+			f.read = t
+		case "refresh":
+			f.refresh = t
+		case "login":
+			f.login, f.workers = t, r.Settings.HashWorkers
+		}
+	}
+	return f
+}
+
+// crossTargets judges the figures against issue 8's numbers. Targets
+// whose inputs were not measured are left out and named in the notes.
+func crossTargets(f figures) (ts []target, notes []string) {
+	share := func(name string, num, den, limit float64, needs string) {
+		if num == 0 || den == 0 {
+			notes = append(notes, fmt.Sprintf("not judged: %s (needs %s in the same run)", name, needs))
+			return
+		}
+		ts = append(ts, newTarget(name, 100*num/den, "%", ">=", limit))
+	}
+	share("authenticated record read, share of the bare handler's throughput", f.read, f.bare, readMinBareShare, "read and bare")
+	share("auth-refresh, share of the bare handler's throughput", f.refresh, f.bare, refreshMinBareShare, "refresh and bare")
+	ceiling := loginCeiling(f.workers, f.hashMs)
+	share(fmt.Sprintf("password login, share of the hashing ceiling (hashing workers %d / %.1f ms per verify = %.0f/s)", f.workers, f.hashMs, ceiling),
+		f.login, ceiling, loginMinCeiling, "login")
+	if f.big == "" {
+		return ts, notes
+	}
+	std := map[string]float64{"login": f.login, "refresh": f.refresh, "read": f.read}
+	for _, name := range scaleRuns {
+		share(fmt.Sprintf("%s with %s users, share of its %s-user throughput", name, f.big, f.std),
+			f.bigRuns[name], std[name], scaleMinShare, name+" on both datasets")
+	}
+	return ts, notes
+}
+
+// allPass reports whether every target passed.
+func allPass(ts []target) bool {
+	return !slices.ContainsFunc(ts, func(t target) bool { return !t.Pass })
+}
