@@ -96,6 +96,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		core.Settings{
 			AppName: cfg.App.Name, AppURL: cfg.App.URL, Issuer: cfg.Issuer(),
 			RefreshReuseGrace: cfg.Security.RefreshReuseGrace.Std(),
+			SessionCacheTTL:   cfg.Security.SessionCacheTTL.Std(),
 			Lockout:           cfg.CoreLockout(),
 			RateLimits:        cfg.CoreRateLimits(),
 		},

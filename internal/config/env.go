@@ -57,6 +57,7 @@ func envVars() []envVar {
 			return nil
 		}},
 		{"GATEHOUSE_RATE_LIMITS", "security.rate_limits.enabled", boolVar(func(c *Config) *bool { return &c.Security.RateLimits.Enabled })},
+		{"GATEHOUSE_SESSION_CACHE_TTL", "security.session_cache_ttl", durVar(func(c *Config) *Duration { return &c.Security.SessionCacheTTL })},
 		{"GATEHOUSE_LOCKOUT_MAX_FAILURES", "security.lockout.max_failures", intVar(func(c *Config) *int { return &c.Security.Lockout.MaxFailures })},
 		{"GATEHOUSE_METRICS", "metrics.enabled", boolVar(func(c *Config) *bool { return &c.Metrics.Enabled })},
 		{"GATEHOUSE_HASH_WORKERS", "passwords.workers", intVar(func(c *Config) *int { return &c.Passwords.Workers })},

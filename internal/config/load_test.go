@@ -58,6 +58,7 @@ func TestDefault(t *testing.T) {
 		Security: SecurityConfig{
 			TrustedProxies:    []string{},
 			RefreshReuseGrace: Duration(10 * time.Second),
+			SessionCacheTTL:   Duration(250 * time.Millisecond),
 			Lockout:           LockoutConfig{MaxFailures: 5, Window: Duration(10 * time.Minute), Duration: Duration(10 * time.Minute)},
 			RateLimits: RateLimitsConfig{
 				Enabled:       true,

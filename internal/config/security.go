@@ -20,9 +20,12 @@ type SecurityConfig struct {
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	// RefreshReuseGrace is how long a rotated refresh token still
 	// returns its successor instead of revoking the session.
-	RefreshReuseGrace Duration         `yaml:"refresh_reuse_grace"`
-	Lockout           LockoutConfig    `yaml:"lockout"`
-	RateLimits        RateLimitsConfig `yaml:"rate_limits"`
+	RefreshReuseGrace Duration `yaml:"refresh_reuse_grace"`
+	// SessionCacheTTL is how long a node may reuse a session check; a
+	// revocation on another node takes effect here within it. 0: none.
+	SessionCacheTTL Duration         `yaml:"session_cache_ttl"`
+	Lockout         LockoutConfig    `yaml:"lockout"`
+	RateLimits      RateLimitsConfig `yaml:"rate_limits"`
 }
 
 // LockoutConfig locks an account after MaxFailures failed passwords within
@@ -82,6 +85,7 @@ func defaultSecurity() SecurityConfig {
 	return SecurityConfig{
 		TrustedProxies:    []string{},
 		RefreshReuseGrace: Duration(10 * time.Second),
+		SessionCacheTTL:   Duration(250 * time.Millisecond),
 		Lockout:           LockoutConfig{MaxFailures: 5, Window: Duration(10 * time.Minute), Duration: Duration(10 * time.Minute)},
 		RateLimits: RateLimitsConfig{
 			Enabled:       true,
@@ -158,6 +162,9 @@ func (s SecurityConfig) validate(p *problems) {
 	}
 	if s.RefreshReuseGrace < 0 || s.RefreshReuseGrace.Std() > time.Hour {
 		p.add("security.refresh_reuse_grace", "must be between 0 and 1h")
+	}
+	if s.SessionCacheTTL < 0 || s.SessionCacheTTL.Std() > time.Second {
+		p.add("security.session_cache_ttl", "must be between 0 and 1s")
 	}
 	if s.Lockout.MaxFailures < 0 {
 		p.add("security.lockout.max_failures", "must not be negative")

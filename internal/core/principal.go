@@ -72,7 +72,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, badToken(ErrTokenInvalid)
 	}
 	// One read for both: a session whose user is gone reads as missing.
-	sess, u, err := s.store.SessionWithUser(ctx, sid)
+	sess, u, err := s.sessionWithUser(ctx, sid)
 	if errors.Is(err, ErrNotFound) {
 		return nil, badToken(ErrSessionEnded)
 	} else if err != nil {

@@ -22,6 +22,9 @@ type Settings struct {
 	RefreshReuseGrace time.Duration
 	Lockout           LockoutPolicy
 	RateLimits        RateLimits
+	// SessionCacheTTL is how long this node may reuse a session check
+	// (see authCache); 0 reads the database on every request.
+	SessionCacheTTL time.Duration
 }
 
 // Deps are the service's collaborators, each behind an interface core
@@ -53,6 +56,8 @@ type Service struct {
 	log         *slog.Logger
 	metrics     Metrics
 	settings    Settings
+	// authCache, when on, caches session checks (authcache.go).
+	authCache *authCache
 }
 
 // New builds a Service.
@@ -70,6 +75,10 @@ func New(settings Settings, deps Deps) (*Service, error) {
 		log:         deps.Logger,
 		metrics:     deps.Metrics,
 		settings:    settings,
+	}
+	if settings.SessionCacheTTL > 0 {
+		s.authCache = newAuthCache(settings.SessionCacheTTL)
+		s.store = cachingStore{Store: deps.Store, cache: s.authCache}
 	}
 	if s.metrics == nil {
 		s.metrics = nopMetrics{}

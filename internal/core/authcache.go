@@ -1,0 +1,99 @@
+package core
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// The session check behind every authenticated request reads a session
+// and its user. authCache lets a node reuse that read for a short while
+// (Settings.SessionCacheTTL), which takes the database off the hot path
+// of token checks.
+//
+// Staleness is bounded two ways. On this node, every write that can end a
+// session or change a user (any transaction, UpdateUser, DeleteUser, TouchSession,
+// RevokeSession, RevokeUserSessions) goes through cachingStore, which
+// empties the cache once the write is done, so a logout or a password
+// change here is refused by the very next request. On another node, a
+// cached entry lives at most the TTL, so a revocation there is refused
+// here within it (issue 6 allows one second; the default is 250 ms).
+//
+// A read that raced a write must not put the old state back: each read
+// notes the cache's generation before it goes to the store, and its
+// result is kept only if no write ended in between.
+type authCache struct {
+	ttl time.Duration
+
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string]authEntry
+}
+
+// authEntry is one cached read; at is when it was read, on the monotonic
+// clock (real time, whatever clock core runs on).
+type authEntry struct {
+	sess Session
+	user User
+	at   time.Time
+}
+
+// maxAuthEntries bounds the cache; past it, it starts over. Each entry is
+// a few hundred bytes.
+const maxAuthEntries = 100_000
+
+func newAuthCache(ttl time.Duration) *authCache {
+	return &authCache{ttl: ttl, entries: map[string]authEntry{}}
+}
+
+// get returns the cached session and user, and the generation to hand to
+// put when there is none.
+func (c *authCache) get(id string) (Session, User, bool, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[id]
+	if ok && time.Since(e.at) < c.ttl {
+		return e.sess, e.user, true, c.gen
+	}
+	return Session{}, User{}, false, c.gen
+}
+
+// put caches a read made at generation gen, unless a write has ended
+// since.
+func (c *authCache) put(gen uint64, at time.Time, s Session, u User) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if len(c.entries) >= maxAuthEntries {
+		clear(c.entries)
+	}
+	c.entries[s.ID] = authEntry{sess: s, user: u, at: at}
+}
+
+// invalidate forgets everything, and makes reads still in flight
+// forget theirs.
+func (c *authCache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.entries)
+}
+
+// sessionWithUser is the cached form of Store.SessionWithUser.
+func (s *Service) sessionWithUser(ctx context.Context, id string) (Session, User, error) {
+	if s.authCache == nil {
+		return s.store.SessionWithUser(ctx, id)
+	}
+	sess, u, ok, gen := s.authCache.get(id)
+	if ok {
+		return sess, u, nil
+	}
+	at := time.Now()
+	sess, u, err := s.store.SessionWithUser(ctx, id)
+	if err == nil {
+		s.authCache.put(gen, at, sess, u)
+	}
+	return sess, u, err
+}

@@ -1,0 +1,60 @@
+package core_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+// With the session cache on, what this node revokes is refused at once,
+// and what another node revokes (a write straight to the shared store)
+// within the cache's TTL.
+func TestSessionCache(t *testing.T) {
+	const ttl = 300 * time.Millisecond
+	e := newEnvWith(t, func(s *core.Settings) { s.SessionCacheTTL = ttl })
+	ctx := context.Background()
+	u := e.signUp(t, "cora@example.com", "correct horse")
+
+	// Logout here: refused by the next request.
+	res, p := e.login(t, e.users, "cora@example.com", "correct horse")
+	if err := e.svc.Logout(ctx, p, e.users); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Authenticate(ctx, res.Token); err == nil {
+		t.Fatal("a session logged out on this node was still accepted")
+	}
+
+	// A password change here ends every session at once.
+	res, p = e.login(t, e.users, "cora@example.com", "correct horse")
+	in := core.UserInput{OldPassword: ptr("correct horse"), Password: ptr("new horse battery"), PasswordConfirm: ptr("new horse battery")}
+	if _, err := e.svc.UpdateUser(ctx, p, e.users, u.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Authenticate(ctx, res.Token); err == nil {
+		t.Fatal("a session was accepted after the password changed on this node")
+	}
+
+	// Another node revokes: this node may serve its cached check for up
+	// to the TTL, and no longer.
+	res, _ = e.login(t, e.users, "cora@example.com", "new horse battery")
+	p, err := e.svc.Authenticate(ctx, res.Token) // cached now
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.RevokeSession(ctx, p.Session.ID, "other node", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	revoked := time.Now()
+	for {
+		_, err := e.svc.Authenticate(ctx, res.Token)
+		if err != nil {
+			break
+		}
+		if time.Since(revoked) > ttl+200*time.Millisecond {
+			t.Fatalf("a session revoked elsewhere was accepted %s later (TTL %s)", time.Since(revoked), ttl)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
