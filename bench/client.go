@@ -127,9 +127,7 @@ func (a *api) authRefresh(ctx context.Context, token string) (int, string, error
 		return 0, "", err
 	}
 	req.Header.Set("Authorization", token)
-	var out authAnswer
-	status, err := a.do(req, &out)
-	return status, out.Token, err
+	return a.doExtract(req, `"token":`)
 }
 
 // get sends a plain GET (the bare handler's load).

@@ -36,10 +36,9 @@ func (a *api) directusRefresh(ctx context.Context, refresh string) (int, string,
 	if err != nil {
 		return 0, "", err
 	}
-	var out directusTokens
-	status, err := a.do(req, &out)
-	if err == nil && status == http.StatusOK && out.Data.RefreshToken == "" {
+	status, next, err := a.doExtract(req, `"refresh_token":`)
+	if err == nil && status == http.StatusOK && next == "" {
 		err = errNoSuccessor // the chain cannot go on
 	}
-	return status, out.Data.RefreshToken, err
+	return status, next, err
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
 // MaxTokenLen is the longest token Verify will look at. Our tokens are a
@@ -36,9 +38,14 @@ func (kr *Keyring) Sign(claims map[string]any) (string, error) {
 	if claims == nil {
 		claims = map[string]any{}
 	}
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		return "", fmt.Errorf("tokens: encode claims: %v", err)
+	// Every refresh signs a token: the common claims (strings, bools,
+	// integers) skip encoding/json's reflection, with identical output.
+	payload, ok := jsonenc.AppendFlatObject(make([]byte, 0, 256), claims)
+	if !ok {
+		var err error
+		if payload, err = json.Marshal(claims); err != nil {
+			return "", fmt.Errorf("tokens: encode claims: %v", err)
+		}
 	}
 	r := kr.state.Load()
 	input := r.header + "." + base64.RawURLEncoding.EncodeToString(payload)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
 // timeLayout is PocketBase's datetime format.
@@ -62,6 +63,27 @@ type authResponse struct {
 type authMeta struct {
 	RefreshToken        string `json:"refreshToken"`
 	RefreshTokenExpires string `json:"refreshTokenExpires"`
+}
+
+// AppendJSON encodes the answer as encoding/json would (see
+// httpapi.JSONAppender): every auth answer takes this path.
+func (a authResponse) AppendJSON(dst []byte) ([]byte, bool) {
+	dst = append(dst, '{')
+	if a.Meta != nil {
+		dst = append(dst, `"meta":{"refreshToken":`...)
+		dst = jsonenc.AppendJSONString(dst, a.Meta.RefreshToken)
+		dst = append(dst, `,"refreshTokenExpires":`...)
+		dst = jsonenc.AppendJSONString(dst, a.Meta.RefreshTokenExpires)
+		dst = append(dst, `},`...)
+	}
+	dst = append(dst, `"record":`...)
+	dst, ok := jsonenc.AppendFlatObject(dst, a.Record)
+	if !ok {
+		return dst, false
+	}
+	dst = append(dst, `,"token":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Token)
+	return append(dst, '}'), true
 }
 
 // authJSON renders an auth result. Auth responses always include the
