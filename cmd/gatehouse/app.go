@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/hashing"
+	"github.com/gatehouse/gatehouse/internal/logfmt"
 	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/oauth"
 	"github.com/gatehouse/gatehouse/internal/tokens"
@@ -36,11 +37,8 @@ type app struct {
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Log.Level))) // validated by config
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// logfmt writes what slog's handlers write, faster for access lines.
+	return slog.New(logfmt.New(w, cfg.Log.Format == "json", &slog.HandlerOptions{Level: level}))
 }
 
 // openApp opens the data directory and database, applies migrations,

@@ -1,0 +1,76 @@
+package logfmt
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+// Whatever the record, the handler writes byte-for-byte what slog's own
+// handler writes, in both layouts: the fast path where it applies, slog
+// itself where it does not.
+func FuzzSameAsSlog(f *testing.F) {
+	f.Add("http request", "path", "/api/collections/users/records/abc", int64(200), int64(1234567), true, int64(1700000000123456789))
+	f.Add("has \"quotes\" and = signs", "k y", "é <&>\n", int64(-1), int64(0), false, int64(0))
+	f.Add("", "", "", int64(0), int64(0), false, int64(1))
+	f.Fuzz(func(t *testing.T, msg, key, val string, n, dur int64, flag bool, unixNano int64) {
+		rec := slog.NewRecord(time.Unix(0, unixNano), slog.LevelInfo, msg, 0)
+		if unixNano == 0 {
+			rec.Time = time.Time{}
+		}
+		rec.AddAttrs(slog.String("method", "GET"), slog.String(key, val), slog.Int64("status", n),
+			slog.Duration("duration", time.Duration(dur)), slog.Bool("aborted", flag), slog.Uint64("u", uint64(n)))
+		for _, json := range []bool{false, true} {
+			var fast, std bytes.Buffer
+			opts := &slog.HandlerOptions{Level: slog.LevelDebug}
+			if err := New(&fast, json, opts).Handle(context.Background(), rec); err != nil {
+				t.Fatal(err)
+			}
+			var h slog.Handler = slog.NewTextHandler(&std, opts)
+			if json {
+				h = slog.NewJSONHandler(&std, opts)
+			}
+			if err := h.Handle(context.Background(), rec); err != nil {
+				t.Fatal(err)
+			}
+			if fast.String() != std.String() {
+				t.Fatalf("json=%v\nfast: %q\nslog: %q", json, fast.String(), std.String())
+			}
+		}
+	})
+}
+
+// Records with other kinds of values, and derived handlers, are slog's.
+func TestFallbacks(t *testing.T) {
+	var fast, std bytes.Buffer
+	rec := slog.NewRecord(time.Unix(1700000000, 0), slog.LevelWarn, "m", 0)
+	rec.AddAttrs(slog.Any("err", context.Canceled), slog.Float64("f", 1.5), slog.Group("g", slog.Int("a", 1)))
+	_ = New(&fast, false, nil).Handle(context.Background(), rec)
+	_ = slog.NewTextHandler(&std, nil).Handle(context.Background(), rec)
+	if fast.String() != std.String() {
+		t.Errorf("fast %q, slog %q", fast.String(), std.String())
+	}
+	h := New(&fast, false, nil)
+	if h.Enabled(context.Background(), slog.LevelDebug) || !h.Enabled(context.Background(), slog.LevelInfo) {
+		t.Error("default level is not info")
+	}
+	if _, ok := h.WithAttrs([]slog.Attr{slog.String("a", "b")}).(*Handler); ok {
+		t.Error("WithAttrs kept the fast handler")
+	}
+}
+
+// An access-log record takes the fast path in both layouts.
+func TestAccessLineIsFast(t *testing.T) {
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "http request", 0)
+	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/collections/users/records/abc123"),
+		slog.Int("status", 200), slog.Int64("bytes", 312), slog.Duration("duration", 412*time.Microsecond),
+		slog.String("request_id", "016f6a1848944346e6c842ed"), slog.String("client_ip", "127.0.0.1"))
+	if _, ok := appendText(nil, rec); !ok {
+		t.Error("text layout fell back to slog")
+	}
+	if _, ok := appendJSON(nil, rec); !ok {
+		t.Error("JSON layout fell back to slog")
+	}
+}
