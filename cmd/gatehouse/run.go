@@ -34,7 +34,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cmd, rest := args[1], args[2:]
 	switch cmd {
 	case "serve":
-		return runServe(ctx, rest, getenv, stdout, stderr)
+		return runServe(withChildHashing(ctx, getenv), rest, getenv, stdout, stderr)
 	case "superuser":
 		return runSuperuser(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
@@ -43,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runKeys(ctx, rest, getenv, stdout, stderr)
 	case "db":
 		return runDB(ctx, rest, getenv, stdout, stderr)
+	case hashWorkerCmd: // hidden: serve's password hashing workers
+		return runHashWorker(rest, stdin, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

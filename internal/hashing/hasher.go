@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -57,6 +58,9 @@ type Config struct {
 	// runs on the caller's goroutine and must be quick and safe for
 	// concurrent use.
 	OnWait func(time.Duration)
+	// Deriver computes the argon2id keys (new hashes, argon2id verifies,
+	// VerifyDummy); nil means InProcess. The Hasher closes it in Close.
+	Deriver Deriver
 }
 
 // ErrClosed is the cause of the unavailable error every call made after
@@ -70,7 +74,9 @@ type Hasher struct {
 	workers int
 	// dummy is an argon2id hash of a random password with the current
 	// parameters, for VerifyDummy.
-	dummy *argonHash
+	dummy     *argonHash
+	deriver   Deriver
+	closeOnce sync.Once
 }
 
 var _ core.Hasher = (*Hasher)(nil)
@@ -101,6 +107,10 @@ func newHasher(cfg Config, hook func(run func())) (*Hasher, error) {
 		dummy:   dummy,
 		pool:    newPool(cfg.Workers, cfg.QueueSize, cfg.QueueWait, hook),
 		workers: cfg.Workers,
+		deriver: cfg.Deriver,
+	}
+	if h.deriver == nil {
+		h.deriver = InProcess{}
 	}
 	h.pool.onWait = cfg.OnWait
 	return h, nil
@@ -133,8 +143,12 @@ func withDefaults(cfg Config) (Config, error) {
 
 // Close stops the workers and waits for them. Calls already running
 // finish; waiting and later calls fail with an unavailable error wrapping
-// ErrClosed. Close may be called more than once.
-func (h *Hasher) Close() { h.pool.close() }
+// ErrClosed. Close may be called more than once. The deriver is closed
+// after the workers stop, so no running call loses it.
+func (h *Hasher) Close() {
+	h.pool.close()
+	h.closeOnce.Do(func() { h.deriver.Close() })
+}
 
 // Hash returns an argon2id PHC string of password with the configured
 // parameters and a fresh 16-byte salt.
@@ -143,7 +157,13 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	// out is written by the worker and read only after the job is done;
 	// a canceled caller returns without touching it.
 	err := h.pool.run(ctx, func() error {
-		out = h.params.derive(password).String()
+		salt := make([]byte, argonSaltLen)
+		rand.Read(salt)
+		key, err := h.argonKey(ctx, password, salt, h.params, argonKeyLen)
+		if err != nil {
+			return err
+		}
+		out = (&argonHash{variant: SchemeArgon2id, params: h.params, salt: salt, key: key}).String()
 		return nil
 	})
 	if err != nil {
@@ -170,7 +190,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, reha
 	var match bool
 	if err := h.pool.run(ctx, func() error {
 		var verr error
-		match, verr = s.verify(password)
+		match, verr = h.verifyStored(ctx, s, password)
 		return verr
 	}); err != nil {
 		return false, false, err
@@ -184,7 +204,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, reha
 // then always a *core.Error of kind KindUnavailable.
 func (h *Hasher) VerifyDummy(ctx context.Context, password string) error {
 	return h.pool.run(ctx, func() error {
-		_, err := h.dummy.verify(password)
+		_, err := h.verifyStored(ctx, h.dummy, password)
 		return err
 	})
 }

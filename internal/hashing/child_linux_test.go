@@ -1,0 +1,39 @@
+package hashing
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A worker must run every thread at its nice value: the hash may run on
+// any of them.
+func TestChildRunsAtLowerPriority(t *testing.T) {
+	t.Parallel()
+	d, _ := newTestChildren(t, "serve")
+	if _, err := d.DeriveKey(context.Background(), []byte("pw"), []byte("saltsalt"), goldenCases[0].p); err != nil {
+		t.Fatal(err)
+	}
+	d.mu.Lock()
+	pid := d.idle[0].cmd.Process.Pid
+	d.mu.Unlock()
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("no threads found for worker %d: %v", pid, err)
+	}
+	for _, path := range tasks {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Fields after the command name, which ends at the last ')':
+		// state is field 3, nice field 19.
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if got := f[19-3]; got != fmt.Sprint(testNice) {
+			t.Errorf("%s: nice %s, want %d", path, got, testNice)
+		}
+	}
+}
