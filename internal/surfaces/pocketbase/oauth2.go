@@ -127,7 +127,7 @@ func (s *server) handleAuthWithOAuth2() http.Handler {
 			m["providerRefreshToken"] = m["refreshToken"]
 			m["refreshToken"], m["refreshTokenExpires"] = out.Meta.RefreshToken, out.Meta.RefreshTokenExpires
 		}
-		return respond(w, r, http.StatusOK, oauthAuthResponse{Meta: m, Record: out.Record, Token: out.Token})
+		return respond(w, r, http.StatusOK, oauthAuthResponse{Meta: m, Record: out.record(), Token: out.Token})
 	})
 }
 

@@ -1,6 +1,8 @@
 package pocketbase
 
 import (
+	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -50,11 +52,75 @@ func showEmailTo(p *core.Principal, c *core.Collection, u core.User) bool {
 }
 
 // authResponse is PocketBase's auth answer; field order is the wire order
-// (PocketBase puts meta first when it has one).
+// (PocketBase puts meta first when it has one). The record is either a
+// map (Record) or, from authJSON, the user it is made of (src): every
+// login and refresh answers one, and writing the user's fields directly
+// skips building and sorting a map.
 type authResponse struct {
 	Meta   *authMeta      `json:"meta,omitempty"`
 	Record map[string]any `json:"record"`
 	Token  string         `json:"token"`
+	src    *recordSrc
+}
+
+// recordSrc is what a record is rendered from.
+type recordSrc struct {
+	c         *core.Collection
+	u         core.User
+	showEmail bool
+}
+
+// record returns the answer's record as a map.
+func (a authResponse) record() map[string]any {
+	if a.src != nil {
+		return recordJSON(a.src.c, a.src.u, a.src.showEmail)
+	}
+	return a.Record
+}
+
+// MarshalJSON encodes the answer as AppendJSON does.
+func (a authResponse) MarshalJSON() ([]byte, error) {
+	if b, ok := a.AppendJSON(nil); ok {
+		return b, nil
+	}
+	type plain authResponse // without the method
+	p := plain(a)
+	p.Record = a.record()
+	return json.Marshal(p)
+}
+
+// appendRecord writes recordJSON(c, u, showEmail) as encoding/json would
+// (keys sorted), without the map.
+func appendRecord(b []byte, c *core.Collection, u core.User, showEmail bool) []byte {
+	b = append(b, '{')
+	if c.HasField("avatar") {
+		b = append(b, `"avatar":`...)
+		b = jsonenc.AppendJSONString(b, u.Avatar)
+		b = append(b, ',')
+	}
+	b = append(b, `"collectionId":`...)
+	b = jsonenc.AppendJSONString(b, c.ID)
+	b = append(b, `,"collectionName":`...)
+	b = jsonenc.AppendJSONString(b, c.Name)
+	b = append(b, `,"created":`...)
+	b = jsonenc.AppendJSONString(b, formatTime(u.Created))
+	if showEmail || u.EmailVisibility {
+		b = append(b, `,"email":`...)
+		b = jsonenc.AppendJSONString(b, u.Email)
+	}
+	b = append(b, `,"emailVisibility":`...)
+	b = strconv.AppendBool(b, u.EmailVisibility)
+	b = append(b, `,"id":`...)
+	b = jsonenc.AppendJSONString(b, u.ID)
+	if c.HasField("name") {
+		b = append(b, `,"name":`...)
+		b = jsonenc.AppendJSONString(b, u.Name)
+	}
+	b = append(b, `,"updated":`...)
+	b = jsonenc.AppendJSONString(b, formatTime(u.Updated))
+	b = append(b, `,"verified":`...)
+	b = strconv.AppendBool(b, u.Verified)
+	return append(b, '}')
 }
 
 // authMeta carries Gatehouse's refresh token, present only when the
@@ -77,9 +143,13 @@ func (a authResponse) AppendJSON(dst []byte) ([]byte, bool) {
 		dst = append(dst, `},`...)
 	}
 	dst = append(dst, `"record":`...)
-	dst, ok := jsonenc.AppendFlatObject(dst, a.Record)
-	if !ok {
-		return dst, false
+	if a.src != nil {
+		dst = appendRecord(dst, a.src.c, a.src.u, a.src.showEmail)
+	} else {
+		var ok bool
+		if dst, ok = jsonenc.AppendFlatObject(dst, a.Record); !ok {
+			return dst, false
+		}
 	}
 	dst = append(dst, `,"token":`...)
 	dst = jsonenc.AppendJSONString(dst, a.Token)
@@ -89,7 +159,7 @@ func (a authResponse) AppendJSON(dst []byte) ([]byte, bool) {
 // authJSON renders an auth result. Auth responses always include the
 // email.
 func authJSON(res core.AuthResult) authResponse {
-	out := authResponse{Record: recordJSON(res.Collection, res.User, true), Token: res.Token}
+	out := authResponse{src: &recordSrc{c: res.Collection, u: res.User, showEmail: true}, Token: res.Token}
 	if res.RefreshToken != "" {
 		out.Meta = &authMeta{RefreshToken: res.RefreshToken, RefreshTokenExpires: formatTime(res.RefreshExpires)}
 	}
