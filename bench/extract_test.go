@@ -11,6 +11,7 @@ func TestJSONStringAfter(t *testing.T) {
 		{`{"token":5}`, `"token":`, ""},
 		{`{"other":"x"}`, `"token":`, ""},
 		{`{"token":"unterminated`, `"token":`, ""},
+		{`{"token":"a\"b"}`, `"token":`, ""}, // escapes: not a token
 	} {
 		if got := jsonStringAfter([]byte(tc.body), tc.key); got != tc.want {
 			t.Errorf("jsonStringAfter(%s, %s) = %q, want %q", tc.body, tc.key, got, tc.want)

@@ -1,7 +1,6 @@
 package pocketbase
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
 
@@ -51,16 +50,14 @@ func showEmailTo(p *core.Principal, c *core.Collection, u core.User) bool {
 	return p.IsSuperuser() || p.Is(c, u.ID)
 }
 
-// authResponse is PocketBase's auth answer; field order is the wire order
-// (PocketBase puts meta first when it has one). The record is either a
-// map (Record) or, from authJSON, the user it is made of (src): every
-// login and refresh answers one, and writing the user's fields directly
-// skips building and sorting a map.
+// authResponse is PocketBase's auth answer: meta (when it has one),
+// record, token, in that wire order. The record is rendered from the user
+// itself (appendRecord): every login and refresh answers one, and building
+// and sorting a map for it was measurable work.
 type authResponse struct {
-	Meta   *authMeta      `json:"meta,omitempty"`
-	Record map[string]any `json:"record"`
-	Token  string         `json:"token"`
-	src    *recordSrc
+	Meta  *authMeta
+	src   recordSrc
+	Token string
 }
 
 // recordSrc is what a record is rendered from.
@@ -70,23 +67,17 @@ type recordSrc struct {
 	showEmail bool
 }
 
-// record returns the answer's record as a map.
+// record returns the answer's record as a map (for answers that add to
+// it, like OAuth2's).
 func (a authResponse) record() map[string]any {
-	if a.src != nil {
-		return recordJSON(a.src.c, a.src.u, a.src.showEmail)
-	}
-	return a.Record
+	return recordJSON(a.src.c, a.src.u, a.src.showEmail)
 }
 
-// MarshalJSON encodes the answer as AppendJSON does.
+// MarshalJSON encodes the answer as AppendJSON does (the fields query
+// picks from it).
 func (a authResponse) MarshalJSON() ([]byte, error) {
-	if b, ok := a.AppendJSON(nil); ok {
-		return b, nil
-	}
-	type plain authResponse // without the method
-	p := plain(a)
-	p.Record = a.record()
-	return json.Marshal(p)
+	b, _ := a.AppendJSON(nil)
+	return b, nil
 }
 
 // appendRecord writes recordJSON(c, u, showEmail) as encoding/json would
@@ -143,14 +134,7 @@ func (a authResponse) AppendJSON(dst []byte) ([]byte, bool) {
 		dst = append(dst, `},`...)
 	}
 	dst = append(dst, `"record":`...)
-	if a.src != nil {
-		dst = appendRecord(dst, a.src.c, a.src.u, a.src.showEmail)
-	} else {
-		var ok bool
-		if dst, ok = jsonenc.AppendFlatObject(dst, a.Record); !ok {
-			return dst, false
-		}
-	}
+	dst = appendRecord(dst, a.src.c, a.src.u, a.src.showEmail)
 	dst = append(dst, `,"token":`...)
 	dst = jsonenc.AppendJSONString(dst, a.Token)
 	return append(dst, '}'), true
@@ -159,7 +143,7 @@ func (a authResponse) AppendJSON(dst []byte) ([]byte, bool) {
 // authJSON renders an auth result. Auth responses always include the
 // email.
 func authJSON(res core.AuthResult) authResponse {
-	out := authResponse{src: &recordSrc{c: res.Collection, u: res.User, showEmail: true}, Token: res.Token}
+	out := authResponse{src: recordSrc{c: res.Collection, u: res.User, showEmail: true}, Token: res.Token}
 	if res.RefreshToken != "" {
 		out.Meta = &authMeta{RefreshToken: res.RefreshToken, RefreshTokenExpires: formatTime(res.RefreshExpires)}
 	}
