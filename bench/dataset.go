@@ -76,7 +76,7 @@ func (b *bench) runDataset(ctx context.Context, users, bcrypt int, suffix string
 
 	b.progressf("starting gatehouse on %s", b.addr)
 	h := &harness{opts: o, proc: &srv.process, srv: srv, numCPU: runtime.NumCPU(), log: b.stderr,
-		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: suffix,
+		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: suffix, bareAPI: b.pairedAPI,
 		pop: &population{label: label, users: users, bcrypt: bcrypt}}
 	return b.serve(ctx, h, func(h *harness) error {
 		if h.workers, err = srv.hashWorkers(ctx); err != nil {

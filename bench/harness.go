@@ -33,6 +33,10 @@ type harness struct {
 	workers int      // the server's hashing pool
 	passed  []string // server settings beyond the bench's, for reports
 	prof    *profiler
+	// bareAPI is a client of the bare handler kept running beside the
+	// standard dataset's server, for paired measurements (paired.go);
+	// nil when the run has no bare scenario.
+	bareAPI *api
 	// scenario labels memory samples and names profiles; fileSuffix
 	// tells the large dataset's report files apart.
 	scenario, fileSuffix string

@@ -23,6 +23,9 @@ type report struct {
 	Settings    settings `json:"settings"`
 	Ceiling     *ceiling `json:"ceiling,omitempty"`
 	Phases      []phase  `json:"phases"`
+	// Paired is the scenario measured in turns with the bare handler
+	// (paired.go), for the targets that compare the two.
+	Paired *pairing `json:"paired,omitempty"`
 	// Key holds the figures the summary and the charts show.
 	Key *keyFigures `json:"key,omitempty"`
 	// Skipped says why the scenario measured nothing (its surface is not

@@ -27,6 +27,9 @@ type bench struct {
 	stderr   io.Writer
 	results  *suite
 	profiler *profiler
+	// pairedAPI reaches the bare handler that runs beside the standard
+	// dataset's server (startPairedBare); nil when there is none.
+	pairedAPI *api
 }
 
 func (b *bench) progressf(format string, args ...any) {
@@ -105,7 +108,15 @@ func (b *bench) runAll(ctx context.Context) error {
 				bcrypt = bcryptUsersFor(o, b.cost.ConfigWorkers, b.cost.BcryptVerifyMs)
 			}
 		}
-		if err := b.runDataset(ctx, o.seedUsers, bcrypt, "", standard); err != nil {
+		stopPaired, err := b.startPairedBare(ctx, standard)
+		if err != nil {
+			return err
+		}
+		err = b.runDataset(ctx, o.seedUsers, bcrypt, "", standard)
+		if stopErr := stopPaired(); err == nil {
+			err = stopErr
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -198,4 +209,41 @@ func (b *bench) runScenarios(ctx context.Context, h *harness, names []string) er
 		b.results.add(rep)
 	}
 	return nil
+}
+
+// startPairedBare starts a second bare handler, beside the standard
+// dataset's server, when the run judges a share of the bare handler
+// (paired.go): the bare scenario is selected along with read or refresh.
+// The returned function stops it.
+func (b *bench) startPairedBare(ctx context.Context, standard []string) (stop func() error, err error) {
+	none := func() error { return nil }
+	if !slices.Contains(b.opts.scenarios, "bare") ||
+		!(slices.Contains(standard, "read") || slices.Contains(standard, "refresh")) {
+		return none, nil
+	}
+	addr, err := claimAddr("127.0.0.1:0")
+	if err != nil {
+		return none, err
+	}
+	dir := filepath.Join(b.tmp, "bare-paired")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return none, err
+	}
+	p := &process{name: "bareserver", bin: b.bins.bare, args: []string{"--http", addr},
+		env: b.env, addr: addr, logPath: filepath.Join(dir, "bareserver.log")}
+	b.progressf("starting a bare handler on %s beside the server, for paired rounds", addr)
+	if err := p.start(); err != nil {
+		return none, err
+	}
+	stop = func() error {
+		b.pairedAPI.close()
+		b.pairedAPI = nil
+		return p.stop(stopGrace)
+	}
+	if err := p.waitHealthy(ctx, healthTimeout); err != nil {
+		_ = p.stop(stopGrace)
+		return none, err
+	}
+	b.pairedAPI = newAPI(p.baseURL(), b.opts.concurrency)
+	return stop, nil
 }

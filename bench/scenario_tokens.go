@@ -13,7 +13,11 @@ func runRead(ctx context.Context, h *harness) (*report, error) {
 	rep := &report{Scenario: "read"}
 	a := h.newAPIFor(h.opts.concurrency)
 	defer a.close()
-	return rep, h.maxThenPaced(ctx, rep, "reads", single(readOwn(a, h.pop.sample)), true)
+	send := single(readOwn(a, h.pop.sample))
+	if err := h.maxThenPaced(ctx, rep, "reads", send, true); err != nil {
+		return rep, err
+	}
+	return rep, h.pairWithBare(ctx, rep, "reads", send)
 }
 
 // runRefresh measures PocketBase's POST
@@ -33,7 +37,10 @@ func runRefresh(ctx context.Context, h *harness) (*report, error) {
 		defer pool.put(s)
 		return refreshSlot(ctx, a, s)
 	}
-	return rep, h.maxThenPaced(ctx, rep, "refreshes", single(send), true)
+	if err := h.maxThenPaced(ctx, rep, "refreshes", single(send), true); err != nil {
+		return rep, err
+	}
+	return rep, h.pairWithBare(ctx, rep, "refreshes", single(send))
 }
 
 // refreshSlot refreshes s's token and keeps the new one.

@@ -12,9 +12,10 @@ import (
 // of token checks.
 //
 // Staleness is bounded two ways. On this node, every write that can end a
-// session or change a user (any transaction, UpdateUser, DeleteUser, TouchSession,
+// session or change a user (any transaction, UpdateUser, DeleteUser,
 // RevokeSession, RevokeUserSessions) goes through cachingStore, which
-// empties the cache once the write is done, so a logout or a password
+// empties the cache once the write is done (TouchSession, which changes
+// one session's times and nothing else, drops that session's entry), so a logout or a password
 // change here is refused by the very next request. On another node, a
 // cached entry lives at most the TTL, so a revocation there is refused
 // here within it (issue 6 allows one second; the default is 250 ms).
@@ -79,6 +80,15 @@ func (c *authCache) invalidate() {
 	defer c.mu.Unlock()
 	c.gen++
 	clear(c.entries)
+}
+
+// forget drops the entry of session id alone, and makes reads still in
+// flight forget theirs (they may carry its old state).
+func (c *authCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.entries, id)
 }
 
 // sessionWithUser is the cached form of Store.SessionWithUser.

@@ -79,28 +79,16 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 	return res, nil
 }
 
-// signAccess signs an access token. Its claims are a superset of what
-// every surface's clients decode: PocketBase's id, collectionId, type,
-// refreshable and exp, plus the standard sub, sid, iat and iss. The
-// expiry never outlives the session.
+// signAccess signs an access token (see AccessClaims). The expiry never
+// outlives the session.
 func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.Time, refreshable bool) (string, error) {
 	if exp.After(sess.Expires) {
 		exp = sess.Expires
 	}
-	claims := map[string]any{
-		"id":           u.ID,
-		"sub":          u.ID,
-		"collectionId": c.ID,
-		"type":         "auth",
-		"refreshable":  refreshable,
-		"sid":          sess.ID,
-		"iat":          now.Unix(),
-		"exp":          exp.Unix(),
-	}
-	if s.settings.Issuer != "" {
-		claims["iss"] = s.settings.Issuer
-	}
-	token, err := s.signer.Sign(claims)
+	token, err := s.signer.SignAccess(AccessClaims{
+		UserID: u.ID, CollectionID: c.ID, SessionID: sess.ID, Issuer: s.settings.Issuer,
+		IssuedAt: now.Unix(), Expires: exp.Unix(), Refreshable: refreshable,
+	})
 	if err != nil {
 		return "", Internal(err)
 	}

@@ -38,8 +38,8 @@ func (kr *Keyring) Sign(claims map[string]any) (string, error) {
 	if claims == nil {
 		claims = map[string]any{}
 	}
-	// Every refresh signs a token: the common claims (strings, bools,
-	// integers) skip encoding/json's reflection, with identical output.
+	// The common claims (strings, bools, integers) skip encoding/json's
+	// reflection, with identical output.
 	payload, ok := jsonenc.AppendFlatObject(make([]byte, 0, 256), claims)
 	if !ok {
 		var err error
@@ -47,10 +47,28 @@ func (kr *Keyring) Sign(claims map[string]any) (string, error) {
 			return "", fmt.Errorf("tokens: encode claims: %v", err)
 		}
 	}
+	return kr.SignObject(payload)
+}
+
+// SignObject returns a compact JWS whose payload is object, which must be
+// an encoded JSON object (the caller's encoder guarantees it; Sign is the
+// checked form). Every refresh signs a token, so the token is assembled
+// in one buffer: header, payload and signature are encoded into it in
+// place, and it is copied once, into the returned string.
+func (kr *Keyring) SignObject(object []byte) (string, error) {
+	if len(object) < 2 || object[0] != '{' || object[len(object)-1] != '}' {
+		return "", errors.New("tokens: payload is not a JSON object")
+	}
 	r := kr.state.Load()
-	input := r.header + "." + base64.RawURLEncoding.EncodeToString(payload)
-	sig := ed25519.Sign(r.signer.private, []byte(input))
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	enc := base64.RawURLEncoding
+	buf := make([]byte, 0, len(r.header)+1+enc.EncodedLen(len(object))+1+enc.EncodedLen(ed25519.SignatureSize))
+	buf = append(buf, r.header...)
+	buf = append(buf, '.')
+	buf = enc.AppendEncode(buf, object)
+	sig := ed25519.Sign(r.signer.private, buf)
+	buf = append(buf, '.')
+	buf = enc.AppendEncode(buf, sig)
+	return string(buf), nil
 }
 
 func invalid(reason string) error {

@@ -90,6 +90,31 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSignObject checks the one-buffer assembly against a token built by
+// hand (Ed25519 is deterministic, so the bytes must match exactly), and
+// that anything but an encoded object is refused.
+func TestSignObject(t *testing.T) {
+	t.Parallel()
+	k := fixedKey(1, "kid-1", t0)
+	kr := mustRing(t, k)
+	const payload = `{"exp":1740830400,"sid":"s1","sub":"u1"}`
+	tok, err := kr.SignObject([]byte(payload))
+	if err != nil {
+		t.Fatalf("SignObject: %v", err)
+	}
+	if want := forge(k, `{"alg":"EdDSA","kid":"kid-1","typ":"JWT"}`, payload); tok != want {
+		t.Errorf("SignObject = %s, want %s", tok, want)
+	}
+	if viaMap, _ := kr.Sign(map[string]any{"sub": "u1", "sid": "s1", "exp": 1740830400}); viaMap != tok {
+		t.Errorf("Sign(map) = %s, want SignObject's %s", viaMap, tok)
+	}
+	for _, bad := range []string{"", "{", "}", "[]", `"x"`, "null", "1"} {
+		if got, err := kr.SignObject([]byte(bad)); err == nil {
+			t.Errorf("SignObject(%q) = %q, want error", bad, got)
+		}
+	}
+}
+
 // forgeries returns tokens Verify must refuse, each built by hand. Several
 // carry a valid Ed25519 signature from the ring's own key, to prove that
 // a good signature alone is not enough.

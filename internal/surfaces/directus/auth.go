@@ -39,29 +39,31 @@ type callerKey struct{}
 func (s *server) loadAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Every flow reads the client (for sessions, rate limits and
-		// the audit log) from the context.
-		r = r.WithContext(core.WithClient(r.Context(), core.Client{
+		// the audit log) from the context. The request is copied with
+		// its new context once, when the caller is known (a copy per
+		// value would cost every request twice).
+		ctx := core.WithClient(r.Context(), core.Client{
 			IP: httpapi.ClientIPFrom(r.Context()), UserAgent: r.UserAgent(),
-		}))
+		})
 		token, source, err := s.extractToken(r)
 		if err != nil {
-			s.renderError(w, r, err)
+			s.renderError(w, r.WithContext(ctx), err)
 			return
 		}
 		if source == sourceNone {
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		p, err := s.authenticate(r.Context(), token)
+		p, err := s.authenticate(ctx, token)
 		if err != nil {
 			if e, ok := asAPIError(err); ok && source == sourceCookie &&
 				(e.code == "INVALID_CREDENTIALS" || e.code == "INVALID_TOKEN") {
 				s.clearCookie(w, s.opt.SessionCookieName)
 			}
-			s.renderError(w, r, err)
+			s.renderError(w, r.WithContext(ctx), err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, caller{p: p, source: source})))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, callerKey{}, caller{p: p, source: source})))
 	})
 }
 

@@ -20,29 +20,31 @@ type principalKey struct{}
 func (s *server) loadAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Every flow reads the client (for sessions, rate limits and
-		// the audit log) from the context.
-		r = r.WithContext(core.WithClient(r.Context(), core.Client{
+		// the audit log) from the context. The request is copied with
+		// its new context once, when the caller is known (a copy per
+		// value would cost every request twice).
+		ctx := core.WithClient(r.Context(), core.Client{
 			IP: httpapi.ClientIPFrom(r.Context()), UserAgent: r.UserAgent(),
-		}))
+		})
 		token := strings.TrimSpace(r.Header.Get("Authorization"))
 		if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 			token = strings.TrimSpace(token[7:])
 		}
 		if token == "" {
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		p, err := s.svc.Authenticate(r.Context(), token)
+		p, err := s.svc.Authenticate(ctx, token)
 		if err != nil {
 			var ce *core.Error
 			if errors.As(err, &ce) && ce.Kind == core.KindUnauthenticated {
-				next.ServeHTTP(w, r) // guest
+				next.ServeHTTP(w, r.WithContext(ctx)) // guest
 				return
 			}
-			errorRenderer{log: s.log}.render(w, r, err)
+			errorRenderer{log: s.log}.render(w, r.WithContext(ctx), err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalKey{}, p)))
 	})
 }
 
