@@ -23,19 +23,28 @@ func TestPairSumsAlternatingRounds(t *testing.T) {
 	// stays near 40% although both sides' throughput halves.
 	p := pair(rounds(2, 8000, 4000, 8200), rounds(2, 20000, 10000, 20000))
 	want := pairing{Rounds: 3, OK: 20200, BareOK: 50000, Sec: 6, BareSec: 6,
-		Throughput: 20200.0 / 6, BareThroughput: 50000.0 / 6, SharePct: 40.4,
-		RoundSharesPct: []float64{40, 40, 41}}
+		Throughput: 20200.0 / 6, BareThroughput: 50000.0 / 6, PooledPct: 40.4,
+		RoundSharesPct: []float64{40, 40, 41}, SharePct: 40}
 	if diff := cmp.Diff(want, p, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("pair (-want +got):\n%s", diff)
 	}
 	p.RoundSec = 2
-	if n := p.note(); !strings.Contains(n, "3 alternating rounds of 2 s") || !strings.Contains(n, "rounds 40.0-41.0 %") {
+	if n := p.note(); !strings.Contains(n, "median of 3 alternating rounds of 2 s, from 40.0 to 41.0 %") || !strings.Contains(n, "40.4 %") {
 		t.Errorf("note %q, want the rounds, their length and the spread", n)
 	}
 	// A round the bare handler answered nothing in has no share of its
 	// own, and divides by nothing.
 	if p := pair(rounds(1, 10), rounds(1, 0)); p.SharePct != 0 || len(p.RoundSharesPct) != 0 {
 		t.Errorf("pair with a silent bare handler = %+v, want no share", p)
+	}
+	// One round hit by a burst of noise moves the pooled share, not the
+	// median; an even count takes the middle two's mean.
+	p = pair(rounds(1, 40, 40, 40, 10, 36), rounds(1, 100, 100, 100, 100, 100))
+	if p.SharePct != 40 || p.PooledPct != 33.2 {
+		t.Errorf("median %v, pooled %v; want 40 and 33.2", p.SharePct, p.PooledPct)
+	}
+	if p = pair(rounds(1, 30, 40, 10, 36), rounds(1, 100, 100, 100, 100)); p.SharePct != 33 {
+		t.Errorf("median of four rounds %v, want 33", p.SharePct)
 	}
 }
 

@@ -27,16 +27,19 @@ func ClientIP(trusted []netip.Prefix) Middleware {
 	trusted = normalizePrefixes(trusted)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := context.WithValue(r.Context(), clientIPKey, clientIP(r, trusted))
-			next.ServeHTTP(w, r.WithContext(ctx))
+			r, info := withInfo(r)
+			info.clientIP = clientIP(r, trusted)
+			next.ServeHTTP(w, r)
 		})
 	}
 }
 
 // ClientIPFrom returns the client IP ClientIP stored, or "".
 func ClientIPFrom(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey).(string)
-	return ip
+	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
+		return info.clientIP
+	}
+	return ""
 }
 
 // ParsePrefixes parses a trusted-proxy list: CIDR prefixes ("10.0.0.0/8",

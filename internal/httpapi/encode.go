@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
@@ -28,16 +29,20 @@ type JSONAppender interface {
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	var fast []byte
 	var ok bool
+	bp := bodyBufs.Get().(*[]byte)
+	defer putBodyBuf(bp)
 	switch x := v.(type) {
 	case map[string]any:
-		fast, ok = jsonenc.AppendFlatObject(make([]byte, 0, 512), x)
+		fast, ok = jsonenc.AppendFlatObject((*bp)[:0], x)
 	case JSONAppender:
-		fast, ok = x.AppendJSON(make([]byte, 0, 1024))
+		fast, ok = x.AppendJSON((*bp)[:0])
 	}
 	if ok {
-		w.Header().Set("Content-Type", "application/json")
+		fast = append(fast, '\n')
+		*bp = fast
+		w.Header()["Content-Type"] = jsonContentType
 		w.WriteHeader(status)
-		_, err := w.Write(append(fast, '\n'))
+		_, err := w.Write(fast)
 		return err
 	}
 	var buf bytes.Buffer
@@ -56,4 +61,24 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 // WriteNoContent writes an empty 204 response.
 func WriteNoContent(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// jsonContentType is WriteJSON's Content-Type, shared by every response
+// (net/http only reads it; its capacity is its length, so an Add copies).
+var jsonContentType = []string{"application/json"}[:1:1]
+
+// bodyBufs recycles WriteJSON's encoding buffers: the body is copied into
+// the connection's own buffer by Write, so the buffer is free again as
+// soon as Write returns, and every JSON answer would otherwise allocate
+// one.
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// maxPooledBody keeps a rare huge answer's buffer out of the pool.
+const maxPooledBody = 64 << 10
+
+func putBodyBuf(bp *[]byte) {
+	if cap(*bp) <= maxPooledBody {
+		*bp = (*bp)[:0]
+		bodyBufs.Put(bp)
+	}
 }

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -118,4 +120,23 @@ func TestHandleNilRendererPanics(t *testing.T) {
 		}
 	}()
 	Handle(func(http.ResponseWriter, *http.Request) error { return nil }, nil)
+}
+
+// WriteJSON reuses its buffers: a short answer after a long one must not
+// carry any of the long one's bytes, whichever encoder wrote them.
+func TestWriteJSONReusedBuffers(t *testing.T) {
+	long := map[string]any{"k": strings.Repeat("x", 3000)}
+	for i, v := range []any{long, map[string]any{"a": "b"}, long, []int{1}, long, map[string]any{}} {
+		rec := httptest.NewRecorder()
+		if err := WriteJSON(rec, http.StatusOK, v); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(v)
+		if got := rec.Body.String(); got != string(want)+"\n" {
+			t.Errorf("answer %d = %.80q, want %.80q", i, got, string(want)+"\n")
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+			t.Errorf("answer %d: Content-Type %q", i, ct)
+		}
+	}
 }

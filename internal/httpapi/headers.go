@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,12 +10,20 @@ import (
 // handler runs (so the handler may still override one). The values are
 // the surface's to choose, e.g. X-Content-Type-Options: nosniff.
 func SecurityHeaders(headers map[string]string) Middleware {
-	headers = maps.Clone(headers) // a later change to the caller's map must not race
+	// Keys are canonicalised and values built once (Header.Set would do
+	// both on every request). The value slices are shared by every
+	// response: net/http only reads them, and their capacity is their
+	// length, so an Add to one of these headers copies instead of writing
+	// into the shared array.
+	fixed := make(http.Header, len(headers))
+	for k, v := range headers {
+		fixed[http.CanonicalHeaderKey(k)] = []string{v}[:1:1]
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			for k, v := range headers {
-				h.Set(k, v)
+			for k, vs := range fixed {
+				h[k] = vs
 			}
 			next.ServeHTTP(w, r)
 		})

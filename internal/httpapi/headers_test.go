@@ -144,3 +144,25 @@ func TestHeaderList(t *testing.T) {
 		}
 	}
 }
+
+// The header values SecurityHeaders shares between responses must not
+// carry one response's changes into the next.
+func TestSecurityHeadersSharedValues(t *testing.T) {
+	t.Parallel()
+	h := SecurityHeaders(map[string]string{"x-frame-options": "SAMEORIGIN"})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/add" {
+			w.Header().Add("X-Frame-Options", "DENY")
+		}
+	}))
+	for _, path := range []string{"/add", "/add", "/plain"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		want := []string{"SAMEORIGIN"}
+		if path == "/add" {
+			want = append(want, "DENY")
+		}
+		if diff := cmp.Diff(want, rec.Header().Values("X-Frame-Options")); diff != "" {
+			t.Errorf("%s: X-Frame-Options (-want +got):\n%s", path, diff)
+		}
+	}
+}

@@ -19,12 +19,24 @@ func Chain(h http.Handler, mws ...Middleware) http.Handler {
 	return h
 }
 
-type ctxKey int
+type infoKey struct{}
 
-const (
-	requestIDKey ctxKey = iota
-	clientIPKey
-)
+// requestInfo holds what RequestID and ClientIP learn about a request,
+// under one context key: the first of them to run puts it in the context
+// and the other fills its field in, so the two cost one copy of the
+// request instead of one each (every request passes through both). It is
+// written only by those middlewares, before any handler runs.
+type requestInfo struct{ id, clientIP string }
+
+// withInfo returns r and its requestInfo, adding one to r's context when
+// an outer middleware has not.
+func withInfo(r *http.Request) (*http.Request, *requestInfo) {
+	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
+		return r, info
+	}
+	info := &requestInfo{}
+	return r.WithContext(context.WithValue(r.Context(), infoKey{}, info)), info
+}
 
 // RequestIDHeader carries the request id in both directions.
 const RequestIDHeader = "X-Request-Id"
@@ -45,16 +57,20 @@ func RequestID() Middleware {
 			if !validRequestID(id) {
 				id = newRequestID()
 			}
-			w.Header().Set(RequestIDHeader, id)
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+			w.Header()[RequestIDHeader] = []string{id}
+			r, info := withInfo(r)
+			info.id = id
+			next.ServeHTTP(w, r)
 		})
 	}
 }
 
 // RequestIDFrom returns the request id RequestID stored, or "".
 func RequestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
+		return info.id
+	}
+	return ""
 }
 
 func validRequestID(id string) bool {

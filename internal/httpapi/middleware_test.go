@@ -303,3 +303,29 @@ func TestWrappersKeepResponseController(t *testing.T) {
 		t.Errorf("rest = %q, %v, want second", rest, err)
 	}
 }
+
+// RequestID and ClientIP share one context value, in either order, and
+// each still reports its own fact.
+func TestRequestIDAndClientIPTogether(t *testing.T) {
+	t.Parallel()
+	var id, ip string
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ip = RequestIDFrom(r.Context()), ClientIPFrom(r.Context())
+	})
+	for name, h := range map[string]http.Handler{
+		"id first": Chain(inner, RequestID(), ClientIP(nil)),
+		"ip first": Chain(inner, ClientIP(nil), RequestID()),
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.RemoteAddr = "192.0.2.7:4242"
+		req.Header.Set(RequestIDHeader, "abc-123")
+		id, ip = "", ""
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		if id != "abc-123" || ip != "192.0.2.7" {
+			t.Errorf("%s: request id %q, client ip %q; want abc-123 and 192.0.2.7", name, id, ip)
+		}
+	}
+	if got := RequestIDFrom(httptest.NewRequest(http.MethodGet, "/", nil).Context()); got != "" {
+		t.Errorf("RequestIDFrom without the middleware = %q, want empty", got)
+	}
+}
