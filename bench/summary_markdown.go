@@ -70,7 +70,12 @@ func pocketBaseContext(s *suite) string {
 	if f.bare == 0 || (f.read == 0 && f.refresh == 0) {
 		return ""
 	}
-	return fmt.Sprintf("For context, PocketBase v0.39 on the same kind of 2-core machine (issue 8): %d refreshes/s (%.0f%% of its bare handler's %d/s) and %d authenticated reads/s (%.0f%%). Here: refresh %.0f/s (%.0f%% of %.0f/s), read %.0f/s (%.0f%%).",
-		pbRefreshPerSec, 100.0*pbRefreshPerSec/pbBarePerSec, pbBarePerSec, pbReadPerSec, 100.0*pbReadPerSec/pbBarePerSec,
+	pb := fmt.Sprintf("For context, PocketBase v0.39 on the same kind of 2-core machine (issue 8): %d refreshes/s (%.0f%% of its bare handler's %d/s) and %d authenticated reads/s (%.0f%%).",
+		pbRefreshPerSec, 100.0*pbRefreshPerSec/pbBarePerSec, pbBarePerSec, pbReadPerSec, 100.0*pbReadPerSec/pbBarePerSec)
+	if f.refreshPair != nil && f.readPair != nil {
+		return pb + fmt.Sprintf(" Here, in the paired rounds: refresh %.0f%% and read %.0f%% of the bare handler beside them (medians; closed loops alone: refresh %.0f/s, read %.0f/s, bare %.0f/s).",
+			f.refreshPair.SharePct, f.readPair.SharePct, f.refresh, f.read, f.bare)
+	}
+	return pb + fmt.Sprintf(" Here: refresh %.0f/s (%.0f%% of %.0f/s), read %.0f/s (%.0f%%).",
 		f.refresh, 100*f.refresh/f.bare, f.bare, f.read, 100*f.read/f.bare)
 }
