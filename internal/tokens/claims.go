@@ -7,15 +7,16 @@ import (
 	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
-// SignAccess signs an access token: the token Sign makes of c.Map(),
-// byte for byte, without building and sorting the map (every refresh
-// signs one).
+// SignAccess signs an access token: the token Sign makes of the same
+// claims in a map, byte for byte, without building and sorting the map
+// (every refresh signs one).
 func (kr *Keyring) SignAccess(c core.AccessClaims) (string, error) {
-	return kr.SignObject(appendAccessClaims(make([]byte, 0, 320), c))
+	return kr.signObject(appendAccessClaims(make([]byte, 0, 320), c))
 }
 
-// appendAccessClaims appends c as encoding/json encodes c.Map(): keys in
-// sorted order, "iss" only when set. A fuzz test holds the two equal.
+// appendAccessClaims appends c as encoding/json encodes the same claims
+// in a map: keys in sorted order, "iss" only when set. A fuzz test holds
+// the two equal.
 func appendAccessClaims(dst []byte, c core.AccessClaims) []byte {
 	dst = append(dst, `{"collectionId":`...)
 	dst = jsonenc.AppendJSONString(dst, c.CollectionID)

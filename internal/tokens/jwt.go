@@ -47,15 +47,15 @@ func (kr *Keyring) Sign(claims map[string]any) (string, error) {
 			return "", fmt.Errorf("tokens: encode claims: %v", err)
 		}
 	}
-	return kr.SignObject(payload)
+	return kr.signObject(payload)
 }
 
-// SignObject returns a compact JWS whose payload is object, which must be
-// an encoded JSON object (the caller's encoder guarantees it; Sign is the
-// checked form). Every refresh signs a token, so the token is assembled
-// in one buffer: header, payload and signature are encoded into it in
-// place, and it is copied once, into the returned string.
-func (kr *Keyring) SignObject(object []byte) (string, error) {
+// signObject returns a compact JWS whose payload is object, an encoded
+// JSON object from one of this package's encoders (only its braces are
+// checked). Every refresh signs a token, so the token is assembled in one
+// buffer: header, payload and signature are encoded into it in place, and
+// it is copied once, into the returned string.
+func (kr *Keyring) signObject(object []byte) (string, error) {
 	if len(object) < 2 || object[0] != '{' || object[len(object)-1] != '}' {
 		return "", errors.New("tokens: payload is not a JSON object")
 	}

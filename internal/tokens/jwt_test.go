@@ -98,19 +98,19 @@ func TestSignObject(t *testing.T) {
 	k := fixedKey(1, "kid-1", t0)
 	kr := mustRing(t, k)
 	const payload = `{"exp":1740830400,"sid":"s1","sub":"u1"}`
-	tok, err := kr.SignObject([]byte(payload))
+	tok, err := kr.signObject([]byte(payload))
 	if err != nil {
-		t.Fatalf("SignObject: %v", err)
+		t.Fatalf("signObject: %v", err)
 	}
 	if want := forge(k, `{"alg":"EdDSA","kid":"kid-1","typ":"JWT"}`, payload); tok != want {
-		t.Errorf("SignObject = %s, want %s", tok, want)
+		t.Errorf("signObject = %s, want %s", tok, want)
 	}
 	if viaMap, _ := kr.Sign(map[string]any{"sub": "u1", "sid": "s1", "exp": 1740830400}); viaMap != tok {
-		t.Errorf("Sign(map) = %s, want SignObject's %s", viaMap, tok)
+		t.Errorf("Sign(map) = %s, want signObject's %s", viaMap, tok)
 	}
 	for _, bad := range []string{"", "{", "}", "[]", `"x"`, "null", "1"} {
-		if got, err := kr.SignObject([]byte(bad)); err == nil {
-			t.Errorf("SignObject(%q) = %q, want error", bad, got)
+		if got, err := kr.signObject([]byte(bad)); err == nil {
+			t.Errorf("signObject(%q) = %q, want error", bad, got)
 		}
 	}
 }
