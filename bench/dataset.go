@@ -32,16 +32,34 @@ func countLabel(n int) string {
 	return strconv.Itoa(n)
 }
 
+// datasetRun is one dataset's run: its users, what runs on it, and what
+// runs beside it.
+type datasetRun struct {
+	users, bcrypt int
+	suffix        string   // report file suffix ("-1M"), empty for the standard dataset
+	names         []string // scenarios, in order
+	addr          string   // the server's address
+	// bareAPI is the bare handler beside the server, for paired rounds
+	// of read and refresh; twin the standard dataset's harness, its
+	// server still up, for the large dataset's paired rounds (paired.go).
+	bareAPI *api
+	twin    *harness
+	// then runs after the scenarios, the server still up: the standard
+	// dataset runs the large one there, so the two can take turns.
+	then func(h *harness) error
+}
+
 // runDataset makes a fresh data dir (gatehouse migrate, a superuser,
 // then users seeded straight into data.db), starts Gatehouse on it, logs
-// the sample in and runs the named scenarios on that one server.
-func (b *bench) runDataset(ctx context.Context, users, bcrypt int, suffix string, names []string) error {
+// the sample in, runs the named scenarios on that one server, then d.then.
+func (b *bench) runDataset(ctx context.Context, d datasetRun) error {
 	o := b.opts
 	if err := b.measureCost(ctx); err != nil {
 		return err
 	}
+	users, bcrypt := d.users, d.bcrypt
 	label := countLabel(users)
-	if _, err := claimAddr(b.addr); err != nil {
+	if _, err := claimAddr(d.addr); err != nil {
 		return err
 	}
 	dir := filepath.Join(b.tmp, "gatehouse-"+label)
@@ -57,7 +75,7 @@ func (b *bench) runDataset(ctx context.Context, users, bcrypt int, suffix string
 		b.profiler.addr = paddr
 		env = append(append([]string{}, env...), pprofEnv+"="+paddr)
 	}
-	srv := newServer(b.bins.gatehouse, dir, b.addr, env, b.passed)
+	srv := newServer(b.bins.gatehouse, dir, d.addr, env, b.passed)
 	info := datasetInfo{Label: label, Users: users, BcryptUsers: bcrypt}
 	if err := srv.command(ctx, "migrate"); err != nil {
 		return err
@@ -74,9 +92,9 @@ func (b *bench) runDataset(ctx context.Context, users, bcrypt int, suffix string
 	info.SeedSec = took.Seconds()
 	b.progressf("seeded %s users in %.1f s (%.0f users/s)", label, took.Seconds(), float64(users+bcrypt)/took.Seconds())
 
-	b.progressf("starting gatehouse on %s", b.addr)
+	b.progressf("starting gatehouse on %s", d.addr)
 	h := &harness{opts: o, proc: &srv.process, srv: srv, numCPU: runtime.NumCPU(), log: b.stderr,
-		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: suffix, bareAPI: b.pairedAPI,
+		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: d.suffix, bareAPI: d.bareAPI, twin: d.twin,
 		pop: &population{label: label, users: users, bcrypt: bcrypt}}
 	return b.serve(ctx, h, func(h *harness) error {
 		if h.workers, err = srv.hashWorkers(ctx); err != nil {
@@ -92,10 +110,16 @@ func (b *bench) runDataset(ctx context.Context, users, bcrypt int, suffix string
 			return fmt.Errorf("logging the sample in: %w\nlast lines of the server log:\n%s", err, srv.logTail(1500))
 		}
 		info.SampleSec = time.Since(start).Seconds()
-		defer func() {
-			b.results.Datasets = append(b.results.Datasets, info)
-			b.results.Memory = append(b.results.Memory, memSeries{Label: label + " users", Samples: h.sampler.within("")})
-		}()
-		return b.runScenarios(ctx, h, names)
+		err := b.runScenarios(ctx, h, d.names)
+		// The dataset's record ends with its own scenarios, before
+		// anything run beside it.
+		b.results.Datasets = append(b.results.Datasets, info)
+		b.results.Memory = append(b.results.Memory, memSeries{Label: label + " users", Samples: h.sampler.within("")})
+		if err != nil || d.then == nil {
+			return err
+		}
+		h.scenario = "idle"
+		h.sampler.setPhase("idle")
+		return d.then(h)
 	})
 }

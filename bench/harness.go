@@ -37,6 +37,10 @@ type harness struct {
 	// standard dataset's server, for paired measurements (paired.go);
 	// nil when the run has no bare scenario.
 	bareAPI *api
+	// twin is the standard dataset's harness, its server still up, when
+	// this one runs the large dataset: login, refresh and read then take
+	// turns with the same loads on it (paired.go).
+	twin *harness
 	// scenario labels memory samples and names profiles; fileSuffix
 	// tells the large dataset's report files apart.
 	scenario, fileSuffix string

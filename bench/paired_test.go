@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -22,15 +23,16 @@ func TestPairSumsAlternatingRounds(t *testing.T) {
 	// The machine slows down in the middle rounds: each round's share
 	// stays near 40% although both sides' throughput halves.
 	p := pair(rounds(2, 8000, 4000, 8200), rounds(2, 20000, 10000, 20000))
-	want := pairing{Rounds: 3, OK: 20200, BareOK: 50000, Sec: 6, BareSec: 6,
-		Throughput: 20200.0 / 6, BareThroughput: 50000.0 / 6, PooledPct: 40.4,
+	want := pairing{Rounds: 3, OK: 20200, RefOK: 50000, Sec: 6, RefSec: 6,
+		Throughput: 20200.0 / 6, RefThroughput: 50000.0 / 6, PooledPct: 40.4,
 		RoundSharesPct: []float64{40, 40, 41}, SharePct: 40}
 	if diff := cmp.Diff(want, p, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("pair (-want +got):\n%s", diff)
 	}
-	p.RoundSec = 2
-	if n := p.note(); !strings.Contains(n, "median of 3 alternating rounds of 2 s, from 40.0 to 41.0 %") || !strings.Contains(n, "40.4 %") {
-		t.Errorf("note %q, want the rounds, their length and the spread", n)
+	p.RoundSec, p.Against = 2, "the bare handler"
+	if n := p.note(); !strings.Contains(n, "median of 3 alternating rounds of 2 s, from 40.0 to 41.0 %") ||
+		!strings.Contains(n, "3367/s beside 8333/s for the bare handler, 40.4 %") {
+		t.Errorf("note %q, want the rounds, their length, the spread and the pooled share", n)
 	}
 	// A round the bare handler answered nothing in has no share of its
 	// own, and divides by nothing.
@@ -53,16 +55,56 @@ func TestPairSumsAlternatingRounds(t *testing.T) {
 func TestCrossTargetsPreferPairedRounds(t *testing.T) {
 	t.Parallel()
 	read := keyed("read", "1k", 10000, 1)
-	read.Paired = &pairing{Rounds: 5, RoundSec: 2, Throughput: 9000, BareThroughput: 15000, SharePct: 60, RoundSharesPct: []float64{58, 62}}
+	read.Paired = &pairing{Against: "the bare handler", Rounds: 5, RoundSec: 2, Throughput: 9000, RefThroughput: 15000, SharePct: 60, RoundSharesPct: []float64{58, 62}}
 	refresh := keyed("refresh", "1k", 6000, 1) // no paired rounds: the closed loops decide
 	got, _ := crossTargets(figuresOf([]*report{keyed("bare", "", 20000, 0), read, refresh}, nil, "1k"))
 	if len(got) < 2 {
 		t.Fatalf("targets %v, want read and refresh", got)
 	}
-	if got[0].Value != 60 || !got[0].Pass || !strings.Contains(got[0].Note, "9000/s beside the bare handler's 15000/s") {
+	if got[0].Value != 60 || !got[0].Pass || !strings.Contains(got[0].Note, "9000/s beside 15000/s for the bare handler") {
 		t.Errorf("read target %+v, want the paired 60%% with its note", got[0])
 	}
 	if got[1].Value != 30 || got[1].Pass || got[1].Note != "" {
 		t.Errorf("refresh target %+v, want 30%% of the separate bare run, failed", got[1])
+	}
+}
+
+// The large dataset's scenarios, when paired with the standard dataset's
+// server, are judged on the rounds, not on phases run minutes apart.
+func TestCrossTargetsPreferPairedDatasets(t *testing.T) {
+	t.Parallel()
+	bigRead := keyed("read", "1M", 7000, 1) // 70% of the 1k closed loop
+	bigRead.Paired = &pairing{Against: "1k users", Rounds: 10, RoundSec: 1, Throughput: 9500, RefThroughput: 10000,
+		SharePct: 95, RoundSharesPct: []float64{93, 97}}
+	bigRefresh := keyed("refresh", "1M", 5000, 1) // unpaired: 83% of 6000
+	reports := []*report{keyed("read", "1k", 10000, 1), keyed("refresh", "1k", 6000, 1), bigRead, bigRefresh}
+	got, _ := crossTargets(figuresOf(reports, nil, "1k"))
+	byName := map[string]target{}
+	for _, tg := range got {
+		byName[tg.Name] = tg
+	}
+	read := byName["read with 1M users, share of its 1k-user throughput"]
+	if read.Value != 95 || !read.Pass || !strings.Contains(read.Note, "beside 10000/s for 1k users") {
+		t.Errorf("1M read target %+v, want the paired 95%% with its note", read)
+	}
+	refresh := byName["refresh with 1M users, share of its 1k-user throughput"]
+	if math.Abs(refresh.Value-100*5000.0/6000) > 1e-9 || refresh.Pass || refresh.Note != "" {
+		t.Errorf("1M refresh target %+v, want 83%% of the separate 1k run, failed", refresh)
+	}
+}
+
+// The flood's share of unloaded reads is the paired rounds' when there
+// are some, whatever the baseline phase measured.
+func TestFloodTargetsPreferPairedRounds(t *testing.T) {
+	t.Parallel()
+	flood := phase{Streams: []streamResult{{Throughput: 4000}}}
+	paced := phase{Streams: []streamResult{{Scheduled: 100, OK: 100, Latency: latencySummary{P99Ms: 10}}}}
+	if got := floodTargets(10000, flood, paced, 2000, nil)[0]; got.Value != 40 || got.Pass {
+		t.Errorf("unpaired share %+v, want 40%% of the baseline, failed", got)
+	}
+	p := &pairing{Against: "reads alone", Rounds: 10, RoundSec: 1, SharePct: 55, RoundSharesPct: []float64{50, 60}}
+	got := floodTargets(10000, flood, paced, 2000, p)[0]
+	if got.Value != 55 || !got.Pass || !strings.Contains(got.Note, "for reads alone") {
+		t.Errorf("paired share %+v, want the rounds' 55%% with their note", got)
 	}
 }

@@ -11,13 +11,15 @@ import (
 // through the email index as a real login would.
 func runLogin(ctx context.Context, h *harness) (*report, error) {
 	rep := &report{Scenario: "login"}
-	a := h.newAPIFor(h.opts.concurrency)
-	defer a.close()
-	send := func(ctx context.Context) (int, error) {
+	return rep, h.measure(ctx, rep, "logins", loginLoad, 0)
+}
+
+// loginLoad logs the dataset's users in, walking all of them.
+func loginLoad(h *harness, a *api) mixedRequest {
+	return single(func(ctx context.Context) (int, error) {
 		status, _, err := a.login(ctx, h.pop.loginEmail(), seedPassword)
 		return status, err
-	}
-	return rep, h.maxThenPaced(ctx, rep, "logins", single(send), true)
+	})
 }
 
 // runLoginBcrypt measures first logins of users imported from PocketBase

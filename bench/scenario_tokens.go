@@ -11,14 +11,11 @@ import (
 // lookup), cycling through the logged-in users.
 func runRead(ctx context.Context, h *harness) (*report, error) {
 	rep := &report{Scenario: "read"}
-	a := h.newAPIFor(h.opts.concurrency)
-	defer a.close()
-	send := single(readOwn(a, h.pop.sample))
-	if err := h.maxThenPaced(ctx, rep, "reads", send, true); err != nil {
-		return rep, err
-	}
-	return rep, h.pairWithBare(ctx, rep, "reads", send)
+	return rep, h.measure(ctx, rep, "reads", readLoad, pairWithBare)
 }
+
+// readLoad reads the logged-in users' own records in turn.
+func readLoad(h *harness, a *api) mixedRequest { return single(readOwn(a, h.pop.sample)) }
 
 // runRefresh measures PocketBase's POST
 // /api/collections/users/auth-refresh. Each client keeps its own token
@@ -26,21 +23,21 @@ func runRead(ctx context.Context, h *harness) (*report, error) {
 // store does.
 func runRefresh(ctx context.Context, h *harness) (*report, error) {
 	rep := &report{Scenario: "refresh"}
-	a := h.newAPIFor(h.opts.concurrency)
-	defer a.close()
+	return rep, h.measure(ctx, rep, "refreshes", refreshLoad, pairWithBare)
+}
+
+// refreshLoad refreshes the logged-in users' tokens, each slot chaining
+// its own.
+func refreshLoad(h *harness, a *api) mixedRequest {
 	pool := newSlotPool(userSlots(h.pop.sample))
-	send := func(ctx context.Context) (int, error) {
+	return single(func(ctx context.Context) (int, error) {
 		s, err := pool.take(ctx)
 		if err != nil {
 			return 0, err
 		}
 		defer pool.put(s)
 		return refreshSlot(ctx, a, s)
-	}
-	if err := h.maxThenPaced(ctx, rep, "refreshes", single(send), true); err != nil {
-		return rep, err
-	}
-	return rep, h.pairWithBare(ctx, rep, "refreshes", single(send))
+	})
 }
 
 // refreshSlot refreshes s's token and keeps the new one.

@@ -1,0 +1,52 @@
+package main
+
+import "context"
+
+// loadMaker builds a scenario's load for h's server and dataset, sent
+// over a. The large dataset's paired rounds build the same load for the
+// standard dataset's server with it (harness.twin).
+type loadMaker func(h *harness, a *api) mixedRequest
+
+// pairs says which paired rounds a scenario takes part in.
+type pairs int
+
+const (
+	// pairWithBare pairs the scenario with the bare handler beside the
+	// standard dataset's server, when the run has one: read and refresh,
+	// whose targets are shares of the bare handler.
+	pairWithBare pairs = 1 << iota
+)
+
+// measure runs a scenario's load: maxThenPaced (warmed first), then its
+// paired rounds: with the bare handler when asked for and the run has
+// one, and with the standard dataset's twin server when h runs the large
+// dataset.
+func (h *harness) measure(ctx context.Context, rep *report, stream string, mk loadMaker, with pairs) error {
+	conns := h.opts.concurrency
+	a := h.newAPIFor(conns)
+	defer a.close()
+	send := mk(h, a)
+	if err := h.maxThenPaced(ctx, rep, stream, send, true); err != nil {
+		return err
+	}
+	ours := closedTurn(stream, conns, send)
+	if with&pairWithBare != 0 && h.bareAPI != nil {
+		bare := single(func(ctx context.Context) (int, error) { return h.bareAPI.get(ctx, "/") })
+		p, err := h.alternate(ctx, "the bare handler", ours, closedTurn("bare GETs", conns, bare), true)
+		if err != nil {
+			return err
+		}
+		rep.Paired = &p
+	}
+	if h.twin != nil {
+		ta := h.twin.newAPIFor(conns)
+		defer ta.close()
+		std := h.twin.pop.label + " users"
+		p, err := h.alternate(ctx, std, ours, closedTurn(stream+" with "+std, conns, mk(h.twin, ta)), true)
+		if err != nil {
+			return err
+		}
+		rep.Paired = &p
+	}
+	return nil
+}
