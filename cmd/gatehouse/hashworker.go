@@ -15,15 +15,17 @@ import (
 // hashing workers with: the same binary, re-executed.
 const hashWorkerCmd = "internal-hash-worker"
 
-// hashWorkerNice is the nice value of the hashing workers. Why a worker
+// hashWorkerNice is the nice value of the hashing workers, which run in
+// Linux's SCHED_IDLE class (hashing.RunChild); the nice value is what
+// still lowers them where the kernel refuses that class. Why a worker
 // process at all: on a small machine a login flood keeps the hashing
 // workers busy all the time, and token checks (every request of every
 // app) then share the CPUs with them as equals. At a lower priority the
 // kernel serves token checks first and hashing gets the rest, so logins
 // slow down under heavy read load instead of reads. In-process this is not
 // possible: x/crypto's argon2 runs on goroutines the runtime moves between
-// threads. The value was chosen by measurement (bench loginflood; see
-// docs/decisions.md).
+// threads. The class and value were chosen by measurement (bench
+// loginflood; see docs/decisions.md).
 const hashWorkerNice = 10
 
 // hashInProcessEnv set to 1 makes serve hash in-process, as before

@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
-// A worker must run every thread at its nice value: the hash may run on
-// any of them.
+// A worker must run every thread in the SCHED_IDLE class, at its nice
+// value: the hash may run on any of them.
 func TestChildRunsAtLowerPriority(t *testing.T) {
 	t.Parallel()
 	d, _ := newTestChildren(t, "serve")
@@ -30,10 +32,13 @@ func TestChildRunsAtLowerPriority(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Fields after the command name, which ends at the last ')':
-		// state is field 3, nice field 19.
+		// state is field 3, nice field 19, policy field 41.
 		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
 		if got := f[19-3]; got != fmt.Sprint(testNice) {
 			t.Errorf("%s: nice %s, want %d", path, got, testNice)
+		}
+		if got := f[41-3]; got != fmt.Sprint(unix.SCHED_IDLE) {
+			t.Errorf("%s: scheduling policy %s, want SCHED_IDLE (%d)", path, got, unix.SCHED_IDLE)
 		}
 	}
 }

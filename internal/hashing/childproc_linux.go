@@ -4,6 +4,8 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // childSysProcAttr makes the kernel kill a worker when the parent dies,
@@ -14,21 +16,35 @@ func childSysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// lowerPriority sets nice on every thread of this process. On Linux the
-// nice value belongs to a thread, and setpriority(PRIO_PROCESS, 0) changes
-// only the calling one, while the Go runtime has several threads by now
-// and may run the hash on any. New threads inherit the value of the thread
-// that creates them, so once every existing thread is reniced the whole
-// process stays so; the scan repeats until it finds no thread it has not
-// seen, in case one was being created meanwhile. Errors are ignored: a
-// refusal means the process already runs at a lower priority than asked
-// (raising it needs privileges), which is fine.
+// lowerPriority puts every thread of this process in the SCHED_IDLE
+// scheduling class, at nice as well. SCHED_IDLE runs a thread only on
+// CPU time no ordinary thread wants, and the kernel preempts it the
+// moment one wakes, so a hash never delays a token check; nice alone
+// still shares the CPUs by weight and lets a hash hold one for a time
+// slice (measured: see docs/decisions.md). nice is what is left if the
+// kernel refuses SCHED_IDLE (a seccomp profile, say).
+//
+// On Linux the class and the nice value belong to a thread, and both
+// calls change only the thread named, while the Go runtime has several
+// threads by now and may run the hash on any. New threads inherit them
+// from the thread that creates them, so once every existing thread is
+// changed the whole process stays so; the scan repeats until it finds no
+// thread it has not seen, in case one was being created meanwhile. Errors
+// are ignored: a refusal leaves the process at a priority no higher than
+// its parent's, which is safe.
 func lowerPriority(nice int) {
+	lower := func(tid int) {
+		// The kernel ignores the nice of a SCHED_IDLE request, so it is
+		// set on its own.
+		attr := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_IDLE}
+		unix.SchedSetAttr(tid, &attr, 0)
+		syscall.Setpriority(syscall.PRIO_PROCESS, tid, nice)
+	}
 	done := map[int]bool{}
 	for range 10 {
 		ents, err := os.ReadDir("/proc/self/task")
 		if err != nil {
-			syscall.Setpriority(syscall.PRIO_PROCESS, 0, nice)
+			lower(0)
 			return
 		}
 		fresh := false
@@ -39,7 +55,7 @@ func lowerPriority(nice int) {
 			}
 			fresh = true
 			done[tid] = true
-			syscall.Setpriority(syscall.PRIO_PROCESS, tid, nice)
+			lower(tid)
 		}
 		if !fresh {
 			return

@@ -10,8 +10,8 @@ import (
 )
 
 // RunChild is the body of a hash worker process (see ChildDeriver): it
-// lowers the process's scheduling priority to nice (Linux; elsewhere the
-// priority is left alone), keeps the Go scheduler to one processor, and
+// lowers the process's scheduling priority (Linux: the SCHED_IDLE class,
+// at nice; elsewhere the priority is left alone), keeps the Go scheduler to one processor, and
 // answers derivation requests from in on out until in is closed. It is
 // meant to own its process: it changes process-wide settings and ignores
 // SIGINT and SIGTERM, because the parent decides when its workers stop
