@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -34,6 +35,8 @@ type hashCost struct {
 	ConfigWorkers int `json:"config_workers"`
 
 	argonHash, bcryptHash string // of seedPassword, for seeding
+	// params are the server's argon2id parameters, for ceilingTurn.
+	params hashing.Config
 }
 
 // envLookup turns a NAME=VALUE list into a getenv function.
@@ -55,17 +58,18 @@ func measureHashCost(ctx context.Context, env []string, samples int) (hashCost, 
 		return hashCost{}, fmt.Errorf("server configuration: %w", err)
 	}
 	pc := cfg.Passwords
-	h, err := hashing.New(hashing.Config{
+	params := hashing.Config{
 		Memory: uint32(pc.Argon2MemoryKiB), Iterations: uint32(pc.Argon2Iterations),
 		Parallelism: uint8(pc.Argon2Parallelism), Workers: 1,
-	})
+	}
+	h, err := hashing.New(params)
 	if err != nil {
 		return hashCost{}, err
 	}
 	defer h.Close()
 	c := hashCost{
 		Params:  fmt.Sprintf("argon2id m=%d t=%d p=%d", pc.Argon2MemoryKiB, pc.Argon2Iterations, pc.Argon2Parallelism),
-		Samples: samples, ConfigWorkers: pc.Workers,
+		Samples: samples, ConfigWorkers: pc.Workers, params: params,
 	}
 	if c.ConfigWorkers == 0 {
 		c.ConfigWorkers = hashing.DefaultWorkers()
@@ -107,4 +111,31 @@ func loginCeiling(workers int, hashMs float64) float64 {
 		return 0
 	}
 	return float64(workers) * 1000 / hashMs
+}
+
+// ceilingTurn returns a turn of the hashing ceiling, for the login
+// target's paired rounds: workers goroutines of the bench's own process,
+// each verifying the seeded hash over and over, so a turn's ok/s is what
+// a pool of workers hashing workers can verify on this machine that
+// minute, with the server idle (with more workers than CPUs they share
+// the CPUs, as the server's would). The returned function releases the
+// hasher.
+func (c *hashCost) ceilingTurn(workers int) (turn, func(), error) {
+	cfg := c.params
+	cfg.Workers = workers
+	h, err := hashing.New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := func(ctx context.Context, d time.Duration) streamResult {
+		send := func(ctx context.Context) (int, error) {
+			ok, _, err := h.Verify(ctx, c.argonHash, seedPassword)
+			if err != nil || !ok {
+				return 0, fmt.Errorf("verify: ok=%v err=%v", ok, err)
+			}
+			return http.StatusOK, nil
+		}
+		return closedLoop(ctx, "in-process verifies", workers, d, send)
+	}
+	return t, h.Close, nil
 }

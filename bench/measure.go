@@ -15,12 +15,16 @@ const (
 	// standard dataset's server, when the run has one: read and refresh,
 	// whose targets are shares of the bare handler.
 	pairWithBare pairs = 1 << iota
+	// pairWithCeiling pairs the standard dataset's login with the hashing
+	// ceiling: in-process verifies by as many goroutines as the server
+	// has hashing workers (hashCost.ceilingTurn).
+	pairWithCeiling
 )
 
 // measure runs a scenario's load: maxThenPaced (warmed first), then its
-// paired rounds: with the bare handler when asked for and the run has
-// one, and with the standard dataset's twin server when h runs the large
-// dataset.
+// paired rounds: with the bare handler or the hashing ceiling when asked
+// for (and the run has a bare handler), and with the standard dataset's
+// twin server when h runs the large dataset.
 func (h *harness) measure(ctx context.Context, rep *report, stream string, mk loadMaker, with pairs) error {
 	conns := h.opts.concurrency
 	a := h.newAPIFor(conns)
@@ -33,6 +37,18 @@ func (h *harness) measure(ctx context.Context, rep *report, stream string, mk lo
 	if with&pairWithBare != 0 && h.bareAPI != nil {
 		bare := single(func(ctx context.Context) (int, error) { return h.bareAPI.get(ctx, "/") })
 		p, err := h.alternate(ctx, "the bare handler", ours, closedTurn("bare GETs", conns, bare), true)
+		if err != nil {
+			return err
+		}
+		rep.Paired = &p
+	}
+	if with&pairWithCeiling != 0 && h.twin == nil && h.cost != nil {
+		ceiling, release, err := h.cost.ceilingTurn(h.workers)
+		if err != nil {
+			return err
+		}
+		defer release()
+		p, err := h.alternate(ctx, "the hashing ceiling", ours, ceiling, false)
 		if err != nil {
 			return err
 		}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/gatehouse/gatehouse/internal/hashing"
 )
 
 // rounds makes closed-loop results of ok answers over sec seconds each.
@@ -106,5 +110,59 @@ func TestFloodTargetsPreferPairedRounds(t *testing.T) {
 	got := floodTargets(10000, flood, paced, 2000, p)[0]
 	if got.Value != 55 || !got.Pass || !strings.Contains(got.Note, "for reads alone") {
 		t.Errorf("paired share %+v, want the rounds' 55%% with their note", got)
+	}
+}
+
+// Login, when paired with in-process verifies, is judged on the rounds
+// instead of on a hash time measured minutes before.
+func TestCrossTargetsPreferPairedCeiling(t *testing.T) {
+	t.Parallel()
+	login := keyed("login", "1k", 30, 1) // 60% of 1 worker / 20 ms
+	login.Paired = &pairing{Against: "the hashing ceiling", Rounds: 10, RoundSec: 1, Throughput: 30, RefThroughput: 32,
+		SharePct: 94, RoundSharesPct: []float64{90, 97}}
+	got, _ := crossTargets(figuresOf([]*report{login}, &hashCost{ArgonVerifyMs: 20}, "1k"))
+	var tg *target
+	for i := range got {
+		if strings.HasPrefix(got[i].Name, "password login") {
+			tg = &got[i]
+		}
+	}
+	if tg == nil || tg.Value != 94 || !tg.Pass || !strings.Contains(tg.Note, "for the hashing ceiling") {
+		t.Errorf("login target %+v, want the paired 94%% with its note", tg)
+	}
+}
+
+// A ceiling turn verifies the seeded hash with as many goroutines as
+// asked, and counts every verify.
+func TestCeilingTurnVerifies(t *testing.T) {
+	t.Parallel()
+	params := hashing.Config{Memory: 64, Iterations: 1, Parallelism: 1, Workers: 1}
+	h, err := hashing.New(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	c := &hashCost{params: params}
+	if c.argonHash, err = h.Hash(context.Background(), seedPassword); err != nil {
+		t.Fatal(err)
+	}
+	turn, release, err := c.ceilingTurn(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	r := turn(context.Background(), 50*time.Millisecond)
+	if r.OK == 0 || r.OK != r.Scheduled || r.Concurrency != 2 || r.Outcomes["200"] != r.OK {
+		t.Errorf("ceiling turn %+v, want every verify counted, by 2 verifiers", r)
+	}
+	// A hash of another password fails its turn instead of counting.
+	c.argonHash, _ = h.Hash(context.Background(), "another password")
+	bad, release2, err := c.ceilingTurn(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release2()
+	if r := bad(context.Background(), 20*time.Millisecond); r.OK != 0 {
+		t.Errorf("ceiling turn with the wrong hash counted %d verifies", r.OK)
 	}
 }

@@ -11,7 +11,7 @@ import (
 // through the email index as a real login would.
 func runLogin(ctx context.Context, h *harness) (*report, error) {
 	rep := &report{Scenario: "login"}
-	return rep, h.measure(ctx, rep, "logins", loginLoad, 0)
+	return rep, h.measure(ctx, rep, "logins", loginLoad, pairWithCeiling)
 }
 
 // loginLoad logs the dataset's users in, walking all of them.

@@ -28,8 +28,8 @@ type figures struct {
 	// readPair and refreshPair are the paired measurements against the
 	// bare handler (paired.go), which the share targets prefer; bigPairs
 	// the large dataset's against the standard one.
-	readPair, refreshPair *pairing
-	bigPairs              map[string]*pairing
+	readPair, refreshPair, loginPair *pairing
+	bigPairs                         map[string]*pairing
 }
 
 // figuresOf collects the figures from a run's reports.
@@ -58,7 +58,7 @@ func figuresOf(reports []*report, hash *hashCost, standard string) figures {
 		case "refresh":
 			f.refresh, f.refreshPair = t, r.Paired
 		case "login":
-			f.login, f.workers = t, r.Settings.HashWorkers
+			f.login, f.workers, f.loginPair = t, r.Settings.HashWorkers, r.Paired
 		}
 	}
 	return f
@@ -87,9 +87,14 @@ func crossTargets(f figures) (ts []target, notes []string) {
 	}
 	pairedShare("authenticated record read, share of the bare handler's throughput", f.read, f.bare, f.readPair, readMinBareShare, "read and bare")
 	pairedShare("auth-refresh, share of the bare handler's throughput", f.refresh, f.bare, f.refreshPair, refreshMinBareShare, "refresh and bare")
-	ceiling := loginCeiling(f.workers, f.hashMs)
-	share(fmt.Sprintf("password login, share of the hashing ceiling (hashing workers %d / %.1f ms per verify = %.0f/s)", f.workers, f.hashMs, ceiling),
-		f.login, ceiling, loginMinCeiling, "login")
+	if f.loginPair != nil {
+		pairedShare(fmt.Sprintf("password login, share of the hashing ceiling (in-process verifiers: %d, one per hashing worker)", f.workers),
+			f.login, 0, f.loginPair, loginMinCeiling, "login")
+	} else {
+		ceiling := loginCeiling(f.workers, f.hashMs)
+		share(fmt.Sprintf("password login, share of the hashing ceiling (hashing workers %d / %.1f ms per verify = %.0f/s)", f.workers, f.hashMs, ceiling),
+			f.login, ceiling, loginMinCeiling, "login")
+	}
 	if f.big == "" {
 		return ts, notes
 	}
