@@ -4,19 +4,15 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { authentication, createDirectus, rest } from '@directus/sdk';
 import { authenticator } from 'otplib';
+import { mailMatches as matchesIn, poll, requireEnv, uniqueEmail } from '../common/helpers.mjs';
+
+export { uniqueEmail };
 
 /** env returns a required environment variable or throws. */
 export function env(name) {
-    const v = process.env[name];
-    if (!v) {
-        throw new Error(`${name} is not set; run this through TestDirectusSDK (see README.md)`);
-    }
-    return v;
+    return requireEnv(name, 'TestDirectusSDK');
 }
 
 /** The default server: Directus mounted at /directus, Directus's defaults. */
@@ -135,11 +131,6 @@ function recordingStorage() {
     };
 }
 
-/** uniqueEmail returns an address no other test (or run) uses. */
-export function uniqueEmail(tag) {
-    return `${tag}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}@example.com`;
-}
-
 /** newPassword returns a fresh password that meets the default policy. */
 export function newPassword() {
     return 'pw-' + randomBytes(8).toString('hex');
@@ -195,25 +186,8 @@ export async function post(url, body, headers = {}) {
 }
 
 /** mailMatches returns the first match of re in every mail to `to`, oldest first. */
-export async function mailMatches(to, re, mailDir = MAIL_DIR) {
-    let names;
-    try {
-        names = (await readdir(mailDir)).filter((n) => n.endsWith('.eml')).sort();
-    } catch (err) {
-        if (err.code === 'ENOENT') return [];
-        throw err;
-    }
-    const out = [];
-    for (const name of names) {
-        const raw = await readFile(join(mailDir, name), 'utf8');
-        const headers = raw.split(/\r?\n\r?\n/, 1)[0];
-        if (!new RegExp(`^To: (<${escapeRe(to)}>|${escapeRe(to)})\\r?$`, 'mi').test(headers)) {
-            continue;
-        }
-        const m = re.exec(raw);
-        if (m) out.push(m);
-    }
-    return out;
+export function mailMatches(to, re, mailDir = MAIL_DIR) {
+    return matchesIn(mailDir, to, re);
 }
 
 /**
@@ -221,14 +195,11 @@ export async function mailMatches(to, re, mailDir = MAIL_DIR) {
  * up to 10 s until more than `seen` mails to `to` match re, and returns
  * the newest match.
  */
-export async function waitForMail(to, re, seen = 0, mailDir = MAIL_DIR) {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+export function waitForMail(to, re, seen = 0, mailDir = MAIL_DIR) {
+    return poll(async () => {
         const found = await mailMatches(to, re, mailDir);
-        if (found.length > seen) return found[found.length - 1];
-        await delay(25);
-    }
-    assert.fail(`no mail #${seen + 1} to ${to} matching ${re} within 10 s`);
+        return found.length > seen ? found[found.length - 1] : undefined;
+    }, `no mail #${seen + 1} to ${to} matching ${re}`);
 }
 
 /**
@@ -247,8 +218,4 @@ export function totpAt(secret, step) {
 /** currentStep is the TOTP time step of now. */
 export function currentStep() {
     return Math.floor(Date.now() / STEP_MS);
-}
-
-function escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

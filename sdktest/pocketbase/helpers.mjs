@@ -2,18 +2,15 @@
 // clients, unique users, error assertions and the dev-mailbox reader.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import PocketBase, { ClientResponseError } from 'pocketbase';
+import { mailMatches, poll, requireEnv, uniqueEmail } from '../common/helpers.mjs';
+
+export { uniqueEmail };
 
 /** env returns a required environment variable or throws. */
 export function env(name) {
-    const v = process.env[name];
-    if (!v) {
-        throw new Error(`${name} is not set; run this through TestPocketBaseSDK (see README.md)`);
-    }
-    return v;
+    return requireEnv(name, 'TestPocketBaseSDK');
 }
 
 export const PB_URL = env('PB_URL');
@@ -28,11 +25,6 @@ export const SUPERUSER_PASSWORD = env('SUPERUSER_PASSWORD');
  */
 export function client() {
     return new PocketBase(PB_URL);
-}
-
-/** uniqueEmail returns an address no other test (or run) uses. */
-export function uniqueEmail(tag) {
-    return `${tag}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}@example.com`;
 }
 
 /**
@@ -83,39 +75,18 @@ const linkRe = /\/_\/#\/auth\/(confirm-[a-z-]+)\/([A-Za-z0-9_\-.]+)/;
 
 /** mailLinks returns [action, token] for every mail to `to`, oldest first. */
 export async function mailLinks(to) {
-    let names;
-    try {
-        names = (await readdir(MAIL_DIR)).filter((n) => n.endsWith('.eml')).sort();
-    } catch (err) {
-        if (err.code === 'ENOENT') return [];
-        throw err;
-    }
-    const out = [];
-    for (const name of names) {
-        const raw = await readFile(join(MAIL_DIR, name), 'utf8');
-        const headers = raw.split(/\r?\n\r?\n/, 1)[0];
-        if (!new RegExp(`^To: (<${escapeRe(to)}>|${escapeRe(to)})\\r?$`, 'mi').test(headers)) {
-            continue;
-        }
-        const m = linkRe.exec(raw);
-        if (m) out.push([m[1], m[2]]);
-    }
-    return out;
+    return (await mailMatches(MAIL_DIR, to, linkRe)).map((m) => [m[1], m[2]]);
 }
 
 /**
- * waitForToken polls the dev mailbox (mail is sent in the background) for
- * up to 10 s and returns the token of the newest `action` link mailed to
- * `to`.
+ * waitForToken polls the dev mailbox for up to 10 s and returns the token
+ * of the newest `action` link mailed to `to`.
  */
-export async function waitForToken(to, action) {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+export function waitForToken(to, action) {
+    return poll(async () => {
         const links = (await mailLinks(to)).filter(([a]) => a === action);
-        if (links.length > 0) return links[links.length - 1][1];
-        await delay(25);
-    }
-    assert.fail(`no ${action} mail to ${to} within 10 s`);
+        return links.length > 0 ? links[links.length - 1][1] : undefined;
+    }, `no ${action} mail to ${to}`);
 }
 
 /**
@@ -141,40 +112,16 @@ const otpRe = /one-time password is: ([0-9]+)/;
 
 /** otpCodes returns the OTP codes mailed to `to` in mailDir, oldest first. */
 export async function otpCodes(to, mailDir = MAIL_DIR) {
-    let names;
-    try {
-        names = (await readdir(mailDir)).filter((n) => n.endsWith('.eml')).sort();
-    } catch (err) {
-        if (err.code === 'ENOENT') return [];
-        throw err;
-    }
-    const out = [];
-    for (const name of names) {
-        const raw = await readFile(join(mailDir, name), 'utf8');
-        const headers = raw.split(/\r?\n\r?\n/, 1)[0];
-        if (!new RegExp(`^To: (<${escapeRe(to)}>|${escapeRe(to)})\\r?$`, 'mi').test(headers)) {
-            continue;
-        }
-        const m = otpRe.exec(raw);
-        if (m) out.push(m[1]);
-    }
-    return out;
+    return (await mailMatches(mailDir, to, otpRe)).map((m) => m[1]);
 }
 
 /**
  * waitForOTP polls mailDir for up to 10 s until more than `seen` OTP
  * mails reached `to`, and returns the newest code.
  */
-export async function waitForOTP(to, mailDir = MAIL_DIR, seen = 0) {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+export function waitForOTP(to, mailDir = MAIL_DIR, seen = 0) {
+    return poll(async () => {
         const codes = await otpCodes(to, mailDir);
-        if (codes.length > seen) return codes[codes.length - 1];
-        await delay(25);
-    }
-    assert.fail(`no OTP mail #${seen + 1} to ${to} within 10 s`);
-}
-
-function escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return codes.length > seen ? codes[codes.length - 1] : undefined;
+    }, `no OTP mail #${seen + 1} to ${to}`);
 }
