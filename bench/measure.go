@@ -22,9 +22,9 @@ const (
 )
 
 // measure runs a scenario's load: maxThenPaced (warmed first), then its
-// paired rounds: with the bare handler or the hashing ceiling when asked
-// for (and the run has a bare handler), and with the standard dataset's
-// twin server when h runs the large dataset.
+// paired rounds: with the bare handler when asked for and the run has
+// one, with the hashing ceiling when asked for on the standard dataset,
+// and with the standard dataset's twin server when h runs the large one.
 func (h *harness) measure(ctx context.Context, rep *report, stream string, mk loadMaker, with pairs) error {
 	conns := h.opts.concurrency
 	a := h.newAPIFor(conns)
