@@ -71,27 +71,6 @@ func (a *api) postJSON(ctx context.Context, path string, body any) (*http.Reques
 	return req, nil
 }
 
-// signUp creates a user through the public sign-up route and returns its
-// id.
-func (a *api) signUp(ctx context.Context, email, password string) (string, error) {
-	req, err := a.postJSON(ctx, "/api/collections/users/records",
-		map[string]string{"email": email, "password": password, "passwordConfirm": password})
-	if err != nil {
-		return "", err
-	}
-	var rec struct {
-		ID string `json:"id"`
-	}
-	status, err := a.do(req, &rec)
-	if err != nil {
-		return "", err
-	}
-	if status != http.StatusOK || rec.ID == "" {
-		return "", fmt.Errorf("sign up %s: status %d", email, status)
-	}
-	return rec.ID, nil
-}
-
 // login sends auth-with-password and returns the status and, on 200, the
 // access token.
 func (a *api) login(ctx context.Context, identity, password string) (int, string, error) {

@@ -75,7 +75,7 @@ func (b *bench) runDataset(ctx context.Context, d datasetRun) error {
 		b.profiler.addr = paddr
 		env = append(append([]string{}, env...), pprofEnv+"="+paddr)
 	}
-	srv := newServer(b.bins.gatehouse, dir, d.addr, env, b.passed)
+	srv := newServer(b.bins.gatehouse, dir, d.addr, env)
 	info := datasetInfo{Label: label, Users: users, BcryptUsers: bcrypt}
 	if err := srv.command(ctx, "migrate"); err != nil {
 		return err
@@ -93,7 +93,7 @@ func (b *bench) runDataset(ctx context.Context, d datasetRun) error {
 	b.progressf("seeded %s users in %.1f s (%.0f users/s)", label, took.Seconds(), float64(users+bcrypt)/took.Seconds())
 
 	b.progressf("starting gatehouse on %s", d.addr)
-	h := &harness{opts: o, proc: &srv.process, srv: srv, numCPU: runtime.NumCPU(), log: b.stderr,
+	h := &harness{opts: o, proc: &srv.process, numCPU: runtime.NumCPU(), log: b.stderr,
 		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: d.suffix, bareAPI: d.bareAPI, twin: d.twin,
 		pop: &population{label: label, users: users, bcrypt: bcrypt}}
 	return b.serve(ctx, h, func(h *harness) error {

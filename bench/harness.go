@@ -23,7 +23,6 @@ const (
 type harness struct {
 	opts    options
 	proc    *process // what is measured: CPU, memory, address
-	srv     *server  // the same process when it is Gatehouse; nil for the bare handler
 	api     *api
 	sampler *sampler
 	numCPU  int

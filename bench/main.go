@@ -2,10 +2,10 @@
 // it on a fresh data directory seeded with users, drives scenarios
 // against it with a Go load generator, and reports throughput, latency
 // percentiles (measured from the intended send time where the load is
-// open-loop, so a stalled server cannot hide its stalls) and the server's
-// memory and CPU, then judges issue 8's targets and draws the charts.
+// open-loop, so a stalled server cannot hide its stalls) and the memory
+// and CPU of the server and its hashing workers, then judges issue 8's targets and draws the charts.
 //
-//	go run ./bench -scenario all          # everything, about 6 minutes on 2 cores
+//	go run ./bench -scenario all          # everything, about 8 minutes on 2 cores
 //	go run ./bench -scenario bare,read    # a few scenarios
 //
 // bench/README.md explains each scenario, what it measures and how to

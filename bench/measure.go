@@ -42,7 +42,7 @@ func (h *harness) measure(ctx context.Context, rep *report, stream string, mk lo
 		}
 		rep.Paired = &p
 	}
-	if with&pairWithCeiling != 0 && h.twin == nil && h.cost != nil {
+	if with&pairWithCeiling != 0 && h.twin == nil {
 		ceiling, release, err := h.cost.ceilingTurn(h.workers)
 		if err != nil {
 			return err

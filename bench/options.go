@@ -50,7 +50,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.bigUsers, "big-users", 1_000_000, "users seeded into the large dataset of the scale scenario")
 	fs.IntVar(&o.bcryptUsers, "bcrypt-users", 0, "imported bcrypt-10 users seeded besides -seed-users (0: enough that every measured login-bcrypt login is a first login)")
 	fs.Float64Var(&o.pacedShare, "paced-share", 0.5, "open-loop rate of each scenario's latency phase, as a share of its closed-loop throughput")
-	fs.IntVar(&o.hashSamples, "hash-samples", 20, "single password verifies timed in the bench's process for the hashing ceiling (median)")
+	fs.IntVar(&o.hashSamples, "hash-samples", 20, "single password verifies timed in the bench's process at the start (median), for the summary's hashing line and login-bcrypt's sizing")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8190", "address for the server under test (port 0 picks a free one); the run fails if it is taken")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, data dirs, server logs)")
 	fs.StringVar(&o.outDir, "out", "", "directory for the per-scenario and summary .json and .md (default bench/out in the module)")

@@ -15,7 +15,7 @@ import (
 // 39k/s in four runs of one afternoon while read stayed within
 // 15.5-17.1k/s, so the share swung from 44% to 68% with no change to the
 // server; and a 1M-user phase run 3-6 minutes after its 1k twin came out
-// at 72% of it one run and 99% the next, with the 1M path unchanged.
+// at 99% of it one run and 72% the next, with the 1M path unchanged.
 //
 // So these targets are judged on paired rounds: with both sides' servers
 // up, the two loads take turns, pairRounds times, each for the phase

@@ -54,11 +54,7 @@ func printText(w io.Writer, r *report) {
 	}
 	fmt.Fprintln(w, "\ntargets:")
 	for _, t := range r.Targets {
-		fmt.Fprintf(w, "  %s  %s: %.1f %s (want %s %.0f)", verdict(t.Pass), t.Name, t.Value, t.Unit, t.Op, t.Limit)
-		if t.Note != "" {
-			fmt.Fprintf(w, " [%s]", t.Note)
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  %s  %s\n", verdict(t.Pass), targetText(t))
 	}
 	fmt.Fprintf(w, "overall: %s\n", verdict(r.Pass))
 }
@@ -106,14 +102,7 @@ func printMarkdown(w io.Writer, r *report) {
 		fmt.Fprintf(w, "\nNo targets of its own: the summary compares it with the other scenarios.\n")
 		return
 	}
-	fmt.Fprintf(w, "\n| target | value | want | result |\n|---|---:|---|---|\n")
-	for _, t := range r.Targets {
-		name := t.Name
-		if t.Note != "" {
-			name += " (" + t.Note + ")"
-		}
-		fmt.Fprintf(w, "| %s | %.1f %s | %s %.0f | %s |\n", name, t.Value, t.Unit, t.Op, t.Limit, verdict(t.Pass))
-	}
+	targetTableMarkdown(w, r.Targets)
 	fmt.Fprintf(w, "\nOverall: **%s**\n", verdict(r.Pass))
 }
 

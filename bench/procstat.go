@@ -15,7 +15,8 @@ import (
 // every Linux architecture Go supports.
 const userHZ = 100
 
-// memSample is one reading of the server's resident memory.
+// memSample is one reading of the server's resident memory: its own and
+// its hashing workers' (proctree.go).
 type memSample struct {
 	TMs   int64  `json:"t_ms"` // since the sampler started
 	Phase string `json:"phase"`
@@ -54,7 +55,7 @@ func (s *sampler) run(ctx context.Context) {
 }
 
 func (s *sampler) sample() {
-	kb, err := procStatusKB(s.pid, "VmRSS")
+	kb, err := treeStatusKB(s.pid, "VmRSS")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -162,19 +163,20 @@ func parseStatCPU(stat string) (time.Duration, error) {
 	return time.Duration(utime+stime) * time.Second / userHZ, nil
 }
 
-// cpuMeter measures the CPU the server and the bench use during a phase,
-// as a percentage of one core (200% = both cores of a 2-core machine).
+// cpuMeter measures the CPU the server (with its hashing workers) and the
+// bench use during a phase, as a percentage of one core (200% = both
+// cores of a 2-core machine).
 type cpuMeter struct {
-	pid               string
+	pid               int
 	server, bench     time.Duration
 	at                time.Time
 	serverOK, benchOK bool
 }
 
 func startCPU(pid int) cpuMeter {
-	m := cpuMeter{pid: strconv.Itoa(pid), at: time.Now()}
+	m := cpuMeter{pid: pid, at: time.Now()}
 	var err error
-	m.server, err = procCPU(m.pid)
+	m.server, err = treeCPU(pid)
 	m.serverOK = err == nil
 	m.bench, err = procCPU("self")
 	m.benchOK = err == nil
@@ -185,12 +187,13 @@ func startCPU(pid int) cpuMeter {
 // percent of one core; -1 where /proc could not be read.
 func (m cpuMeter) stop() (server, bench float64) {
 	wall := time.Since(m.at).Seconds()
-	pct := func(pid string, before time.Duration, ok bool) float64 {
-		now, err := procCPU(pid)
+	pct := func(now, before time.Duration, err error, ok bool) float64 {
 		if !ok || err != nil || wall <= 0 {
 			return -1
 		}
 		return 100 * (now - before).Seconds() / wall
 	}
-	return pct(m.pid, m.server, m.serverOK), pct("self", m.bench, m.benchOK)
+	srv, srvErr := treeCPU(m.pid)
+	self, selfErr := procCPU("self")
+	return pct(srv, m.server, srvErr, m.serverOK), pct(self, m.bench, selfErr, m.benchOK)
 }

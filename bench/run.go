@@ -27,9 +27,6 @@ type bench struct {
 	stderr   io.Writer
 	results  *suite
 	profiler *profiler
-	// pairedAPI reaches the bare handler that runs beside the standard
-	// dataset's server (startPairedBare); nil when there is none.
-	pairedAPI *api
 }
 
 func (b *bench) progressf(format string, args ...any) {
@@ -108,11 +105,11 @@ func (b *bench) runAll(ctx context.Context) error {
 				bcrypt = bcryptUsersFor(o, b.cost.ConfigWorkers, b.cost.BcryptVerifyMs)
 			}
 		}
-		stopPaired, err := b.startPairedBare(ctx, standard)
+		bareAPI, stopPaired, err := b.startPairedBare(ctx, standard)
 		if err != nil {
 			return err
 		}
-		d := datasetRun{users: o.seedUsers, bcrypt: bcrypt, names: standard, addr: b.addr, bareAPI: b.pairedAPI}
+		d := datasetRun{users: o.seedUsers, bcrypt: bcrypt, names: standard, addr: b.addr, bareAPI: bareAPI}
 		if slices.Contains(o.scenarios, scaleScenario) && o.bigUsers > 0 {
 			// The large dataset runs while the standard dataset's server
 			// is still up, so each of its scenarios can take turns with
@@ -157,12 +154,10 @@ func (b *bench) runBareServer(ctx context.Context) error {
 	if _, err := claimAddr(b.addr); err != nil {
 		return err
 	}
-	dir := filepath.Join(b.tmp, "bare")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	p, err := b.bareProcess(b.addr, "bare")
+	if err != nil {
 		return err
 	}
-	p := &process{name: "bareserver", bin: b.bins.bare, args: []string{"--http", b.addr},
-		env: b.env, addr: b.addr, logPath: filepath.Join(dir, "bareserver.log")}
 	b.progressf("starting the bare handler on %s", b.addr)
 	h := &harness{opts: b.opts, proc: p, numCPU: runtime.NumCPU(), log: b.stderr, passed: b.passed, scenario: "bare"}
 	return b.serve(ctx, h, func(h *harness) error { return b.runScenarios(ctx, h, []string{"bare"}) })
@@ -197,7 +192,7 @@ func (b *bench) runScenarios(ctx context.Context, h *harness, names []string) er
 	for _, name := range names {
 		h.scenario = name
 		peakNote := ""
-		if err := resetPeak(h.proc.pid()); err != nil {
+		if err := resetTreePeak(h.proc.pid()); err != nil {
 			peakNote = fmt.Sprintf("VmHWM could not be reset (%v): the peak may predate this scenario", err)
 		}
 		rep, err := scenarios()[name].run(ctx, h)
@@ -210,7 +205,7 @@ func (b *bench) runScenarios(ctx context.Context, h *harness, names []string) er
 		if peakNote != "" {
 			rep.Notes = append(rep.Notes, peakNote)
 		}
-		peak, _ := procStatusKB(h.proc.pid(), "VmHWM")
+		peak, _ := treeStatusKB(h.proc.pid(), "VmHWM")
 		rep.finish(b.machine, h, peak)
 		if err := writeReport(rep, b.out, b.stdout, b.stderr); err != nil {
 			return err
@@ -220,39 +215,47 @@ func (b *bench) runScenarios(ctx context.Context, h *harness, names []string) er
 	return nil
 }
 
+// bareProcess prepares (but does not start) bench/bareserver on addr,
+// logging into the temporary directory's dir.
+func (b *bench) bareProcess(addr, dir string) (*process, error) {
+	dir = filepath.Join(b.tmp, dir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return &process{name: "bareserver", bin: b.bins.bare, args: []string{"--http", addr},
+		env: b.env, addr: addr, logPath: filepath.Join(dir, "bareserver.log")}, nil
+}
+
 // startPairedBare starts a second bare handler, beside the standard
 // dataset's server, when the run judges a share of the bare handler
 // (paired.go): the bare scenario is selected along with read or refresh.
-// The returned function stops it.
-func (b *bench) startPairedBare(ctx context.Context, standard []string) (stop func() error, err error) {
+// It returns a client of it (nil when there is none) and a function that
+// stops it.
+func (b *bench) startPairedBare(ctx context.Context, standard []string) (a *api, stop func() error, err error) {
 	none := func() error { return nil }
 	if !slices.Contains(b.opts.scenarios, "bare") ||
 		!(slices.Contains(standard, "read") || slices.Contains(standard, "refresh")) {
-		return none, nil
+		return nil, none, nil
 	}
 	addr, err := claimAddr("127.0.0.1:0")
 	if err != nil {
-		return none, err
+		return nil, none, err
 	}
-	dir := filepath.Join(b.tmp, "bare-paired")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return none, err
+	p, err := b.bareProcess(addr, "bare-paired")
+	if err != nil {
+		return nil, none, err
 	}
-	p := &process{name: "bareserver", bin: b.bins.bare, args: []string{"--http", addr},
-		env: b.env, addr: addr, logPath: filepath.Join(dir, "bareserver.log")}
 	b.progressf("starting a bare handler on %s beside the server, for paired rounds", addr)
 	if err := p.start(); err != nil {
-		return none, err
-	}
-	stop = func() error {
-		b.pairedAPI.close()
-		b.pairedAPI = nil
-		return p.stop(stopGrace)
+		return nil, none, err
 	}
 	if err := p.waitHealthy(ctx, healthTimeout); err != nil {
 		_ = p.stop(stopGrace)
-		return none, err
+		return nil, none, err
 	}
-	b.pairedAPI = newAPI(p.baseURL(), b.opts.concurrency)
-	return stop, nil
+	a = newAPI(p.baseURL(), b.opts.concurrency)
+	return a, func() error {
+		a.close()
+		return p.stop(stopGrace)
+	}, nil
 }

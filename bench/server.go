@@ -16,13 +16,12 @@ import (
 type server struct {
 	process
 	dataDir string
-	passed  []string // settings beyond the bench's own, for the report
 }
 
 // newServer prepares (but does not start) Gatehouse on dir/data, logging
 // to dir/server.log. env is the server's whole environment (serverEnv).
-func newServer(bin, dir, addr string, env, passed []string) *server {
-	s := &server{dataDir: filepath.Join(dir, "data"), passed: passed}
+func newServer(bin, dir, addr string, env []string) *server {
+	s := &server{dataDir: filepath.Join(dir, "data")}
 	s.process = process{
 		name: "gatehouse", bin: bin, env: env, addr: addr,
 		logPath: filepath.Join(dir, "server.log"),

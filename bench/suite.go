@@ -81,7 +81,7 @@ func (s *suite) add(r *report) {
 // judge computes the cross-scenario targets, adds each scenario's own
 // (the flood's), and the verdict.
 func (s *suite) judge() {
-	s.Targets, s.Notes = crossTargets(figuresOf(s.reports, s.Hash, s.std))
+	s.Targets, s.Notes = crossTargets(figuresOf(s.reports, s.std))
 	for _, r := range s.reports {
 		for _, t := range r.Targets {
 			t.Name = r.Scenario + ": " + t.Name

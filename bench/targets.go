@@ -17,34 +17,32 @@ const (
 	scaleMinShare = 90.0
 )
 
-// figures are the closed-loop throughputs (ok/s) the targets compare;
-// zero means not measured in this run.
+// figures are what the cross-scenario targets and the summary's context
+// line read from a run's reports: the paired measurements (paired.go),
+// which the targets judge, and the standard dataset's closed-loop
+// throughputs (ok/s; zero when not measured), which the context line
+// prints.
 type figures struct {
-	bare, read, refresh, login float64
-	workers                    int     // the standard server's hashing pool
-	hashMs                     float64 // one argon2id verify, in-process
-	std, big                   string  // dataset labels
-	bigRuns                    map[string]float64
-	// readPair and refreshPair are the paired measurements against the
-	// bare handler (paired.go), which the share targets prefer; bigPairs
-	// the large dataset's against the standard one.
+	bare, read, refresh float64
+	workers             int    // the standard server's hashing pool
+	std, big            string // dataset labels
+	// readPair and refreshPair are read and refresh against the bare
+	// handler, loginPair login against the hashing ceiling, bigPairs the
+	// large dataset's scenarios against the standard one's.
 	readPair, refreshPair, loginPair *pairing
 	bigPairs                         map[string]*pairing
 }
 
 // figuresOf collects the figures from a run's reports.
-func figuresOf(reports []*report, hash *hashCost, standard string) figures {
-	f := figures{std: standard, bigRuns: map[string]float64{}, bigPairs: map[string]*pairing{}}
-	if hash != nil {
-		f.hashMs = hash.ArgonVerifyMs
-	}
+func figuresOf(reports []*report, standard string) figures {
+	f := figures{std: standard, bigPairs: map[string]*pairing{}}
 	for _, r := range reports {
 		if r.Key == nil {
 			continue
 		}
 		t := r.Key.Throughput
 		if r.Dataset != "" && r.Dataset != standard {
-			f.big, f.bigRuns[r.Scenario] = r.Dataset, t
+			f.big = r.Dataset
 			if r.Paired != nil {
 				f.bigPairs[r.Scenario] = r.Paired
 			}
@@ -58,50 +56,35 @@ func figuresOf(reports []*report, hash *hashCost, standard string) figures {
 		case "refresh":
 			f.refresh, f.refreshPair = t, r.Paired
 		case "login":
-			f.login, f.workers, f.loginPair = t, r.Settings.HashWorkers, r.Paired
+			f.workers, f.loginPair = r.Settings.HashWorkers, r.Paired
 		}
 	}
 	return f
 }
 
-// crossTargets judges the figures against issue 8's numbers. Targets
-// whose inputs were not measured are left out and named in the notes.
+// crossTargets judges the paired measurements against issue 8's numbers.
+// A target whose pairing the run did not make (one of its sides was not
+// selected) is left out and named in the notes.
 func crossTargets(f figures) (ts []target, notes []string) {
-	share := func(name string, num, den, limit float64, needs string) {
-		if num == 0 || den == 0 {
-			notes = append(notes, fmt.Sprintf("not judged: %s (needs %s in the same run)", name, needs))
-			return
-		}
-		ts = append(ts, newTarget(name, 100*num/den, "%", ">=", limit))
-	}
-	// A share is judged on the paired rounds when the run made them,
-	// else on the two scenarios' separate closed loops.
-	pairedShare := func(name string, num, den float64, p *pairing, limit float64, needs string) {
+	share := func(name string, p *pairing, limit float64, needs string) {
 		if p == nil {
-			share(name, num, den, limit, needs)
+			notes = append(notes, fmt.Sprintf("not judged: %s (needs %s in the same run)", name, needs))
 			return
 		}
 		t := newTarget(name, p.SharePct, "%", ">=", limit)
 		t.Note = p.note()
 		ts = append(ts, t)
 	}
-	pairedShare("authenticated record read, share of the bare handler's throughput", f.read, f.bare, f.readPair, readMinBareShare, "read and bare")
-	pairedShare("auth-refresh, share of the bare handler's throughput", f.refresh, f.bare, f.refreshPair, refreshMinBareShare, "refresh and bare")
-	if f.loginPair != nil {
-		pairedShare(fmt.Sprintf("password login, share of the hashing ceiling (in-process verifiers: %d, one per hashing worker)", f.workers),
-			f.login, 0, f.loginPair, loginMinCeiling, "login")
-	} else {
-		ceiling := loginCeiling(f.workers, f.hashMs)
-		share(fmt.Sprintf("password login, share of the hashing ceiling (hashing workers %d / %.1f ms per verify = %.0f/s)", f.workers, f.hashMs, ceiling),
-			f.login, ceiling, loginMinCeiling, "login")
-	}
+	share("authenticated record read, share of the bare handler's throughput", f.readPair, readMinBareShare, "read and bare")
+	share("auth-refresh, share of the bare handler's throughput", f.refreshPair, refreshMinBareShare, "refresh and bare")
+	share(fmt.Sprintf("password login, share of the hashing ceiling (in-process verifiers: %d, one per hashing worker)", f.workers),
+		f.loginPair, loginMinCeiling, "login")
 	if f.big == "" {
 		return ts, notes
 	}
-	std := map[string]float64{"login": f.login, "refresh": f.refresh, "read": f.read}
 	for _, name := range scaleRuns {
-		pairedShare(fmt.Sprintf("%s with %s users, share of its %s-user throughput", name, f.big, f.std),
-			f.bigRuns[name], std[name], f.bigPairs[name], scaleMinShare, name+" on both datasets")
+		share(fmt.Sprintf("%s with %s users, share of its %s-user throughput", name, f.big, f.std),
+			f.bigPairs[name], scaleMinShare, name+" on both datasets")
 	}
 	return ts, notes
 }
