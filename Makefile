@@ -41,6 +41,6 @@ fuzz:
 	  done; \
 	done
 
-## bench: every benchmark scenario at 1k and 1M users, recorded into bench/RESULTS.md (about 6 minutes; see bench/README.md)
+## bench: every benchmark scenario at 1k and 1M users, recorded into bench/RESULTS.md (about 8 minutes; see bench/README.md)
 bench:
 	$(GO) run ./bench -scenario all -record

@@ -63,7 +63,7 @@ func TestCrossTargetsJudgeOnlyPairedRounds(t *testing.T) {
 	read.Paired = &pairing{Against: "the bare handler", Rounds: 5, RoundSec: 2, Throughput: 9000, RefThroughput: 15000,
 		SharePct: 60, RoundSharesPct: []float64{58, 62}}
 	refresh := keyed("refresh", "1k", 6000, 1) // not paired
-	bigRead := keyed("read", "1M", 7000, 1)     // 70% of the 1k closed loop
+	bigRead := keyed("read", "1M", 7000, 1)    // 70% of the 1k closed loop
 	bigRead.Paired = &pairing{Against: "1k users", Rounds: 10, RoundSec: 1, Throughput: 9500, RefThroughput: 10000,
 		SharePct: 95, RoundSharesPct: []float64{93, 97}}
 	got, notes := crossTargets(figuresOf([]*report{keyed("bare", "", 20000, 0), read, refresh, bigRead}, "1k"))

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"strconv"
 
 	"github.com/gatehouse/gatehouse/internal/hashing"
 )
@@ -58,7 +56,7 @@ func hashDeriver(ctx context.Context, log *slog.Logger) hashing.Deriver {
 	}
 	return hashing.NewChildDeriver(hashing.ChildConfig{
 		Path: path,
-		Args: []string{hashWorkerCmd, strconv.Itoa(hashWorkerNice)},
+		Args: []string{hashWorkerCmd},
 		// Nothing of the server's environment is passed on. The first
 		// variable makes a test binary run main (node_helpers_test.go);
 		// the real binary ignores it.
@@ -69,14 +67,11 @@ func hashDeriver(ctx context.Context, log *slog.Logger) hashing.Deriver {
 }
 
 // runHashWorker is the hashing worker process: it derives keys for its
-// parent over stdin and stdout until stdin closes.
+// parent over stdin and stdout until stdin closes. It is the same binary
+// as its parent, so its priority is the constant, not an argument.
 func runHashWorker(args []string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) != 1 {
+	if len(args) != 0 {
 		return errUsage
 	}
-	nice, err := strconv.Atoi(args[0])
-	if err != nil || nice < 0 || nice > 19 {
-		return fmt.Errorf("%s: bad nice value %q", hashWorkerCmd, args[0])
-	}
-	return hashing.RunChild(nice, stdin, stdout)
+	return hashing.RunChild(hashWorkerNice, stdin, stdout)
 }

@@ -180,7 +180,8 @@ func TestDirectusOptions(t *testing.T) {
 			t.Errorf("cookie_same_site %q: %v, want %v", in, got, want)
 		}
 	}
-	// The defaults are Directus's own, apart from Secure following the URL.
+	// The configuration's defaults are the surface's own (DefaultOptions),
+	// apart from Secure following the URL.
 	def := directusOptions(config.Default())
 	ref := directus.DefaultOptions()
 	ref.PublicURL = "http://127.0.0.1:8090/directus"

@@ -15,7 +15,8 @@ type SurfacesConfig struct {
 
 // DirectusConfig is the Directus auth API (`@directus/sdk` 26). Its
 // defaults are Directus's own, so an app moving over needs no settings
-// beyond the mount.
+// beyond the mount, except CookieSecure (auto: Secure on https) and
+// PublicRegistration (on, so the collection's public_signup decides).
 type DirectusConfig struct {
 	Enabled bool `yaml:"enabled"`
 	// Mount is the path prefix the surface answers under ("/directus"),

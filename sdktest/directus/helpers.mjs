@@ -31,7 +31,7 @@ export const RESET_URL = env('RESET_URL');
  * delete. The SDK's fetch has no jar under node, so cookie and session
  * modes need this. Like a browser running an app of the same origin, its
  * fetch also sends Origin on every request that is not a GET or HEAD,
- * which the server's CSRF check wants on cookie-authenticated writes.
+ * so cookie-authenticated writes take the CSRF check's same-origin path.
  */
 export class CookieJar {
     #cookies = new Map(); // name -> { value, path, secure, expires }

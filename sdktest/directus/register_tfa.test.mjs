@@ -5,7 +5,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { authenticator } from 'otplib';
 import {
     enableTwoFactor, generateTwoFactorSecret, readMe, registerUser, registerUserVerify, withOptions,
 } from '@directus/sdk';
@@ -82,7 +81,6 @@ describe('two-factor login', () => {
         assert.equal(link.searchParams.get('secret'), secret);
 
         const step = currentStep();
-        assert.equal(totpAt(secret, step), authenticator.generate(secret));
         await rejectsWith(sdk.request(enableTwoFactor(secret, wrongCode(totpAt(secret, step)))), 400, 'INVALID_PAYLOAD');
         assert.equal(await sdk.request(enableTwoFactor(secret, totpAt(secret, step))), null);
 
@@ -100,8 +98,7 @@ describe('two-factor login', () => {
         assert.equal(typeof auth.access_token, 'string');
         const me = await second.sdk.request(readMe());
         assert.equal(me.email, email);
-        assert.notEqual(me.tfa_secret, null, 'readMe shows the factor is on');
-        assert.notEqual(me.tfa_secret, secret, 'readMe never shows the secret');
+        assert.equal(me.tfa_secret, '**********', 'readMe shows the factor is on, masked');
     });
 });
 

@@ -1,6 +1,10 @@
 package directus
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
 
 // addRoutes lists every route the surface serves, relative to its mount.
 // Auth marks what each needs: "guest" routes work without a token (a
@@ -8,7 +12,7 @@ import "net/http"
 // token of the bound collection, and refresh/logout read the token their
 // mode names (body, refresh cookie or session cookie).
 func (s *server) addRoutes(m *http.ServeMux) {
-	mux := routeMux{m, s.onRoute}
+	mux := httpapi.RouteMux{Mux: m, OnRoute: s.onRoute}
 
 	mux.Handle("GET /auth", s.handleProviders())                                         // guest
 	mux.Handle("POST /auth/login", s.handleLogin())                                      // guest
@@ -35,22 +39,5 @@ func (s *server) addRoutes(m *http.ServeMux) {
 
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error { // anything else
 		return errRouteNotFound(r.URL.Path)
-	}))
-}
-
-// routeMux registers routes, telling onRoute which pattern matched.
-type routeMux struct {
-	mux     *http.ServeMux
-	onRoute func(r *http.Request, pattern string)
-}
-
-func (m routeMux) Handle(pattern string, h http.Handler) {
-	if m.onRoute == nil {
-		m.mux.Handle(pattern, h)
-		return
-	}
-	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m.onRoute(r, pattern)
-		h.ServeHTTP(w, r)
 	}))
 }

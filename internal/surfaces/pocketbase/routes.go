@@ -1,6 +1,10 @@
 package pocketbase
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
 
 // addRoutes lists every route the surface serves. Auth marks what each
 // needs: "guest" routes work without a token, "auth" routes need a token
@@ -9,7 +13,7 @@ import "net/http"
 // itself).
 func (s *server) addRoutes(m *http.ServeMux) {
 	const c = "/api/collections/{collection}"
-	mux := routeMux{m, s.onRoute}
+	mux := httpapi.RouteMux{Mux: m, OnRoute: s.onRoute}
 
 	mux.Handle("GET /api/health", s.handleHealth())
 	mux.Handle("GET /api/realtime", s.handleRealtimeConnect())                      // guest (SSE)
@@ -61,22 +65,5 @@ func (s *server) addRoutes(m *http.ServeMux) {
 
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // anything else
 		writeAPIError(w, 404, "File not found.", nil)
-	}))
-}
-
-// routeMux registers routes, telling onRoute which pattern matched.
-type routeMux struct {
-	mux     *http.ServeMux
-	onRoute func(r *http.Request, pattern string)
-}
-
-func (m routeMux) Handle(pattern string, h http.Handler) {
-	if m.onRoute == nil {
-		m.mux.Handle(pattern, h)
-		return
-	}
-	m.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m.onRoute(r, pattern)
-		h.ServeHTTP(w, r)
 	}))
 }
