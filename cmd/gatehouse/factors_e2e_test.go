@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base32"
 	"encoding/binary"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -454,27 +450,9 @@ var otpInMail = regexp.MustCompile(`one-time password is: ([0-9]+)`)
 // otpCodes returns the codes mailed to `to`, oldest first.
 func (ts *testServer) otpCodes(t testing.TB, to string) []string {
 	t.Helper()
-	dir := filepath.Join(ts.Dir, "mail")
-	entries, _ := os.ReadDir(dir)
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".eml") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names) // the names start with the time they were written
 	var out []string
-	for _, n := range names {
-		raw, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Contains(raw, []byte("To: <"+to+">")) && !bytes.Contains(raw, []byte("To: "+to+"\r")) {
-			continue
-		}
-		if m := otpInMail.FindSubmatch(raw); m != nil {
-			out = append(out, string(m[1]))
-		}
+	for _, m := range ts.mailMatches(t, to, otpInMail) {
+		out = append(out, m[1])
 	}
 	return out
 }

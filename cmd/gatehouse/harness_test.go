@@ -174,30 +174,44 @@ func (r response) str(path string) string {
 // linkToken matches the token at the end of a PocketBase-style link.
 var linkToken = regexp.MustCompile(`/_/#/auth/(confirm-[a-z-]+)/([A-Za-z0-9_\-.]+)`)
 
-// mailTokens reads the development mailbox and returns, per recipient,
-// the (action, token) of every link mailed, oldest first.
-func (ts *testServer) mailTokens(t testing.TB, to string) [][2]string {
+// mailMatches returns the first match of re in every dev-mailbox message
+// addressed to exactly `to` (its To header), oldest first.
+func (ts *testServer) mailMatches(t testing.TB, to string, re *regexp.Regexp) [][]string {
 	t.Helper()
-	entries, _ := os.ReadDir(filepath.Join(ts.Dir, "mail"))
+	dir := filepath.Join(ts.Dir, "mail")
+	entries, _ := os.ReadDir(dir)
 	var names []string
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".eml") {
 			names = append(names, e.Name())
 		}
 	}
-	sort.Strings(names)
-	var out [][2]string
+	sort.Strings(names) // the names start with the time they were written
+	toLine := regexp.MustCompile(`(?m)^To: (<` + regexp.QuoteMeta(to) + `>|` + regexp.QuoteMeta(to) + `)\r?$`)
+	var out [][]string
 	for _, n := range names {
-		raw, err := os.ReadFile(filepath.Join(ts.Dir, "mail", n))
+		raw, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Contains(raw, []byte("To: <"+to+">")) && !bytes.Contains(raw, []byte("To: "+to)) {
+		headers, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+		if !toLine.Match(headers) {
 			continue
 		}
-		if m := linkToken.FindSubmatch(raw); m != nil {
-			out = append(out, [2]string{string(m[1]), string(m[2])})
+		if m := re.FindStringSubmatch(string(raw)); m != nil {
+			out = append(out, m)
 		}
+	}
+	return out
+}
+
+// mailTokens returns the (action, token) of every link mailed to `to`,
+// oldest first.
+func (ts *testServer) mailTokens(t testing.TB, to string) [][2]string {
+	t.Helper()
+	var out [][2]string
+	for _, m := range ts.mailMatches(t, to, linkToken) {
+		out = append(out, [2]string{m[1], m[2]})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
 )
@@ -38,6 +39,14 @@ func NewSecret() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewPKCE returns a PKCE code verifier (NewSecret: 43 characters, within
+// RFC 7636's 43-128) and its S256 challenge, base64url(SHA-256(verifier)).
+func NewPKCE() (verifier, challenge string) {
+	verifier = NewSecret()
+	sum := sha256.Sum256([]byte(verifier))
+	return verifier, base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // itoa formats an int for audit details.

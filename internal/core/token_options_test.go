@@ -101,17 +101,24 @@ func TestRefreshRefuseLocked(t *testing.T) {
 	})
 	ctx := context.Background()
 	res := loginWithRefresh(t, e, "alice@example.com")
+	other, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse", RefreshToken: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		_, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "wrong horse"})
 		wantKind(t, err, core.KindUnauthenticated, "")
 	}
 	locked := core.RefreshOptions{RefuseLocked: true}
-	_, err := e.svc.RefreshWithTokenOptions(ctx, e.users, res.RefreshToken, locked)
+	_, err = e.svc.RefreshWithTokenOptions(ctx, e.users, res.RefreshToken, locked)
 	wantKind(t, err, core.KindUnauthenticated, core.CodeAccountLocked)
 	if until, err := e.svc.LockedUntil(ctx, res.User.ID); err != nil || until.IsZero() {
 		t.Fatalf("LockedUntil = %v, %v; want a time", until, err)
 	}
-	// PocketBase's refresh (no option) is not affected.
+	// A refresh without the option (PocketBase's) is not affected.
+	if _, err := e.svc.RefreshWithToken(ctx, e.users, other.RefreshToken); err != nil {
+		t.Fatalf("refresh without RefuseLocked while locked: %v", err)
+	}
 	e.clock.Advance(11 * time.Minute)
 	if until, _ := e.svc.LockedUntil(ctx, res.User.ID); !until.IsZero() {
 		t.Fatalf("LockedUntil after the lock = %v, want zero", until)

@@ -24,18 +24,21 @@ type Handler struct {
 	json  bool
 	level slog.Leveler
 	slow  slog.Handler
+	// slowOnly sends every record to slow: the fast paths know nothing
+	// of AddSource and ReplaceAttr.
+	slowOnly bool
 }
 
 // New returns a handler writing to w in slog's JSON layout when json is
 // true, else its text layout, for records at opts.Level and above. opts
-// may be nil. AddSource and ReplaceAttr are not supported: use slog's
-// handlers for those.
+// may be nil. With AddSource or ReplaceAttr set, every record goes
+// through slog's own handler, which applies them.
 func New(w io.Writer, json bool, opts *slog.HandlerOptions) *Handler {
 	if opts == nil {
 		opts = &slog.HandlerOptions{}
 	}
 	lw := &lockedWriter{w: w}
-	h := &Handler{out: lw, json: json, level: opts.Level}
+	h := &Handler{out: lw, json: json, level: opts.Level, slowOnly: opts.AddSource || opts.ReplaceAttr != nil}
 	if h.level == nil {
 		h.level = slog.LevelInfo
 	}
@@ -72,6 +75,9 @@ var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // Handle implements slog.Handler.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	if h.slowOnly {
+		return h.slow.Handle(ctx, r)
+	}
 	bp := bufs.Get().(*[]byte)
 	defer func() { *bp = (*bp)[:0]; bufs.Put(bp) }()
 	var ok bool
@@ -212,7 +218,9 @@ func appendJSON(b []byte, r slog.Record) ([]byte, bool) {
 // and gives up otherwise.
 func appendJSONString(b []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		// slog's JSON handler escapes no HTML characters (<, >, &), so
+		// they need no fallback either.
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
 			return b, false
 		}
 	}

@@ -15,6 +15,7 @@ func FuzzSameAsSlog(f *testing.F) {
 	f.Add("http request", "path", "/api/collections/users/records/abc", int64(200), int64(1234567), true, int64(1700000000123456789))
 	f.Add("has \"quotes\" and = signs", "k y", "é <&>\n", int64(-1), int64(0), false, int64(0))
 	f.Add("", "", "", int64(0), int64(0), false, int64(1))
+	f.Add("a <b> & c", "q", "x=1&y=<2>", int64(3), int64(4), true, int64(5))
 	f.Fuzz(func(t *testing.T, msg, key, val string, n, dur int64, flag bool, unixNano int64) {
 		rec := slog.NewRecord(time.Unix(0, unixNano), slog.LevelInfo, msg, 0)
 		if unixNano == 0 {
@@ -72,5 +73,26 @@ func TestAccessLineIsFast(t *testing.T) {
 	}
 	if _, ok := appendJSON(nil, rec); !ok {
 		t.Error("JSON layout fell back to slog")
+	}
+}
+
+// With ReplaceAttr set, every record is slog's, which applies it.
+func TestReplaceAttrIsApplied(t *testing.T) {
+	opts := &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == "secret" {
+			a.Value = slog.StringValue("REDACTED")
+		}
+		return a
+	}}
+	for _, json := range []bool{false, true} {
+		var b bytes.Buffer
+		rec := slog.NewRecord(time.Unix(1700000000, 0), slog.LevelInfo, "m", 0)
+		rec.AddAttrs(slog.String("secret", "hunter2"))
+		if err := New(&b, json, opts).Handle(context.Background(), rec); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b.Bytes(), []byte("hunter2")) || !bytes.Contains(b.Bytes(), []byte("REDACTED")) {
+			t.Errorf("json=%v: %q, want the attribute replaced", json, b.String())
+		}
 	}
 }

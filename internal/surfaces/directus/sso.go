@@ -1,10 +1,7 @@
 package directus
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"time"
@@ -60,12 +57,10 @@ func (s *server) handleSSOStart() http.Handler {
 		if len(otp) > 64 {
 			return errInvalidPayload(`"otp" length must be less than or equal to 64 characters long`)
 		}
-		data := map[string]string{stateProvider: prov.Name(), stateValue: randomToken(), stateRedirect: redirect, stateOTP: otp}
+		data := map[string]string{stateProvider: prov.Name(), stateValue: core.NewSecret(), stateRedirect: redirect, stateOTP: otp}
 		challenge := ""
 		if prov.PKCE() {
-			data[stateVerifier] = randomToken()
-			sum := sha256.Sum256([]byte(data[stateVerifier]))
-			challenge = base64.RawURLEncoding.EncodeToString(sum[:])
+			data[stateVerifier], challenge = core.NewPKCE()
 		}
 		signed, err := s.svc.SignState(ssoStateKind, data, ssoStateTTL)
 		if err != nil {
@@ -88,14 +83,6 @@ func (s *server) setStateCookie(w http.ResponseWriter, provider, value string, m
 		return
 	}
 	setWith(w, ssoCookieName(provider), value, maxAge, o)
-}
-
-// randomToken returns 32 random bytes, base64url (43 characters): a state
-// value or a PKCE verifier.
-func randomToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // readSSOState reads and checks the state cookie of a callback: signed

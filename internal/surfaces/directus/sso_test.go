@@ -170,7 +170,7 @@ func TestSSOState(t *testing.T) {
 	for name, c := range map[string]string{
 		"missing":  "",
 		"garbage":  "not-a-jwt",
-		"tampered": payload[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"type":"state:directus-oauth2","data":{"provider":"fake","state":"x","redirect":"https://evil.test"},"exp":9999999999}`)) + "." + payload[2],
+		"tampered": payload[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"type":"state:directus-oauth2","data":{"provider":"fake","state":"`+state+`","redirect":"https://evil.test"},"exp":9999999999}`)) + "." + payload[2],
 	} {
 		r := e.ssoCallback(t, "good", state, c)
 		wantError(t, r, "INVALID_CREDENTIALS", "")

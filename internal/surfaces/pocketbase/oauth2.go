@@ -2,8 +2,6 @@ package pocketbase
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -35,11 +33,7 @@ func providerInfos(c *core.Collection) []providerInfo {
 	for _, p := range c.OAuth2.Providers {
 		info := providerInfo{Name: p.Name(), DisplayName: p.DisplayName(), State: randomText(30)}
 		if p.PKCE() {
-			b := make([]byte, 32)
-			rand.Read(b)
-			info.CodeVerifier = base64.RawURLEncoding.EncodeToString(b) // 43 characters
-			sum := sha256.Sum256([]byte(info.CodeVerifier))
-			info.CodeChallenge = base64.RawURLEncoding.EncodeToString(sum[:])
+			info.CodeVerifier, info.CodeChallenge = core.NewPKCE()
 			info.CodeChallengeMethod = "S256"
 		}
 		info.AuthURL = p.AuthURL(info.State, info.CodeChallenge)
