@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/config"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
@@ -35,9 +34,6 @@ var serverPaths = []struct{ path, owner string }{
 	{"/.well-known", "the JWKS document"},
 	{"/metrics", "the metrics endpoint"},
 }
-
-// directusRoots are the top-level paths of the Directus surface.
-var directusRoots = []string{"/auth", "/users"}
 
 // claims returns the paths the mount takes from the root mux.
 func (m mount) claims() []string {
@@ -158,20 +154,12 @@ func surfaceMounts(a *app, log *slog.Logger) ([]mount, error) {
 		// http.body_limit still wins.
 		h, err := directus.NewHandler(directus.Deps{
 			Service: a.service, Logger: log, BodyLimit: min(int64(a.cfg.HTTP.BodyLimit), directus.DefaultBodyLimit),
-			OnRoute: mountedRoute(d.Mount), Options: directusOptions(a.cfg),
+			OnRoute: mountedRoute(d.Mount), CORSOrigins: a.cfg.HTTP.CORSOrigins, Options: directusOptions(a.cfg),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("surfaces.directus: %w", err)
 		}
-		// The surface sets no CORS headers itself; browsers on the
-		// origins of http.cors_origins may call it, as they may call
-		// PocketBase's API (an empty list means any there, so here too).
-		origins := a.cfg.HTTP.CORSOrigins
-		if len(origins) == 0 {
-			origins = []string{"*"}
-		}
-		h = httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: origins, AllowMethods: "GET,HEAD,PATCH,POST"})(h)
-		ms = append(ms, mount{name: "Directus", option: "surfaces.directus.mount", prefix: d.Mount, roots: directusRoots, handler: h})
+		ms = append(ms, mount{name: "Directus", option: "surfaces.directus.mount", prefix: d.Mount, roots: directus.Roots(), handler: h})
 	}
 	return ms, nil
 }

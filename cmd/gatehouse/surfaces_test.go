@@ -45,7 +45,7 @@ func get(mux http.Handler, path string) string {
 func TestAddMountsRoutes(t *testing.T) {
 	t.Parallel()
 	mux := testMux(t,
-		mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/directus", roots: directusRoots, handler: echo("directus")},
+		mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/directus", roots: directus.Roots(), handler: echo("directus")},
 		mount{name: "Other", option: "surfaces.other.mount", prefix: "/", roots: []string{"/graphql", "/authentication"}, handler: echo("other")},
 	)
 	for path, want := range map[string]string{
@@ -68,7 +68,7 @@ func TestAddMountsRoutes(t *testing.T) {
 
 func TestAddMountsAtRoot(t *testing.T) {
 	t.Parallel()
-	mux := testMux(t, mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/", roots: directusRoots, handler: echo("directus")})
+	mux := testMux(t, mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/", roots: directus.Roots(), handler: echo("directus")})
 	for path, want := range map[string]string{
 		"/auth":                  "directus /auth",
 		"/auth/login":            "directus /auth/login",
@@ -88,7 +88,7 @@ func TestAddMountsAtRoot(t *testing.T) {
 func TestCheckMountsRefusesOverlaps(t *testing.T) {
 	t.Parallel()
 	directusAt := func(prefix string) mount {
-		return mount{name: "Directus", option: "surfaces.directus.mount", prefix: prefix, roots: directusRoots, handler: echo("d")}
+		return mount{name: "Directus", option: "surfaces.directus.mount", prefix: prefix, roots: directus.Roots(), handler: echo("d")}
 	}
 	other := func(prefix string, roots ...string) mount {
 		return mount{name: "Other", option: "surfaces.other.mount", prefix: prefix, roots: roots, handler: echo("o")}

@@ -24,7 +24,10 @@ type Deps struct {
 	// OnRoute, when set, is told the route pattern each request matched
 	// (metrics label by route, never by raw path).
 	OnRoute func(r *http.Request, pattern string)
-	Options Options
+	// CORSOrigins are the browser origins that may call the surface
+	// (http.cors_origins, as for PocketBase's API); empty means any.
+	CORSOrigins []string
+	Options     Options
 }
 
 // server holds the surface's settings for its handlers.
@@ -69,12 +72,18 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if s.bodyLimit <= 0 {
 		s.bodyLimit = DefaultBodyLimit
 	}
+	origins := d.CORSOrigins
+	if len(origins) == 0 {
+		origins = []string{"*"}
+	}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return httpapi.Chain(mux,
 		httpapi.LimitBody(s.bodyLimit),
 		httpapi.Recover(s.log, func(w http.ResponseWriter, r *http.Request) { writeErrors(w, errInternal()) }),
 		httpapi.SecurityHeaders(map[string]string{"X-Content-Type-Options": "nosniff"}),
+		// The methods are the surface's routes' (addRoutes).
+		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: origins, AllowMethods: "GET,HEAD,PATCH,POST"}),
 		s.csrf,
 		s.loadAuth,
 	), nil

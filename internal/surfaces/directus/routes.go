@@ -6,6 +6,10 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
+// Roots returns the top-level paths of addRoutes' routes: what the
+// surface claims of a server's root when it is mounted at "/".
+func Roots() []string { return []string{"/auth", "/users"} }
+
 // addRoutes lists every route the surface serves, relative to its mount.
 // Auth marks what each needs: "guest" routes work without a token (a
 // stale one still fails them, as in Directus), "user" routes need a
