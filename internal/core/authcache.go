@@ -12,11 +12,12 @@ import (
 // of token checks.
 //
 // Staleness is bounded two ways. On this node, every write that can end a
-// session or change a user (any transaction, UpdateUser, DeleteUser,
-// RevokeSession, RevokeUserSessions) goes through cachingStore, which
-// empties the cache once the write is done (TouchSession, which changes
-// one session's times and nothing else, drops that session's entry), so a logout or a password
-// change here is refused by the very next request. On another node, a
+// session or change a user (UpdateUser, DeleteUser, RevokeSession,
+// RevokeUserSessions, PruneSessions, in a transaction or not) goes through
+// cachingStore, which empties the cache once the write is done
+// (TouchSession, which changes one session's times and nothing else,
+// drops that session's entry), so a logout or a password change here is
+// refused by the very next request. On another node, a
 // cached entry lives at most the TTL, so a revocation there is refused
 // here within it (issue 6 allows one second; the default is 250 ms).
 //

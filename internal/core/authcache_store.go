@@ -7,7 +7,7 @@ import (
 
 // cachingStore is the Store core uses when the session cache is on: it
 // empties the cache after every write that can end a session or change a
-// user (see authCache). Invalidating after the write, not before, is what
+// user, in a transaction or not (see authCache). Invalidating after the write, not before, is what
 // matters: a read that started before the write finished is then dropped
 // too (its generation is stale).
 type cachingStore struct {
@@ -15,9 +15,67 @@ type cachingStore struct {
 	cache *authCache
 }
 
+// InTx runs fn with Queries that note its writes, and acts on them once
+// the transaction is over (committed or not): the cache is emptied only
+// if fn changed a user or ended sessions, and a touched session's entry
+// dropped. Most transactions do neither (a login inserts a session, a
+// failed one its login state and audit rows), and emptying the cache
+// after each of them made a login flood cost every token check a read.
 func (c cachingStore) InTx(ctx context.Context, fn func(q Queries) error) error {
-	defer c.cache.invalidate()
-	return c.Store.InTx(ctx, fn)
+	w := &txWatch{}
+	defer func() {
+		if w.stale {
+			c.cache.invalidate()
+			return
+		}
+		for _, id := range w.touched {
+			c.cache.forget(id)
+		}
+	}()
+	return c.Store.InTx(ctx, func(q Queries) error {
+		w.Queries = q
+		return fn(w)
+	})
+}
+
+// txWatch is the Queries of a transaction under cachingStore. Its
+// overrides are every write that changes a user row or a session row
+// (the cached check's two halves); a new write of either kind must be
+// added here and to cachingStore's own.
+type txWatch struct {
+	Queries
+	stale   bool     // a user changed or sessions ended
+	touched []string // sessions whose times moved
+}
+
+func (w *txWatch) UpdateUser(ctx context.Context, u User) error {
+	w.stale = true
+	return w.Queries.UpdateUser(ctx, u)
+}
+
+func (w *txWatch) DeleteUser(ctx context.Context, collectionID, id string) error {
+	w.stale = true
+	return w.Queries.DeleteUser(ctx, collectionID, id)
+}
+
+func (w *txWatch) TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error {
+	w.touched = append(w.touched, id)
+	return w.Queries.TouchSession(ctx, id, lastUsed, expires)
+}
+
+func (w *txWatch) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
+	w.stale = true
+	return w.Queries.RevokeSession(ctx, id, reason, at)
+}
+
+func (w *txWatch) RevokeUserSessions(ctx context.Context, userID, exceptID, reason string, at time.Time) (int, error) {
+	w.stale = true
+	return w.Queries.RevokeUserSessions(ctx, userID, exceptID, reason, at)
+}
+
+func (w *txWatch) PruneSessions(ctx context.Context, before time.Time) (int, error) {
+	w.stale = true
+	return w.Queries.PruneSessions(ctx, before)
 }
 
 func (c cachingStore) UpdateUser(ctx context.Context, u User) error {
