@@ -63,19 +63,15 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 		} else if err != nil {
 			return err
 		}
-		sess, err := q.SessionByID(ctx, rt.SessionID)
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		if !sess.Active(now) || sess.CollectionID != c.ID {
-			return errBadRefresh
-		}
-		u, err := q.UserByID(ctx, c.ID, sess.UserID)
+		sess, u, err := q.SessionWithUser(ctx, rt.SessionID)
 		if errors.Is(err, ErrNotFound) {
 			return errBadRefresh
 		} else if err != nil {
 			return err
+		}
+		now := s.Now()
+		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID {
+			return errBadRefresh
 		}
 		replayed := !rt.RotatedAt.IsZero() && (o.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)
 		if o.RefuseLocked && !replayed {

@@ -46,14 +46,8 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 	var res AuthResult
 	err := s.store.InTx(ctx, func(q Queries) error {
 		now := s.Now()
-		old, err := q.SessionByID(ctx, p.Session.ID)
-		if errors.Is(err, ErrNotFound) || (err == nil && !old.Active(now)) {
-			return badToken(ErrSessionEnded)
-		} else if err != nil {
-			return err
-		}
-		u, err := q.UserByID(ctx, c.ID, old.UserID)
-		if errors.Is(err, ErrNotFound) {
+		old, u, err := q.SessionWithUser(ctx, p.Session.ID)
+		if errors.Is(err, ErrNotFound) || (err == nil && (!old.Active(now) || u.CollectionID != c.ID)) {
 			return badToken(ErrSessionEnded)
 		} else if err != nil {
 			return err
