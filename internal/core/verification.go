@@ -9,16 +9,10 @@ import (
 // whether or not the address has an account, is already verified, or was
 // mailed moments ago, so it reveals nothing about who is registered.
 func (s *Service) RequestVerification(ctx context.Context, c *Collection, email string) error {
-	return s.RequestVerificationWith(ctx, c, MailRequest{Email: email})
-}
-
-// RequestVerificationWith is RequestVerification with the request's
-// options (a link of the surface's own, case-insensitive lookup).
-func (s *Service) RequestVerificationWith(ctx context.Context, c *Collection, in MailRequest) error {
 	if c.Superusers {
 		return Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
 	}
-	return s.mailOneTime(ctx, c, in, PurposeVerification, func(u User) bool { return u.Verified })
+	return s.mailOneTime(ctx, c, MailRequest{Email: email}, PurposeVerification, func(u User) bool { return u.Verified })
 }
 
 // ConfirmVerification marks the token's user verified. Confirming an
