@@ -26,18 +26,19 @@ type LockoutPolicy struct {
 }
 
 // lockedUntil returns when the user's lock ends, or the zero time if the
-// account is not locked now.
-func (s *Service) lockedUntil(ctx context.Context, userID string) (time.Time, error) {
+// account is not locked at now; it reads through q (the store, or the
+// caller's transaction).
+func (s *Service) lockedUntil(ctx context.Context, q Queries, userID string, now time.Time) (time.Time, error) {
 	if s.settings.Lockout.MaxFailures <= 0 {
 		return time.Time{}, nil
 	}
-	st, err := s.store.LoginState(ctx, userID)
+	st, err := q.LoginState(ctx, userID)
 	if errors.Is(err, ErrNotFound) {
 		return time.Time{}, nil
 	} else if err != nil {
 		return time.Time{}, Internal(err)
 	}
-	if s.Now().Before(st.LockedUntil) {
+	if now.Before(st.LockedUntil) {
 		return st.LockedUntil, nil
 	}
 	return time.Time{}, nil
@@ -47,26 +48,18 @@ func (s *Service) lockedUntil(ctx context.Context, userID string) (time.Time, er
 // the account is not locked now. Surfaces show it (Directus's "suspended"
 // status); only core decides what a lock refuses.
 func (s *Service) LockedUntil(ctx context.Context, userID string) (time.Time, error) {
-	return s.lockedUntil(ctx, userID)
+	return s.lockedUntil(ctx, s.store, userID, s.Now())
 }
 
 // refuseLocked fails with CodeAccountLocked while the user is locked;
 // it reads through q, inside the caller's transaction.
 func (s *Service) refuseLocked(ctx context.Context, q Queries, userID string, now time.Time) error {
-	if s.settings.Lockout.MaxFailures <= 0 {
-		return nil
-	}
-	st, err := q.LoginState(ctx, userID)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	} else if err != nil {
+	until, err := s.lockedUntil(ctx, q, userID, now)
+	if err != nil || until.IsZero() {
 		return err
 	}
-	if now.Before(st.LockedUntil) {
-		return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked, Message: "The account is locked.",
-			RetryAfter: max(time.Second, st.LockedUntil.Sub(now))}
-	}
-	return nil
+	return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked, Message: "The account is locked.",
+		RetryAfter: max(time.Second, until.Sub(now))}
 }
 
 // recordFailure counts a failed password for the user and locks the

@@ -63,7 +63,7 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
-	if until, err := s.lockedUntil(ctx, u.ID); err != nil {
+	if until, err := s.lockedUntil(ctx, s.store, u.ID, s.Now()); err != nil {
 		return AuthResult{}, err
 	} else if !until.IsZero() {
 		if err := s.failLogin(ctx, c, u.ID, in, "locked", true); !isBadCredentials(err) {
