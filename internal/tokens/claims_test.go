@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzAccessClaims holds SignAccess to Sign of the same claims as a map
-// (the encoding access tokens had before SignAccess), for any ids and
+// (encoding/json, as access tokens were encoded before SignAccess), for any ids and
 // issuer, hostile ones included: the payloads must be equal byte for
 // byte, and so, Ed25519 being deterministic, the tokens.
 //

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
 // MaxTokenLen is the longest token Verify will look at. Our tokens are a
@@ -33,19 +31,16 @@ type header struct {
 
 // Sign returns a compact JWS of claims signed with the ring's current key.
 // Claims are encoded with encoding/json (map keys sorted); a nil map
-// signs as {}.
+// signs as {}. Access tokens, signed on every refresh, go through
+// SignAccess instead; what remains here (state cookies, one-time links)
+// is rare enough for reflection.
 func (kr *Keyring) Sign(claims map[string]any) (string, error) {
 	if claims == nil {
 		claims = map[string]any{}
 	}
-	// The common claims (strings, bools, integers) skip encoding/json's
-	// reflection, with identical output.
-	payload, ok := jsonenc.AppendFlatObject(make([]byte, 0, 256), claims)
-	if !ok {
-		var err error
-		if payload, err = json.Marshal(claims); err != nil {
-			return "", fmt.Errorf("tokens: encode claims: %v", err)
-		}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("tokens: encode claims: %v", err)
 	}
 	return kr.signObject(payload)
 }
