@@ -45,8 +45,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 		_, err := w.Write(fast)
 		return err
 	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+	// The slow path encodes into the pooled buffer too.
+	buf := bytes.NewBuffer((*bp)[:0])
+	defer func() { *bp = buf.Bytes() }()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte("{}\n"))
