@@ -69,10 +69,17 @@ func (s *server) loadAuth(next http.Handler) http.Handler {
 
 // extractToken finds the request's access token as Directus does.
 func (s *server) extractToken(r *http.Request) (string, tokenSource, error) {
-	query := r.URL.Query().Get("access_token")
+	// Every request passes here: neither lookup allocates when there is
+	// nothing to find.
+	query := ""
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query().Get("access_token")
+	}
 	header := ""
-	if parts := strings.Split(r.Header.Get("Authorization"), " "); len(parts) == 2 && strings.EqualFold(parts[0], "bearer") {
-		header = parts[1]
+	// Exactly two space-separated parts, the first "Bearer", as Directus.
+	if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "bearer") &&
+		!strings.Contains(tok, " ") {
+		header = tok
 	}
 	switch {
 	case query != "" && header != "":
