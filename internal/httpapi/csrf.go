@@ -25,6 +25,12 @@ type CSRFOptions struct {
 	// A page on another site can neither read the cookie nor set the
 	// header.
 	TokenCookie, TokenHeader string
+	// PassWithoutFetchMetadata lets a request with neither Origin nor
+	// Sec-Fetch-Site through: every browser in use sends one of them on a
+	// cross-site write, so such a request comes from a client outside a
+	// browser (an SDK under node with a cookie jar, curl), which cannot be
+	// made to send a victim's cookies. Off, such a request is refused.
+	PassWithoutFetchMetadata bool
 	// OnReject writes the surface's 403. Nil sends a bare 403.
 	OnReject func(w http.ResponseWriter, r *http.Request)
 }
@@ -40,10 +46,10 @@ type CSRFOptions struct {
 //   - the double-submit token header equals the token cookie (non-empty,
 //     compared in constant time).
 //
-// Everything else is refused, including a request with neither
-// Sec-Fetch-Site nor Origin: every browser in use sends one of them on a
-// cross-site POST, and clients that send neither should use bearer
-// tokens.
+// Everything else is refused, including, unless PassWithoutFetchMetadata,
+// a request with neither Sec-Fetch-Site nor Origin: every browser in use
+// sends one of them on a cross-site POST, and clients that send neither
+// should then use bearer tokens.
 func CSRF(o CSRFOptions) Middleware {
 	allowed := make(map[string]bool, len(o.AllowedOrigins))
 	for _, origin := range o.AllowedOrigins {
@@ -59,6 +65,7 @@ func CSRF(o CSRFOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if safeMethod(r.Method) || !hasAnyCookie(r, names) ||
+				(o.PassWithoutFetchMetadata && r.Header.Get("Origin") == "" && r.Header.Get("Sec-Fetch-Site") == "") ||
 				sameOriginFetch(r) || originAllowed(r, allowed) ||
 				validCSRFToken(r, o.TokenCookie, o.TokenHeader) {
 				next.ServeHTTP(w, r)

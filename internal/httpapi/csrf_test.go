@@ -152,3 +152,36 @@ func TestNewCSRFToken(t *testing.T) {
 		t.Errorf("token %q decodes to %d bytes, %v; want 32 bytes of base64url", a, len(raw), err)
 	}
 }
+
+// PassWithoutFetchMetadata lets through a cookie write with neither
+// Origin nor Sec-Fetch-Site, and only that: a cross-site one is still
+// refused.
+func TestCSRFPassWithoutFetchMetadata(t *testing.T) {
+	t.Parallel()
+	reached := 0
+	h := CSRF(CSRFOptions{CookieNames: []string{"gh_session"}, PassWithoutFetchMetadata: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached++ }))
+	for _, tc := range []struct {
+		name, origin, site string
+		want               int
+	}{
+		{"no browser headers", "", "", http.StatusOK},
+		{"cross-site origin", "https://evil.example", "", http.StatusForbidden},
+		{"cross-site fetch", "", "cross-site", http.StatusForbidden},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "http://app.example/", nil)
+		req.AddCookie(&http.Cookie{Name: "gh_session", Value: "s"})
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		if tc.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tc.site)
+		}
+		rec := httptest.NewRecorder()
+		before := reached
+		h.ServeHTTP(rec, req)
+		if rec.Code != tc.want || (reached > before) != (tc.want == http.StatusOK) {
+			t.Errorf("%s: status %d (handler reached: %v), want %d", tc.name, rec.Code, reached > before, tc.want)
+		}
+	}
+}

@@ -17,18 +17,12 @@ import (
 // cookie jar, curl) send neither and cannot be made to send a victim's
 // cookies anyway.
 func (s *server) csrf(next http.Handler) http.Handler {
-	check := httpapi.CSRF(httpapi.CSRFOptions{
-		CookieNames:    []string{s.opt.RefreshCookieName, s.opt.SessionCookieName},
-		AllowedOrigins: []string{s.public.Scheme + "://" + s.public.Host},
+	return httpapi.CSRF(httpapi.CSRFOptions{
+		CookieNames:              []string{s.opt.RefreshCookieName, s.opt.SessionCookieName},
+		AllowedOrigins:           []string{s.public.Scheme + "://" + s.public.Host},
+		PassWithoutFetchMetadata: true,
 		OnReject: func(w http.ResponseWriter, r *http.Request) {
 			writeErrors(w, errForbidden())
 		},
 	})(next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Origin") == "" && r.Header.Get("Sec-Fetch-Site") == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		check.ServeHTTP(w, r)
-	})
 }
