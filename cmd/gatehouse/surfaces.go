@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/metrics"
@@ -132,16 +133,23 @@ func mountedRoute(prefix string) func(r *http.Request, pattern string) {
 }
 
 // labelRoute passes set each pattern with prefix put in front of its path.
+// Each pattern's label is built once: the hook runs on every request.
 func labelRoute(prefix string, set func(r *http.Request, pattern string)) func(r *http.Request, pattern string) {
 	if prefix == "/" {
 		return set
 	}
+	var labels sync.Map // pattern -> label
 	return func(r *http.Request, pattern string) {
-		if method, path, ok := strings.Cut(pattern, " "); ok {
-			set(r, method+" "+prefix+path)
+		if l, ok := labels.Load(pattern); ok {
+			set(r, l.(string))
 			return
 		}
-		set(r, prefix+pattern)
+		l := prefix + pattern
+		if method, path, ok := strings.Cut(pattern, " "); ok {
+			l = method + " " + prefix + path
+		}
+		labels.Store(pattern, l)
+		set(r, l)
 	}
 }
 
