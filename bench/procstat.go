@@ -142,18 +142,27 @@ func procCPU(pid string) (time.Duration, error) {
 	return parseStatCPU(string(b))
 }
 
-// parseStatCPU reads utime and stime out of the text of a stat file. The
-// command name (field 2) may hold spaces and parentheses; the fields
-// after its last closing parenthesis start at field 3 (state), so utime
-// (field 14) and stime (field 15) are the 12th and 13th of those.
-func parseStatCPU(stat string) (time.Duration, error) {
+// statFields returns the fields of a stat file's text from field 3
+// (state) on, needing at least n of them. The command name (field 2) may
+// hold spaces and parentheses, so they start after its last ')'.
+func statFields(stat string, n int) ([]string, error) {
 	i := strings.LastIndexByte(stat, ')')
 	if i < 0 {
-		return 0, errors.New("malformed stat: no command name")
+		return nil, errors.New("malformed stat: no command name")
 	}
 	f := strings.Fields(stat[i+1:])
-	if len(f) < 13 {
-		return 0, errors.New("malformed stat: too few fields")
+	if len(f) < n {
+		return nil, errors.New("malformed stat: too few fields")
+	}
+	return f, nil
+}
+
+// parseStatCPU reads utime (field 14) and stime (field 15) out of the
+// text of a stat file.
+func parseStatCPU(stat string) (time.Duration, error) {
+	f, err := statFields(stat, 13)
+	if err != nil {
+		return 0, err
 	}
 	utime, err1 := strconv.ParseInt(f[11], 10, 64)
 	stime, err2 := strconv.ParseInt(f[12], 10, 64)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -44,15 +43,11 @@ func procTree(pid int) []int {
 }
 
 // parseStatPPID reads the parent pid (field 4) out of the text of a stat
-// file; see parseStatCPU for how the fields are found.
+// file.
 func parseStatPPID(stat string) (int, error) {
-	i := strings.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0, errors.New("malformed stat: no command name")
-	}
-	f := strings.Fields(stat[i+1:])
-	if len(f) < 2 {
-		return 0, errors.New("malformed stat: too few fields")
+	f, err := statFields(stat, 2)
+	if err != nil {
+		return 0, err
 	}
 	return strconv.Atoi(f[1])
 }
