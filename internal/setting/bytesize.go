@@ -1,4 +1,4 @@
-package config
+package setting
 
 import (
 	"errors"
@@ -104,3 +104,14 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes b in the form String returns.
 func (b ByteSize) MarshalYAML() (any, error) { return b.String(), nil }
+
+// UnmarshalText reads a size as ParseByteSize does; an environment
+// variable's value is read through it.
+func (b *ByteSize) UnmarshalText(text []byte) error {
+	v, err := ParseByteSize(string(text))
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}

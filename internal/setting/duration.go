@@ -1,4 +1,4 @@
-package config
+package setting
 
 import (
 	"errors"
@@ -118,6 +118,17 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes d in the form String returns.
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
+// UnmarshalText reads a duration as ParseDuration does; an environment
+// variable's value is read through it.
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := ParseDuration(string(text))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
 
 // nodeError reports a bad value the way yaml.v3 reports its own type
 // errors, so the decoder keeps going and Load can name the option.
