@@ -64,7 +64,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	public, _ := url.Parse(opt.PublicURL) // validated above
 	s := &server{
 		svc: d.Service, log: d.Logger, c: c, opt: opt, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, public: public,
-		cookie: httpapi.CookieOptions{Secure: opt.CookieSecure, Domain: opt.CookieDomain, SameSite: opt.CookieSameSite},
+		cookie: httpapi.CookieOptions{Secure: opt.SecureCookies(), Domain: opt.CookieDomain, SameSite: opt.sameSite()},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

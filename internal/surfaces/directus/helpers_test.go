@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
@@ -49,7 +50,7 @@ func newEnv(t testing.TB, mod func(*config)) *env {
 	t.Helper()
 	cfg := config{opt: directus.DefaultOptions()}
 	cfg.opt.PublicURL = publicURL
-	cfg.opt.LoginStall, cfg.opt.RegisterStall = 5*time.Millisecond, 5*time.Millisecond
+	cfg.opt.LoginStall, cfg.opt.RegisterStall = setting.Duration(5*time.Millisecond), setting.Duration(5*time.Millisecond)
 	if mod != nil {
 		mod(&cfg)
 	}

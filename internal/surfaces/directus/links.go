@@ -2,7 +2,8 @@ package directus
 
 import (
 	"net/url"
-	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // Default link paths, under PublicURL, as Directus builds them.
@@ -10,36 +11,6 @@ const (
 	resetPath  = "/admin/reset-password"
 	verifyPath = "/users/register/verify-email"
 )
-
-// maxURLLength bounds a client-chosen URL (reset_url, verification_url,
-// redirect): it ends up in mails and cookies.
-const maxURLLength = 2048
-
-// linkKey is what allow lists compare: scheme, host (with port) and
-// path, without query or fragment (Directus compares without the query).
-func linkKey(u *url.URL) string {
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath()
-}
-
-// allowedLink parses a client-chosen link and checks it against the
-// allowed ones (absolute URLs, compared by linkKey). ok is false for
-// anything else, including a link that does not parse.
-func allowedLink(raw string, allowed []string) (*url.URL, bool) {
-	if len(raw) > maxURLLength {
-		return nil, false
-	}
-	u, err := absoluteURL(raw)
-	if err != nil || u.User != nil {
-		return nil, false
-	}
-	key := linkKey(u)
-	for _, a := range allowed {
-		if au, err := url.Parse(a); err == nil && linkKey(au) == key {
-			return u, true
-		}
-	}
-	return nil, false
-}
 
 // tokenLink turns a link into core's mail link template: the link with
 // its own query kept and token={TOKEN} appended (Directus sets the token
@@ -59,41 +30,23 @@ func tokenLink(u *url.URL) string {
 
 // mailLink resolves a client's optional link (reset_url,
 // verification_url): the default under PublicURL when raw is empty,
-// else raw if the allow list (or the default itself) admits it.
+// else raw if the allow list (or the default itself) admits it, by
+// core's link policy.
 func (s *server) mailLink(raw, defaultPath string, allowList []string) (string, bool) {
 	def := s.opt.PublicURL + defaultPath
 	if raw == "" {
 		u, _ := url.Parse(def)
 		return tokenLink(u), true
 	}
-	u, ok := allowedLink(raw, append([]string{def}, allowList...))
+	u, ok := core.MatchLink(raw, append([]string{def}, allowList...))
 	if !ok {
 		return "", false
 	}
 	return tokenLink(u), true
 }
 
-// redirectAllowed checks an SSO `redirect`: a path on this host ("/x",
-// never "//host" or "/\host", which browsers read as another host), a
-// URL under PublicURL, or one of RedirectAllowList.
+// redirectAllowed checks an SSO `redirect` by core's link policy: a path
+// on this host, a URL under PublicURL, or one of RedirectAllowList.
 func (s *server) redirectAllowed(raw string) bool {
-	if raw == "" || len(raw) > maxURLLength || strings.ContainsFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return false
-	}
-	if strings.HasPrefix(raw, "/") {
-		return !strings.HasPrefix(raw, "//") && !strings.HasPrefix(raw, "/\\")
-	}
-	u, err := absoluteURL(raw)
-	if err != nil || u.User != nil {
-		return false
-	}
-	pub := s.public
-	if strings.EqualFold(u.Scheme, pub.Scheme) && strings.EqualFold(u.Host, pub.Host) {
-		base := strings.TrimSuffix(pub.EscapedPath(), "/")
-		if p := u.EscapedPath(); p == base || strings.HasPrefix(p, base+"/") {
-			return true
-		}
-	}
-	_, ok := allowedLink(raw, s.opt.RedirectAllowList)
-	return ok
+	return core.LinkPolicy{Base: s.public, Redirects: s.opt.RedirectAllowList}.Redirect(raw)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
 // wantCookie asserts a cookie's value presence and Directus's flags.
@@ -84,9 +85,9 @@ func TestLoginModes(t *testing.T) {
 func TestLoginCookieOptions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(c *config) {
-		c.opt.CookieSecure, c.opt.CookieDomain, c.opt.CookieSameSite = true, "gatehouse.test", http.SameSiteStrictMode
+		c.opt.CookieSecure, c.opt.CookieDomain, c.opt.CookieSameSite = setting.On, "gatehouse.test", "strict"
 		c.opt.RefreshCookieName, c.opt.SessionCookieName = "rt", "st"
-		c.opt.AccessTTL, c.opt.RefreshTTL, c.opt.SessionTTL = time.Minute, time.Hour, 2*time.Hour
+		c.opt.AccessTTL, c.opt.RefreshTTL, c.opt.SessionTTL = setting.Duration(time.Minute), setting.Duration(time.Hour), setting.Duration(2*time.Hour)
 	})
 	e.user(t, "ada@example.com")
 	for mode, want := range map[string]struct {
@@ -148,7 +149,7 @@ func TestLoginEmailCase(t *testing.T) {
 func TestLoginStall(t *testing.T) {
 	t.Parallel()
 	const stallTime = 150 * time.Millisecond
-	e := newEnv(t, func(c *config) { c.opt.LoginStall = stallTime })
+	e := newEnv(t, func(c *config) { c.opt.LoginStall = setting.Duration(stallTime) })
 	e.user(t, "ada@example.com")
 	for name, body := range map[string]string{
 		"success":  credentials("ada@example.com", password, "json"),

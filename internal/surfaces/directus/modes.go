@@ -41,9 +41,9 @@ func (b body) mode(def mode) (mode, error) {
 // tokenOptions are the lifetimes core issues a mode's tokens with.
 func (s *server) tokenOptions(m mode) core.TokenOptions {
 	if m == modeSession {
-		return core.TokenOptions{AccessTTL: s.opt.SessionTTL}
+		return core.TokenOptions{AccessTTL: s.opt.SessionTTL.Std()}
 	}
-	return core.TokenOptions{AccessTTL: s.opt.AccessTTL, RefreshTTL: s.opt.RefreshTTL}
+	return core.TokenOptions{AccessTTL: s.opt.AccessTTL.Std(), RefreshTTL: s.opt.RefreshTTL.Std()}
 }
 
 // tokenData is the data of a login or refresh answer, in Directus's key

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/coretest"
+	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
@@ -27,12 +28,31 @@ func TestNewHandlerOptions(t *testing.T) {
 		{"relative public url", func(o *directus.Options) { o.PublicURL = "/directus" }, "PublicURL"},
 		{"public url with query", func(o *directus.Options) { o.PublicURL = "https://x.test/d?a=1" }, "PublicURL"},
 		{"ftp public url", func(o *directus.Options) { o.PublicURL = "ftp://x.test" }, "PublicURL"},
-		{"negative ttl", func(o *directus.Options) { o.AccessTTL = -time.Second }, "AccessTTL"},
-		{"huge stall", func(o *directus.Options) { o.LoginStall = time.Hour }, "LoginStall"},
+		{"negative ttl", func(o *directus.Options) { o.AccessTTL = setting.Duration(-time.Second) }, "AccessTTL"},
+		{"huge stall", func(o *directus.Options) { o.LoginStall = setting.Duration(time.Hour) }, "LoginStall"},
 		{"bad cookie name", func(o *directus.Options) { o.SessionCookieName = "a b" }, "cookie name"},
 		{"same cookie names", func(o *directus.Options) { o.SessionCookieName = o.RefreshCookieName }, "must differ"},
-		{"none without secure", func(o *directus.Options) { o.CookieSameSite = http.SameSiteNoneMode }, "CookieSecure"},
+		{"none without secure", func(o *directus.Options) { o.CookieSameSite = "none" }, "CookieSameSite (cookie_same_site): none needs Secure cookies"},
 		{"bad allow list", func(o *directus.Options) { o.RedirectAllowList = []string{"/relative"} }, "RedirectAllowList"},
+		// The rules are the configuration file's, by the same code.
+		{"short ttl", func(o *directus.Options) { o.SessionTTL = setting.Duration(5 * time.Second) },
+			"SessionTTL (session_ttl): must be between 10s and"},
+		{"grace past ttl", func(o *directus.Options) {
+			o.SessionTTL, o.SessionGrace = setting.Duration(time.Minute), setting.Duration(time.Minute)
+		}, "SessionGrace (session_grace): must be shorter"},
+		{"secure prefix over http", func(o *directus.Options) { o.RefreshCookieName = "__Secure-rt" },
+			`RefreshCookieName (refresh_cookie_name): "__Secure-rt" needs Secure cookies`},
+		{"secure prefix forced on", func(o *directus.Options) { o.RefreshCookieName, o.CookieSecure = "__Secure-rt", setting.On }, ""},
+		{"cookie secure word", func(o *directus.Options) { o.CookieSecure = "sometimes" }, `CookieSecure (cookie_secure): must be auto, true or false, got "sometimes"`},
+		{"same site word", func(o *directus.Options) { o.CookieSameSite = "loose" }, `CookieSameSite (cookie_same_site): must be lax, strict or none`},
+		{"same site none, https", func(o *directus.Options) { o.CookieSameSite, o.PublicURL = "None", "https://x.test/d" }, ""},
+		{"cookie domain url", func(o *directus.Options) { o.CookieDomain = "https://x.test" }, "CookieDomain (cookie_domain): must be a host name"},
+		{"allow list query", func(o *directus.Options) { o.RegisterURLAllowList = []string{"https://x.test/v?a=1"} },
+			"RegisterURLAllowList (register_url_allow_list[0]): must not have a query"},
+		{"allow list user", func(o *directus.Options) {
+			o.PasswordResetURLAllowList = []string{"https://x.test/r", "https://u@x.test/r"}
+		},
+			"PasswordResetURLAllowList (password_reset_url_allow_list[1]): must not contain a user name"},
 	} {
 		opt := directus.DefaultOptions()
 		opt.PublicURL = publicURL
@@ -50,12 +70,56 @@ func TestNewHandlerOptions(t *testing.T) {
 	}
 }
 
+// TestValidateReportsEveryProblem checks that Validate names each
+// problem by its YAML key, all at once, and that the defaults with a
+// public URL pass.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	opt := directus.DefaultOptions()
+	opt.PublicURL = publicURL
+	if p := opt.Validate(); len(p) != 0 {
+		t.Errorf("defaults: Validate() = %v, want none", p)
+	}
+	opt.AccessTTL, opt.LoginStall, opt.CookieSameSite = 0, 0, ""
+	opt.RedirectAllowList = []string{"https://ok.test", "javascript:alert(1)"}
+	var keys []string
+	for _, pr := range opt.Validate() {
+		keys = append(keys, pr.Key)
+	}
+	want := "access_ttl login_stall cookie_same_site redirect_allow_list[1]"
+	if got := strings.Join(keys, " "); got != want {
+		t.Errorf("Validate() keys = %q, want %q", got, want)
+	}
+}
+
+func TestSecureCookies(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		public string
+		secure setting.Switch
+		want   bool
+	}{
+		{"http://127.0.0.1:8090/directus", setting.Auto, false},
+		{"https://auth.example", setting.Auto, true},
+		{"HTTPS://auth.example", "AUTO", true},
+		{"http://127.0.0.1:8090", "on", true},
+		{"http://127.0.0.1:8090", setting.On, true},
+		{"https://auth.example", "off", false},
+		{"https://auth.example", setting.Off, false},
+	} {
+		o := directus.Options{PublicURL: tc.public, CookieSecure: tc.secure}
+		if got := o.SecureCookies(); got != tc.want {
+			t.Errorf("public %q cookie_secure %q: SecureCookies() = %v, want %v", tc.public, tc.secure, got, tc.want)
+		}
+	}
+}
+
 // TestZeroOptions checks that zero durations and names mean Directus's
 // defaults, so callers may set only some.
 func TestZeroOptions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(c *config) {
-		c.opt = directus.Options{PublicURL: publicURL, PublicRegistration: true, LoginStall: time.Millisecond}
+		c.opt = directus.Options{PublicURL: publicURL, PublicRegistration: true, LoginStall: setting.Duration(time.Millisecond)}
 	})
 	e.user(t, "ada@example.com")
 	tk, r := e.login(t, "ada@example.com", "cookie")

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/hashing"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	gatetokens "github.com/gatehouse/gatehouse/internal/tokens"
@@ -64,7 +65,7 @@ func TestStoreOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := directus.DefaultOptions()
-	opt.PublicURL, opt.LoginStall = publicURL, time.Millisecond
+	opt.PublicURL, opt.LoginStall = publicURL, setting.Duration(time.Millisecond)
 	handler, err := directus.NewHandler(directus.Deps{Service: svc, Options: opt})
 	if err != nil {
 		t.Fatal(err)

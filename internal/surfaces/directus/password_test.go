@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
 func TestPasswordReset(t *testing.T) {
@@ -60,7 +62,7 @@ func TestPasswordReset(t *testing.T) {
 func TestPasswordRequestStall(t *testing.T) {
 	t.Parallel()
 	const stallTime = 120 * time.Millisecond
-	e := newEnv(t, func(c *config) { c.opt.LoginStall = stallTime })
+	e := newEnv(t, func(c *config) { c.opt.LoginStall = setting.Duration(stallTime) })
 	e.user(t, "ada@example.com")
 	for _, email := range []string{"ada@example.com", "nobody@example.com"} {
 		r := e.post(t, "/auth/password/request", `{"email":`+jsonString(email)+`}`)

@@ -71,7 +71,7 @@ func (s *server) handleRefresh() http.Handler {
 				return err
 			}
 			res, err = s.svc.RotateSession(r.Context(), p, s.c, core.SessionRotation{
-				AccessTTL: s.opt.SessionTTL, Grace: s.opt.SessionGrace, RefuseLocked: true,
+				AccessTTL: s.opt.SessionTTL.Std(), Grace: s.opt.SessionGrace.Std(), RefuseLocked: true,
 			})
 			if err != nil {
 				return refreshError(err)

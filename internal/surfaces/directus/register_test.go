@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
 func TestRegister(t *testing.T) {
@@ -74,7 +76,7 @@ func TestRegisterDisabledAndStall(t *testing.T) {
 	wantError(t, off.post(t, "/users/register", `{"email":"ada@example.com","password":"correct horse"}`), "FORBIDDEN", "")
 
 	const stallTime = 120 * time.Millisecond
-	e := newEnv(t, func(c *config) { c.opt.RegisterStall = stallTime })
+	e := newEnv(t, func(c *config) { c.opt.RegisterStall = setting.Duration(stallTime) })
 	for _, email := range []string{"ada@example.com", "ada@example.com"} { // new, then taken
 		r := e.post(t, "/users/register", `{"email":`+jsonString(email)+`,"password":"correct horse"}`)
 		if r.status != http.StatusNoContent || r.elapsed < stallTime {
