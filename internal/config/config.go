@@ -26,8 +26,9 @@ type Config struct {
 	// Surfaces mounts the compatible APIs besides PocketBase's.
 	Surfaces SurfacesConfig `yaml:"surfaces"`
 	// Collections overrides the built-in auth collections, keyed by name
-	// ("users" or "_superusers"). Anything not set keeps core's default.
-	Collections map[string]CollectionConfig `yaml:"collections,omitempty"`
+	// ("users" or "_superusers", the keys tag, which a test holds to
+	// core's collections). Anything not set keeps core's default.
+	Collections map[string]CollectionConfig `yaml:"collections,omitempty" keys:"users,_superusers" placeholder:"<name>"`
 }
 
 // HTTPConfig is the HTTP listener.

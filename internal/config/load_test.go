@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
+
+	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
 // writeConfig writes a YAML file into a fresh temp dir and returns its path.
@@ -72,15 +74,18 @@ func TestDefault(t *testing.T) {
 			},
 		},
 		Metrics: MetricsConfig{Enabled: true},
-		Surfaces: SurfacesConfig{Directus: DirectusConfig{
-			Enabled: true, Mount: "/directus", Collection: "users",
-			AccessTTL: Duration(15 * time.Minute), RefreshTTL: Duration(7 * 24 * time.Hour),
-			SessionTTL: Duration(24 * time.Hour), SessionGrace: Duration(10 * time.Second),
-			LoginStall: Duration(500 * time.Millisecond), RegisterStall: Duration(750 * time.Millisecond),
-			RefreshCookieName: "directus_refresh_token", SessionCookieName: "directus_session_token",
-			CookieSecure: "auto", CookieSameSite: "lax",
-			PasswordResetURLAllowList: []string{}, RegisterURLAllowList: []string{}, RedirectAllowList: []string{},
-			PublicRegistration: true,
+		Surfaces: SurfacesConfig{Directus: Surface[directus.Options]{
+			Enabled: true, Mount: "/directus",
+			Options: directus.Options{
+				Collection: "users",
+				AccessTTL:  Duration(15 * time.Minute), RefreshTTL: Duration(7 * 24 * time.Hour),
+				SessionTTL: Duration(24 * time.Hour), SessionGrace: Duration(10 * time.Second),
+				LoginStall: Duration(500 * time.Millisecond), RegisterStall: Duration(750 * time.Millisecond),
+				RefreshCookieName: "directus_refresh_token", SessionCookieName: "directus_session_token",
+				CookieSecure: "auto", CookieSameSite: "lax",
+				PasswordResetURLAllowList: []string{}, RegisterURLAllowList: []string{}, RedirectAllowList: []string{},
+				PublicRegistration: true,
+			},
 		}},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gatehouse/gatehouse/internal/setting"
+	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
 func TestCheckMount(t *testing.T) {
@@ -39,7 +42,7 @@ func TestCheckMount(t *testing.T) {
 
 func TestDirectusValidation(t *testing.T) {
 	t.Parallel()
-	dir := func(f func(d *DirectusConfig)) func(*Config) {
+	dir := func(f func(d *Surface[directus.Options])) func(*Config) {
 		return func(c *Config) { f(&c.Surfaces.Directus) }
 	}
 	for _, tc := range []struct {
@@ -47,48 +50,48 @@ func TestDirectusValidation(t *testing.T) {
 		change func(*Config)
 		want   string
 	}{
-		{"mount relative", dir(func(d *DirectusConfig) { d.Mount = "directus" }), "surfaces.directus.mount: must start with /"},
-		{"mount empty", dir(func(d *DirectusConfig) { d.Mount = "" }), "surfaces.directus.mount:"},
-		{"unknown collection", dir(func(d *DirectusConfig) { d.Collection = "admins" }), `surfaces.directus.collection: unknown auth collection "admins"`},
-		{"public url relative", dir(func(d *DirectusConfig) { d.PublicURL = "/directus" }), "surfaces.directus.public_url: must be an absolute"},
-		{"public url query", dir(func(d *DirectusConfig) { d.PublicURL = "https://a.example/d?x=1" }), "surfaces.directus.public_url: must not have a query"},
-		{"public url fragment", dir(func(d *DirectusConfig) { d.PublicURL = "https://a.example/#d" }), "surfaces.directus.public_url: must not have a fragment"},
-		{"public url credentials", dir(func(d *DirectusConfig) { d.PublicURL = "https://u:p@a.example" }), "surfaces.directus.public_url: must not contain a user name"},
-		{"access ttl short", dir(func(d *DirectusConfig) { d.AccessTTL = Duration(9 * time.Second) }), "surfaces.directus.access_ttl: must be between 10s and"},
-		{"refresh ttl zero", dir(func(d *DirectusConfig) { d.RefreshTTL = 0 }), "surfaces.directus.refresh_ttl:"},
-		{"session ttl huge", dir(func(d *DirectusConfig) { d.SessionTTL = Duration(4 * 365 * day) }), "surfaces.directus.session_ttl:"},
-		{"grace zero", dir(func(d *DirectusConfig) { d.SessionGrace = 0 }), "surfaces.directus.session_grace: must be between 1ms and 1h"},
-		{"grace above ttl", dir(func(d *DirectusConfig) {
-			d.SessionTTL = Duration(30 * time.Second)
-			d.SessionGrace = Duration(time.Minute)
+		{"mount relative", dir(func(d *Surface[directus.Options]) { d.Mount = "directus" }), "surfaces.directus.mount: must start with /"},
+		{"mount empty", dir(func(d *Surface[directus.Options]) { d.Mount = "" }), "surfaces.directus.mount:"},
+		{"unknown collection", dir(func(d *Surface[directus.Options]) { d.Options.Collection = "admins" }), `surfaces.directus.collection: unknown auth collection "admins"`},
+		{"public url relative", dir(func(d *Surface[directus.Options]) { d.Options.PublicURL = "/directus" }), "surfaces.directus.public_url: must be an absolute"},
+		{"public url query", dir(func(d *Surface[directus.Options]) { d.Options.PublicURL = "https://a.example/d?x=1" }), "surfaces.directus.public_url: must not have a query"},
+		{"public url fragment", dir(func(d *Surface[directus.Options]) { d.Options.PublicURL = "https://a.example/#d" }), "surfaces.directus.public_url: must not have a fragment"},
+		{"public url credentials", dir(func(d *Surface[directus.Options]) { d.Options.PublicURL = "https://u:p@a.example" }), "surfaces.directus.public_url: must not contain a user name"},
+		{"access ttl short", dir(func(d *Surface[directus.Options]) { d.Options.AccessTTL = Duration(9 * time.Second) }), "surfaces.directus.access_ttl: must be between 10s and"},
+		{"refresh ttl zero", dir(func(d *Surface[directus.Options]) { d.Options.RefreshTTL = 0 }), "surfaces.directus.refresh_ttl:"},
+		{"session ttl huge", dir(func(d *Surface[directus.Options]) { d.Options.SessionTTL = Duration(4 * 365 * day) }), "surfaces.directus.session_ttl:"},
+		{"grace zero", dir(func(d *Surface[directus.Options]) { d.Options.SessionGrace = 0 }), "surfaces.directus.session_grace: must be between 1ms and 1h"},
+		{"grace above ttl", dir(func(d *Surface[directus.Options]) {
+			d.Options.SessionTTL = Duration(30 * time.Second)
+			d.Options.SessionGrace = Duration(time.Minute)
 		}),
 			"surfaces.directus.session_grace: must be shorter than session_ttl (30s)"},
-		{"login stall zero", dir(func(d *DirectusConfig) { d.LoginStall = 0 }), "surfaces.directus.login_stall: must be between 1ms and 10s"},
-		{"register stall long", dir(func(d *DirectusConfig) { d.RegisterStall = Duration(11 * time.Second) }), "surfaces.directus.register_stall:"},
-		{"cookie name empty", dir(func(d *DirectusConfig) { d.RefreshCookieName = "" }), "surfaces.directus.refresh_cookie_name: must be a cookie name"},
-		{"cookie name separator", dir(func(d *DirectusConfig) { d.SessionCookieName = "a;b" }), "surfaces.directus.session_cookie_name: must be a cookie name"},
-		{"cookie names equal", dir(func(d *DirectusConfig) { d.SessionCookieName = d.RefreshCookieName }), "surfaces.directus.session_cookie_name: must differ"},
-		{"secure prefix over http", dir(func(d *DirectusConfig) { d.RefreshCookieName = "__Secure-rt" }), "surfaces.directus.refresh_cookie_name: \"__Secure-rt\" needs Secure cookies"},
-		{"host prefix with domain", dir(func(d *DirectusConfig) {
-			d.CookieSecure, d.SessionCookieName, d.CookieDomain = "true", "__Host-st", "example.com"
+		{"login stall zero", dir(func(d *Surface[directus.Options]) { d.Options.LoginStall = 0 }), "surfaces.directus.login_stall: must be between 1ms and 10s"},
+		{"register stall long", dir(func(d *Surface[directus.Options]) { d.Options.RegisterStall = Duration(11 * time.Second) }), "surfaces.directus.register_stall:"},
+		{"cookie name empty", dir(func(d *Surface[directus.Options]) { d.Options.RefreshCookieName = "" }), "surfaces.directus.refresh_cookie_name: must be a cookie name"},
+		{"cookie name separator", dir(func(d *Surface[directus.Options]) { d.Options.SessionCookieName = "a;b" }), "surfaces.directus.session_cookie_name: must be a cookie name"},
+		{"cookie names equal", dir(func(d *Surface[directus.Options]) { d.Options.SessionCookieName = d.Options.RefreshCookieName }), "surfaces.directus.session_cookie_name: must differ"},
+		{"secure prefix over http", dir(func(d *Surface[directus.Options]) { d.Options.RefreshCookieName = "__Secure-rt" }), "surfaces.directus.refresh_cookie_name: \"__Secure-rt\" needs Secure cookies"},
+		{"host prefix with domain", dir(func(d *Surface[directus.Options]) {
+			d.Options.CookieSecure, d.Options.SessionCookieName, d.Options.CookieDomain = "true", "__Host-st", "example.com"
 		}), "surfaces.directus.session_cookie_name: \"__Host-st\" cannot be used with cookie_domain"},
-		{"cookie secure word", dir(func(d *DirectusConfig) { d.CookieSecure = "sometimes" }), `surfaces.directus.cookie_secure: must be auto, true or false, got "sometimes"`},
-		{"cookie secure empty", dir(func(d *DirectusConfig) { d.CookieSecure = "" }), "surfaces.directus.cookie_secure:"},
-		{"same site unknown", dir(func(d *DirectusConfig) { d.CookieSameSite = "loose" }), `surfaces.directus.cookie_same_site: must be lax, strict or none, got "loose"`},
-		{"same site none over http", dir(func(d *DirectusConfig) { d.CookieSameSite = "none" }), "surfaces.directus.cookie_same_site: none needs Secure cookies"},
+		{"cookie secure word", dir(func(d *Surface[directus.Options]) { d.Options.CookieSecure = "sometimes" }), `surfaces.directus.cookie_secure: must be auto, true or false, got "sometimes"`},
+		{"cookie secure empty", dir(func(d *Surface[directus.Options]) { d.Options.CookieSecure = "" }), "surfaces.directus.cookie_secure:"},
+		{"same site unknown", dir(func(d *Surface[directus.Options]) { d.Options.CookieSameSite = "loose" }), `surfaces.directus.cookie_same_site: must be lax, strict or none, got "loose"`},
+		{"same site none over http", dir(func(d *Surface[directus.Options]) { d.Options.CookieSameSite = "none" }), "surfaces.directus.cookie_same_site: none needs Secure cookies"},
 		{"same site none forced insecure", func(c *Config) {
 			c.App.URL = "https://auth.example"
-			c.Surfaces.Directus.CookieSameSite, c.Surfaces.Directus.CookieSecure = "none", "false"
+			c.Surfaces.Directus.Options.CookieSameSite, c.Surfaces.Directus.Options.CookieSecure = "none", "false"
 		}, "surfaces.directus.cookie_same_site: none needs Secure cookies"},
-		{"cookie domain url", dir(func(d *DirectusConfig) { d.CookieDomain = "https://example.com" }), "surfaces.directus.cookie_domain: must be a host name"},
-		{"cookie domain port", dir(func(d *DirectusConfig) { d.CookieDomain = "example.com:80" }), "surfaces.directus.cookie_domain:"},
-		{"reset allow relative", dir(func(d *DirectusConfig) { d.PasswordResetURLAllowList = []string{"https://a.example/r", "/reset"} }),
+		{"cookie domain url", dir(func(d *Surface[directus.Options]) { d.Options.CookieDomain = "https://example.com" }), "surfaces.directus.cookie_domain: must be a host name"},
+		{"cookie domain port", dir(func(d *Surface[directus.Options]) { d.Options.CookieDomain = "example.com:80" }), "surfaces.directus.cookie_domain:"},
+		{"reset allow relative", dir(func(d *Surface[directus.Options]) { d.Options.PasswordResetURLAllowList = []string{"https://a.example/r", "/reset"} }),
 			"surfaces.directus.password_reset_url_allow_list[1]: must be an absolute"},
-		{"register allow query", dir(func(d *DirectusConfig) { d.RegisterURLAllowList = []string{"https://a.example/v?x=1"} }),
+		{"register allow query", dir(func(d *Surface[directus.Options]) { d.Options.RegisterURLAllowList = []string{"https://a.example/v?x=1"} }),
 			"surfaces.directus.register_url_allow_list[0]: must not have a query"},
-		{"redirect allow scheme", dir(func(d *DirectusConfig) { d.RedirectAllowList = []string{"javascript:alert(1)"} }),
+		{"redirect allow scheme", dir(func(d *Surface[directus.Options]) { d.Options.RedirectAllowList = []string{"javascript:alert(1)"} }),
 			"surfaces.directus.redirect_allow_list[0]: must be an absolute"},
-		{"redirect allow no host", dir(func(d *DirectusConfig) { d.RedirectAllowList = []string{"https:///x"} }),
+		{"redirect allow no host", dir(func(d *Surface[directus.Options]) { d.Options.RedirectAllowList = []string{"https:///x"} }),
 			"surfaces.directus.redirect_allow_list[0]: must include a host"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,27 +109,27 @@ func TestDirectusValidation(t *testing.T) {
 // Values at the edges of what is allowed load without complaint.
 func TestDirectusValidValues(t *testing.T) {
 	t.Parallel()
-	for name, change := range map[string]func(d *DirectusConfig){
-		"root mount":   func(d *DirectusConfig) { d.Mount = "/" },
-		"nested mount": func(d *DirectusConfig) { d.Mount = "/compat/directus" },
-		"disabled":     func(d *DirectusConfig) { d.Enabled = false },
-		"superusers":   func(d *DirectusConfig) { d.Collection = "_superusers" },
-		"short ttls": func(d *DirectusConfig) {
-			d.AccessTTL, d.SessionTTL, d.SessionGrace = Duration(10*time.Second), Duration(31*time.Second), Duration(time.Second)
+	for name, change := range map[string]func(d *Surface[directus.Options]){
+		"root mount":   func(d *Surface[directus.Options]) { d.Mount = "/" },
+		"nested mount": func(d *Surface[directus.Options]) { d.Mount = "/compat/directus" },
+		"disabled":     func(d *Surface[directus.Options]) { d.Enabled = false },
+		"superusers":   func(d *Surface[directus.Options]) { d.Options.Collection = "_superusers" },
+		"short ttls": func(d *Surface[directus.Options]) {
+			d.Options.AccessTTL, d.Options.SessionTTL, d.Options.SessionGrace = Duration(10*time.Second), Duration(31*time.Second), Duration(time.Second)
 		},
-		"secure on":             func(d *DirectusConfig) { d.CookieSecure = "on" },
-		"secure TRUE":           func(d *DirectusConfig) { d.CookieSecure = "TRUE" },
-		"same site none secure": func(d *DirectusConfig) { d.CookieSameSite, d.CookieSecure = "none", "true" },
-		"same site strict":      func(d *DirectusConfig) { d.CookieSameSite = "Strict" },
-		"host prefix secure":    func(d *DirectusConfig) { d.SessionCookieName, d.CookieSecure = "__Host-session", "true" },
-		"dotted domain":         func(d *DirectusConfig) { d.CookieDomain = ".example.com" },
-		"allow lists": func(d *DirectusConfig) {
-			d.RedirectAllowList = []string{"http://localhost:3000/cb", "https://app.example"}
+		"secure on":             func(d *Surface[directus.Options]) { d.Options.CookieSecure = "on" },
+		"secure TRUE":           func(d *Surface[directus.Options]) { d.Options.CookieSecure = "TRUE" },
+		"same site none secure": func(d *Surface[directus.Options]) { d.Options.CookieSameSite, d.Options.CookieSecure = "none", "true" },
+		"same site strict":      func(d *Surface[directus.Options]) { d.Options.CookieSameSite = "Strict" },
+		"host prefix secure":    func(d *Surface[directus.Options]) { d.Options.SessionCookieName, d.Options.CookieSecure = "__Host-session", "true" },
+		"dotted domain":         func(d *Surface[directus.Options]) { d.Options.CookieDomain = ".example.com" },
+		"allow lists": func(d *Surface[directus.Options]) {
+			d.Options.RedirectAllowList = []string{"http://localhost:3000/cb", "https://app.example"}
 		},
-		"public url with slash": func(d *DirectusConfig) { d.PublicURL = "https://auth.example/directus/" },
-		"registration off":      func(d *DirectusConfig) { d.PublicRegistration = false },
-		"one-millisecond stalls": func(d *DirectusConfig) {
-			d.LoginStall, d.RegisterStall = Duration(time.Millisecond), Duration(time.Millisecond)
+		"public url with slash": func(d *Surface[directus.Options]) { d.Options.PublicURL = "https://auth.example/directus/" },
+		"registration off":      func(d *Surface[directus.Options]) { d.Options.PublicRegistration = false },
+		"one-millisecond stalls": func(d *Surface[directus.Options]) {
+			d.Options.LoginStall, d.Options.RegisterStall = Duration(time.Millisecond), Duration(time.Millisecond)
 		},
 	} {
 		c := Default()
@@ -137,7 +140,7 @@ func TestDirectusValidValues(t *testing.T) {
 	}
 }
 
-func TestDirectusPublicURL(t *testing.T) {
+func TestSurfaceResolvedPublicURL(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		appURL, mount, public, want string
@@ -146,22 +149,25 @@ func TestDirectusPublicURL(t *testing.T) {
 		{"https://auth.example/", "/directus", "", "https://auth.example/directus"},
 		{"https://auth.example/", "/", "", "https://auth.example"},
 		{"https://example.com/auth/", "/compat/directus", "", "https://example.com/auth/compat/directus"},
-		{"https://auth.example", "/directus", "https://cms.example/", "https://cms.example"},
-		{"https://auth.example", "/", "http://proxy.example/d//", "http://proxy.example/d"},
+		// As written: the surface drops a trailing slash itself.
+		{"https://auth.example", "/directus", "https://cms.example/", "https://cms.example/"},
 	} {
 		c := Default()
-		c.App.URL, c.Surfaces.Directus.Mount, c.Surfaces.Directus.PublicURL = tc.appURL, tc.mount, tc.public
-		if got := c.DirectusPublicURL(); got != tc.want {
-			t.Errorf("app %q mount %q public %q: DirectusPublicURL() = %q, want %q", tc.appURL, tc.mount, tc.public, got, tc.want)
+		c.App.URL, c.Surfaces.Directus.Mount, c.Surfaces.Directus.Options.PublicURL = tc.appURL, tc.mount, tc.public
+		if got := c.Surfaces.Directus.Resolved(c.App.URL).PublicURL; got != tc.want {
+			t.Errorf("app %q mount %q public %q: PublicURL = %q, want %q", tc.appURL, tc.mount, tc.public, got, tc.want)
 		}
 	}
 }
 
+// cookie_secure auto follows the public URL the server builds, app.url's
+// when public_url is left out.
 func TestDirectusCookieSecure(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		appURL, public, secure string
-		want                   bool
+		appURL, public string
+		secure         setting.Switch
+		want           bool
 	}{
 		{"http://127.0.0.1:8090", "", "auto", false},
 		{"https://auth.example", "", "auto", true},
@@ -174,9 +180,9 @@ func TestDirectusCookieSecure(t *testing.T) {
 		{"https://auth.example", "", "off", false},
 	} {
 		c := Default()
-		c.App.URL, c.Surfaces.Directus.PublicURL, c.Surfaces.Directus.CookieSecure = tc.appURL, tc.public, tc.secure
-		if got := c.DirectusCookieSecure(); got != tc.want {
-			t.Errorf("app %q public %q cookie_secure %q: DirectusCookieSecure() = %v, want %v", tc.appURL, tc.public, tc.secure, got, tc.want)
+		c.App.URL, c.Surfaces.Directus.Options.PublicURL, c.Surfaces.Directus.Options.CookieSecure = tc.appURL, tc.public, tc.secure
+		if got := c.Surfaces.Directus.Resolved(c.App.URL).SecureCookies(); got != tc.want {
+			t.Errorf("app %q public %q cookie_secure %q: SecureCookies() = %v, want %v", tc.appURL, tc.public, tc.secure, got, tc.want)
 		}
 	}
 }
@@ -208,16 +214,16 @@ surfaces:
 	}
 	want := Default().Surfaces.Directus
 	want.Mount = "/"
-	want.AccessTTL = Duration(31 * time.Second)
-	want.SessionTTL = Duration(time.Hour)
-	want.SessionGrace = Duration(2 * time.Second)
-	want.CookieSecure = "true"
-	want.CookieSameSite = "none"
-	want.CookieDomain = "example.com"
-	want.PublicURL = "https://auth.example"
-	want.PasswordResetURLAllowList = []string{"https://app.example/reset"} // an empty variable is unset
-	want.RedirectAllowList = []string{"https://a.example/cb", "https://b.example"}
-	want.PublicRegistration = true
+	want.Options.AccessTTL = Duration(31 * time.Second)
+	want.Options.SessionTTL = Duration(time.Hour)
+	want.Options.SessionGrace = Duration(2 * time.Second)
+	want.Options.CookieSecure = "true"
+	want.Options.CookieSameSite = "none"
+	want.Options.CookieDomain = "example.com"
+	want.Options.PublicURL = "https://auth.example"
+	want.Options.PasswordResetURLAllowList = []string{"https://app.example/reset"} // an empty variable is unset
+	want.Options.RedirectAllowList = []string{"https://a.example/cb", "https://b.example"}
+	want.Options.PublicRegistration = true
 	if diff := cmp.Diff(want, got.Surfaces.Directus); diff != "" {
 		t.Errorf("surfaces.directus (-want +got):\n%s", diff)
 	}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // problems collects validation failures, each prefixed with the option's
@@ -87,20 +89,9 @@ func (a AppConfig) validate(p *problems) {
 	if a.Name == "" {
 		p.add("app.name", "must not be empty")
 	}
-	u, err := url.Parse(a.URL)
-	switch {
-	case err != nil:
-		p.add("app.url", "not a valid URL: %v", errors.Unwrap(err))
-	case u.Scheme != "http" && u.Scheme != "https":
-		p.add("app.url", "must be an absolute http:// or https:// URL, got %q", a.URL)
-	case u.Host == "":
-		p.add("app.url", "must include a host, got %q", a.URL)
-	case u.User != nil:
-		p.add("app.url", "must not contain a user name or password")
-	case u.RawQuery != "" || u.ForceQuery:
-		p.add("app.url", "must not have a query (?...), got %q", a.URL)
-	case u.Fragment != "":
-		p.add("app.url", "must not have a fragment (#...), got %q", a.URL)
+	// The base of every link, checked as the surfaces' public URLs are.
+	if err := core.CheckBaseURL(a.URL); err != nil {
+		p.add("app.url", "%v", err)
 	}
 }
 

@@ -126,6 +126,17 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// DefaultPublicURL sets PublicURL to base when it is empty, reporting
+// whether it did: the configuration passes app.url followed by the
+// mount.
+func (o *Options) DefaultPublicURL(base string) bool {
+	if o.PublicURL != "" {
+		return false
+	}
+	o.PublicURL = base
+	return true
+}
+
 // AuthCollection names the auth collection the surface binds, for the
 // configuration to check against the collections it knows.
 func (o Options) AuthCollection() string { return o.Collection }
