@@ -85,9 +85,13 @@ func TestDirectusValidation(t *testing.T) {
 		}, "surfaces.directus.cookie_same_site: none needs Secure cookies"},
 		{"cookie domain url", dir(func(d *Surface[directus.Options]) { d.Options.CookieDomain = "https://example.com" }), "surfaces.directus.cookie_domain: must be a host name"},
 		{"cookie domain port", dir(func(d *Surface[directus.Options]) { d.Options.CookieDomain = "example.com:80" }), "surfaces.directus.cookie_domain:"},
-		{"reset allow relative", dir(func(d *Surface[directus.Options]) { d.Options.PasswordResetURLAllowList = []string{"https://a.example/r", "/reset"} }),
+		{"reset allow relative", dir(func(d *Surface[directus.Options]) {
+			d.Options.PasswordResetURLAllowList = []string{"https://a.example/r", "/reset"}
+		}),
 			"surfaces.directus.password_reset_url_allow_list[1]: must be an absolute"},
-		{"register allow query", dir(func(d *Surface[directus.Options]) { d.Options.RegisterURLAllowList = []string{"https://a.example/v?x=1"} }),
+		{"register allow query", dir(func(d *Surface[directus.Options]) {
+			d.Options.RegisterURLAllowList = []string{"https://a.example/v?x=1"}
+		}),
 			"surfaces.directus.register_url_allow_list[0]: must not have a query"},
 		{"redirect allow scheme", dir(func(d *Surface[directus.Options]) { d.Options.RedirectAllowList = []string{"javascript:alert(1)"} }),
 			"surfaces.directus.redirect_allow_list[0]: must be an absolute"},
@@ -121,8 +125,10 @@ func TestDirectusValidValues(t *testing.T) {
 		"secure TRUE":           func(d *Surface[directus.Options]) { d.Options.CookieSecure = "TRUE" },
 		"same site none secure": func(d *Surface[directus.Options]) { d.Options.CookieSameSite, d.Options.CookieSecure = "none", "true" },
 		"same site strict":      func(d *Surface[directus.Options]) { d.Options.CookieSameSite = "Strict" },
-		"host prefix secure":    func(d *Surface[directus.Options]) { d.Options.SessionCookieName, d.Options.CookieSecure = "__Host-session", "true" },
-		"dotted domain":         func(d *Surface[directus.Options]) { d.Options.CookieDomain = ".example.com" },
+		"host prefix secure": func(d *Surface[directus.Options]) {
+			d.Options.SessionCookieName, d.Options.CookieSecure = "__Host-session", "true"
+		},
+		"dotted domain": func(d *Surface[directus.Options]) { d.Options.CookieDomain = ".example.com" },
 		"allow lists": func(d *Surface[directus.Options]) {
 			d.Options.RedirectAllowList = []string{"http://localhost:3000/cb", "https://app.example"}
 		},
