@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -98,12 +97,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	houseDone := make(chan struct{})
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 
-	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Gatehouse listening on %s\n├─ REST API: %s/api/\n", url, url)
-	if d := cfg.Surfaces.Directus; d.Enabled {
-		fmt.Fprintf(stdout, "├─ Directus: %s%s\n", url, strings.TrimSuffix(d.Mount, "/"))
-	}
-	fmt.Fprintf(stdout, "└─ JWKS:     %s/.well-known/jwks.json\n", url)
+	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
 
 	var serveErr error

@@ -153,52 +153,93 @@ func labelRoute(prefix string, set func(r *http.Request, pattern string)) func(r
 	}
 }
 
-// surfaceMounts builds the enabled compatible surfaces from the
-// configuration.
+// A surface is one compatible API the server can mount beside
+// PocketBase's: one entry of surfaceTable. PocketBase is not an entry: it
+// is the root handler, answering every path no surface claims.
+type surface struct {
+	name string // "Directus": the banner's label, and its name in logs and errors
+	key  string // its section of the file, "surfaces.directus"
+	// place returns whether the configuration enables it, and its mount.
+	place func(cfg config.Config) (enabled bool, mount string)
+	roots []string // the top-level paths it serves, which it claims at "/"
+	build func(a *app, d surfaceDeps) (http.Handler, error)
+}
+
+// surfaceDeps is what every surface is built with.
+type surfaceDeps struct {
+	log         *slog.Logger
+	bodyLimit   int64 // http.body_limit
+	onRoute     func(r *http.Request, pattern string)
+	corsOrigins []string
+}
+
+// surfaceTable lists the compatible surfaces in mounting order. Adding
+// one is an entry here, the surface's Options type (its settings), and its
+// field in config.SurfacesConfig (where the file places it).
+func surfaceTable() []surface {
+	return []surface{{
+		name: "Directus", key: "surfaces.directus", roots: directus.Roots(),
+		place: placed(func(c config.Config) config.Surface[directus.Options] { return c.Surfaces.Directus }),
+		build: func(a *app, d surfaceDeps) (http.Handler, error) {
+			// Directus caps bodies at 1 MB (its MAX_PAYLOAD_SIZE); a lower
+			// http.body_limit still wins.
+			return directus.NewHandler(directus.Deps{
+				Service: a.service, Logger: d.log, BodyLimit: min(d.bodyLimit, directus.DefaultBodyLimit),
+				OnRoute: d.onRoute, CORSOrigins: d.corsOrigins,
+				Options: a.cfg.Surfaces.Directus.Resolved(a.cfg.App.URL),
+			})
+		},
+	}}
+}
+
+// placed reads whether and where a surface is mounted from its section.
+func placed[O config.SurfaceOptions](section func(config.Config) config.Surface[O]) func(config.Config) (bool, string) {
+	return func(c config.Config) (bool, string) {
+		s := section(c)
+		return s.Enabled, s.Mount
+	}
+}
+
+// surfaceMounts builds the surfaces of the table that the configuration
+// enables.
 func surfaceMounts(a *app, log *slog.Logger) ([]mount, error) {
 	var ms []mount
-	if d := a.cfg.Surfaces.Directus; d.Enabled {
-		// Directus caps bodies at 1 MB (its MAX_PAYLOAD_SIZE); a lower
-		// http.body_limit still wins.
-		h, err := directus.NewHandler(directus.Deps{
-			Service: a.service, Logger: log, BodyLimit: min(int64(a.cfg.HTTP.BodyLimit), directus.DefaultBodyLimit),
-			OnRoute: mountedRoute(d.Mount), CORSOrigins: a.cfg.HTTP.CORSOrigins, Options: directusOptions(a.cfg),
+	for _, s := range surfaceTable() {
+		on, prefix := s.place(a.cfg)
+		if !on {
+			continue
+		}
+		h, err := s.build(a, surfaceDeps{
+			log: log, bodyLimit: int64(a.cfg.HTTP.BodyLimit), onRoute: mountedRoute(prefix), corsOrigins: a.cfg.HTTP.CORSOrigins,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("surfaces.directus: %w", err)
+			return nil, fmt.Errorf("%s: %w", s.key, err)
 		}
-		ms = append(ms, mount{name: "Directus", option: "surfaces.directus.mount", prefix: d.Mount, roots: directus.Roots(), handler: h})
+		ms = append(ms, mount{name: s.name, option: s.key + ".mount", prefix: prefix, roots: s.roots, handler: h})
 	}
 	return ms, nil
 }
 
-// directusOptions maps surfaces.directus to the surface's options.
-func directusOptions(cfg config.Config) directus.Options {
-	d := cfg.Surfaces.Directus
-	sameSite := http.SameSiteLaxMode
-	switch strings.ToLower(d.CookieSameSite) {
-	case "strict":
-		sameSite = http.SameSiteStrictMode
-	case "none":
-		sameSite = http.SameSiteNoneMode
+// banner is what serve prints once it listens at url: PocketBase's REST
+// API, each surface of the table that the configuration enables, at its
+// mount, and the JWKS document. The end-to-end tests find the port in its
+// first line.
+func banner(cfg config.Config, url string) string {
+	lines := [][2]string{{"REST API", url + "/api/"}}
+	for _, s := range surfaceTable() {
+		if on, mount := s.place(cfg); on {
+			lines = append(lines, [2]string{s.name, url + strings.TrimSuffix(mount, "/")})
+		}
 	}
-	return directus.Options{
-		Collection:                d.Collection,
-		PublicURL:                 cfg.DirectusPublicURL(),
-		AccessTTL:                 d.AccessTTL.Std(),
-		RefreshTTL:                d.RefreshTTL.Std(),
-		SessionTTL:                d.SessionTTL.Std(),
-		SessionGrace:              d.SessionGrace.Std(),
-		LoginStall:                d.LoginStall.Std(),
-		RegisterStall:             d.RegisterStall.Std(),
-		RefreshCookieName:         d.RefreshCookieName,
-		SessionCookieName:         d.SessionCookieName,
-		CookieSecure:              cfg.DirectusCookieSecure(),
-		CookieSameSite:            sameSite,
-		CookieDomain:              d.CookieDomain,
-		PasswordResetURLAllowList: slices.Clone(d.PasswordResetURLAllowList),
-		RegisterURLAllowList:      slices.Clone(d.RegisterURLAllowList),
-		RedirectAllowList:         slices.Clone(d.RedirectAllowList),
-		PublicRegistration:        d.PublicRegistration,
+	lines = append(lines, [2]string{"JWKS", url + "/.well-known/jwks.json"})
+	var b strings.Builder
+	fmt.Fprintf(&b, "Gatehouse listening on %s\n", url)
+	for i, l := range lines {
+		branch := "├─"
+		if i == len(lines)-1 {
+			branch = "└─"
+		}
+		fmt.Fprintf(&b, "%s %-10s%s\n", branch, l[0]+":", l[1])
 	}
+	return b.String()
 }

@@ -5,9 +5,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -147,48 +148,57 @@ func TestMountedRoute(t *testing.T) {
 	}
 }
 
-// Every surfaces.directus option reaches the surface's options.
-func TestDirectusOptions(t *testing.T) {
+// Every section of surfaces in the file has one entry in the table, so a
+// surface cannot be configured and never mounted, and the other way
+// round.
+func TestSurfaceTableMatchesTheFile(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.App.URL = "https://auth.example/"
-	d := &cfg.Surfaces.Directus
-	d.Mount, d.Collection = "/compat", "_superusers"
-	d.AccessTTL, d.RefreshTTL, d.SessionTTL = config.Duration(time.Minute), config.Duration(time.Hour), config.Duration(2*time.Hour)
-	d.SessionGrace, d.LoginStall, d.RegisterStall = config.Duration(3*time.Second), config.Duration(time.Millisecond), config.Duration(2*time.Millisecond)
-	d.RefreshCookieName, d.SessionCookieName = "rt", "st"
-	d.CookieSameSite, d.CookieDomain = "Strict", "auth.example"
-	d.PasswordResetURLAllowList = []string{"https://app.example/reset"}
-	d.RegisterURLAllowList = []string{"https://app.example/verify"}
-	d.RedirectAllowList = []string{"https://app.example/"}
-	d.PublicRegistration = false
-	want := directus.Options{
-		Collection: "_superusers", PublicURL: "https://auth.example/compat",
-		AccessTTL: time.Minute, RefreshTTL: time.Hour, SessionTTL: 2 * time.Hour,
-		SessionGrace: 3 * time.Second, LoginStall: time.Millisecond, RegisterStall: 2 * time.Millisecond,
-		RefreshCookieName: "rt", SessionCookieName: "st",
-		CookieSecure: true, CookieSameSite: http.SameSiteStrictMode, CookieDomain: "auth.example",
-		PasswordResetURLAllowList: []string{"https://app.example/reset"},
-		RegisterURLAllowList:      []string{"https://app.example/verify"},
-		RedirectAllowList:         []string{"https://app.example/"},
-		PublicRegistration:        false,
+	var sections []string
+	st := reflect.TypeFor[config.SurfacesConfig]()
+	for i := range st.NumField() {
+		name, _, _ := strings.Cut(st.Field(i).Tag.Get("yaml"), ",")
+		sections = append(sections, "surfaces."+name)
 	}
-	if diff := cmp.Diff(want, directusOptions(cfg)); diff != "" {
-		t.Errorf("directusOptions (-want +got):\n%s", diff)
-	}
-	for in, want := range map[string]http.SameSite{"lax": http.SameSiteLaxMode, "none": http.SameSiteNoneMode, "STRICT": http.SameSiteStrictMode} {
-		d.CookieSameSite = in
-		if got := directusOptions(cfg).CookieSameSite; got != want {
-			t.Errorf("cookie_same_site %q: %v, want %v", in, got, want)
+	var keys, names []string
+	for _, s := range surfaceTable() {
+		keys = append(keys, s.key)
+		names = append(names, s.name)
+		if s.place == nil || s.build == nil || len(s.roots) == 0 {
+			t.Errorf("%s: incomplete entry %+v", s.key, s)
 		}
 	}
-	// The configuration's defaults are the surface's own (DefaultOptions),
-	// apart from Secure following the URL.
-	def := directusOptions(config.Default())
-	ref := directus.DefaultOptions()
-	ref.PublicURL = "http://127.0.0.1:8090/directus"
-	ref.PasswordResetURLAllowList, ref.RegisterURLAllowList, ref.RedirectAllowList = []string{}, []string{}, []string{}
-	if diff := cmp.Diff(ref, def); diff != "" {
-		t.Errorf("default options differ from directus.DefaultOptions (-want +got):\n%s", diff)
+	if diff := cmp.Diff(sections, keys); diff != "" {
+		t.Errorf("table keys differ from config.SurfacesConfig's sections (-file +table):\n%s", diff)
+	}
+	slices.Sort(names)
+	if len(slices.Compact(names)) != len(keys) {
+		t.Errorf("two entries share a name: %v", names)
+	}
+	// place reads the section the key names.
+	cfg := config.Default()
+	cfg.Surfaces.Directus.Enabled, cfg.Surfaces.Directus.Mount = false, "/compat"
+	if on, mount := surfaceTable()[0].place(cfg); on || mount != "/compat" {
+		t.Errorf("Directus place = %v %q, want false \"/compat\"", on, mount)
+	}
+}
+
+func TestBanner(t *testing.T) {
+	t.Parallel()
+	const url = "http://127.0.0.1:8090"
+	cfg := config.Default()
+	want := "Gatehouse listening on http://127.0.0.1:8090\n" +
+		"├─ REST API: http://127.0.0.1:8090/api/\n" +
+		"├─ Directus: http://127.0.0.1:8090/directus\n" +
+		"└─ JWKS:     http://127.0.0.1:8090/.well-known/jwks.json\n"
+	if got := banner(cfg, url); got != want {
+		t.Errorf("banner =\n%s\nwant\n%s", got, want)
+	}
+	cfg.Surfaces.Directus.Mount = "/"
+	if got := banner(cfg, url); !strings.Contains(got, "├─ Directus: http://127.0.0.1:8090\n") {
+		t.Errorf("banner at the root =\n%s", got)
+	}
+	cfg.Surfaces.Directus.Enabled = false
+	if got := banner(cfg, url); strings.Contains(got, "Directus") || !strings.Contains(got, "├─ REST API") {
+		t.Errorf("banner with Directus off =\n%s", got)
 	}
 }
