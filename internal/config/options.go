@@ -41,6 +41,9 @@ func walkOptions(t reflect.Type, prefix string, steps []step, item bool, out *[]
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, flags, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
 		here := append(steps[:len(steps):len(steps)], step{field: f.Index})
 		if name == "" && strings.Contains(flags, "inline") {
 			walkOptions(f.Type, prefix, here, item, out)
