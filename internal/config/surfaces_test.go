@@ -269,3 +269,20 @@ surfaces:
 		}
 	}
 }
+
+// A public URL built from a broken app.url is reported once, as app.url;
+// one written in the file is reported as itself.
+func TestDerivedPublicURLReportedOnce(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.App.URL = "/relative"
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "app.url: must be an absolute") ||
+		strings.Contains(err.Error(), "surfaces.directus.public_url") {
+		t.Errorf("Validate() = %v, want app.url's problem alone", err)
+	}
+	c.Surfaces.Directus.Options.PublicURL = "/directus"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "surfaces.directus.public_url: must be an absolute") {
+		t.Errorf("Validate() = %v, want public_url's own problem too", err)
+	}
+}
