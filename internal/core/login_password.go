@@ -26,14 +26,9 @@ type PasswordLogin struct {
 	FoldEmailCase bool
 }
 
-// CodeAccountLocked is the code of a login refused because the account is
-// locked after repeated failures. Surfaces decide whether to tell: the
-// PocketBase surface answers exactly as for a wrong password.
-const CodeAccountLocked = "account_locked"
-
 // errBadCredentials is the one answer for an unknown identity and a wrong
 // password alike.
-var errBadCredentials = &Error{Kind: KindUnauthenticated, Code: CodeInvalidCredentials, Message: "Failed to authenticate."}
+var errBadCredentials = NewError(KindUnauthenticated, CodeInvalidCredentials)
 
 // LoginWithPassword authenticates by identity and password and opens a
 // session. It is rate limited per client IP and per identity, and locks
@@ -41,13 +36,13 @@ var errBadCredentials = &Error{Kind: KindUnauthenticated, Code: CodeInvalidCrede
 // accounts cost one dummy hash, so they take as long as wrong passwords.
 func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in PasswordLogin) (AuthResult, error) {
 	if !c.PasswordAuth {
-		return AuthResult{}, Errorf(KindForbidden, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
+		return AuthResult{}, NewError(KindForbidden, CodePasswordAuthOff)
 	}
 	fe := fieldErrors{}
 	fe.checkLength("identity", in.Identity, 1, MaxIdentityLen)
 	fe.checkLength("password", in.Password, 1, MaxPasswordLen)
 	if in.IdentityField != "" && !slices.Contains(c.IdentityFields, in.IdentityField) {
-		fe.add("identityField", FieldInInvalid, "Must be a valid value.", nil)
+		fe.add("identityField", FieldInInvalid, nil)
 	}
 	if err := fe.err(); err != nil {
 		return AuthResult{}, err
@@ -70,8 +65,13 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 			return AuthResult{}, err
 		}
 		s.metrics.Login("locked")
+		if !s.profile.DiscloseLockout {
+			// The same answer as a wrong password: telling of the lock
+			// (or when it ends) would tell that the account exists.
+			return AuthResult{}, errBadCredentials
+		}
 		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked,
-			Message: "Failed to authenticate.", RetryAfter: max(time.Second, until.Sub(s.Now()))}
+			RetryAfter: max(time.Second, until.Sub(s.Now()))}
 	}
 
 	ok, rehash, err := s.verifyPassword(ctx, u, in.Password)

@@ -164,11 +164,11 @@ func (s *Service) checkOneTime(ctx context.Context, c *Collection, token string,
 func tokenFieldError(err error) error {
 	switch {
 	case errors.Is(err, errTokenInvalid), errors.Is(err, errTokenUsed):
-		return Invalid(map[string]FieldError{"token": {Code: FieldInvalidToken, Message: "Invalid or expired token."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldInvalidToken}})
 	case errors.Is(err, errTokenCollection):
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenCollection, Message: "The provided token is for different auth collection."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldTokenCollection}})
 	case errors.Is(err, errTokenNoEmail):
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenClaims, Message: "Missing email token claim."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldTokenClaims}})
 	}
 	return err
 }

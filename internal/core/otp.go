@@ -8,17 +8,14 @@ import (
 	"time"
 )
 
-// OTP error codes.
+// OTP limits.
 const (
-	CodeOTPDisabled    = "otp_disabled"
-	CodeOTPInvalid     = "otp_invalid"
-	CodeOTPTooMany     = "otp_too_many_attempts"
 	maxActiveOTPs      = 9
 	otpAttemptsPerCode = 5
 	otpAttemptsPerUser = 10 // across codes, per client, per code lifetime
 )
 
-var errBadOTP = Errorf(KindInvalid, CodeOTPInvalid, "Invalid or expired OTP.")
+var errBadOTP = NewError(KindInvalid, CodeOTPInvalid)
 
 // RequestOTP mails a one-time code to the account with this email and
 // returns the code's id. It answers the same way for an unknown address
@@ -26,7 +23,7 @@ var errBadOTP = Errorf(KindInvalid, CodeOTPInvalid, "Invalid or expired OTP.")
 // reveals nothing about who is registered.
 func (s *Service) RequestOTP(ctx context.Context, c *Collection, email string) (string, error) {
 	if !c.OTP.Enabled {
-		return "", Errorf(KindForbidden, CodeOTPDisabled, "The collection is not configured to allow OTP authentication.")
+		return "", NewError(KindForbidden, CodeOTPDisabled)
 	}
 	fe := fieldErrors{}
 	fe.checkEmail("email", email)
@@ -93,7 +90,7 @@ type OTPLogin struct {
 // pre-registered the address cannot log in with it.
 func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) (AuthResult, error) {
 	if !c.OTP.Enabled {
-		return AuthResult{}, Errorf(KindForbidden, CodeOTPDisabled, "The collection is not configured to allow OTP authentication.")
+		return AuthResult{}, NewError(KindForbidden, CodeOTPDisabled)
 	}
 	fe := fieldErrors{}
 	fe.checkLength("otpId", in.OTPID, 1, 255)
@@ -168,8 +165,7 @@ func (s *Service) otpAttempt(ctx context.Context, c *Collection, o OTP) error {
 		}
 		if n > k.max {
 			s.metrics.RateLimited(ActionOTP)
-			return &Error{Kind: KindRateLimited, Code: CodeOTPTooMany,
-				Message: "Too many attempts, please try again later with a new OTP.", RetryAfter: max(time.Second, k.retry.Sub(now))}
+			return &Error{Kind: KindRateLimited, Code: CodeOTPTooMany, RetryAfter: max(time.Second, k.retry.Sub(now))}
 		}
 	}
 	return nil

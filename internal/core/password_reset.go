@@ -15,7 +15,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email
 // options (a link of the surface's own, case-insensitive lookup).
 func (s *Service) RequestPasswordResetWith(ctx context.Context, c *Collection, in MailRequest) error {
 	if !c.PasswordAuth {
-		return Errorf(KindInvalid, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
+		return NewError(KindInvalid, CodePasswordAuthOff)
 	}
 	return s.mailOneTime(ctx, c, in, PurposePasswordReset, nil)
 }
@@ -48,7 +48,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 				return AsError(err)
 			}
 			f := ve.Fields["token"]
-			form.add("token", f.Code, f.Message, nil)
+			form.add("token", f.Code, f.Params)
 		}
 	}
 	form.checkLength("password", in.Password, c.PasswordMin, MaxPasswordLen)

@@ -44,7 +44,7 @@ var (
 // badToken is what a rejected access token reads as; the reason is for
 // the surface and the debug log.
 func badToken(reason error) *Error {
-	return &Error{Kind: KindUnauthenticated, Code: CodeAuthRequired, Message: "invalid or expired token", Cause: reason}
+	return &Error{Kind: KindUnauthenticated, Code: CodeAuthRequired, Cause: reason}
 }
 
 // Authenticate checks an access token: its signature, type and expiry, that

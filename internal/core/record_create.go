@@ -23,7 +23,7 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 	}
 	form.checkConfirm(deref(in.Password), in.PasswordConfirm)
 	if in.Verified != nil && *in.Verified && !p.IsSuperuser() {
-		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("verified", FieldValuesMismatch, nil)
 	}
 	if err := form.err(); err != nil {
 		return User{}, err
@@ -76,9 +76,9 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 		// The id is random unless the client chose it, so a clash on a
 		// chosen id is the id's fault; otherwise the email is taken.
 		if in.ID != nil && s.idTaken(ctx, u.ID) {
-			return User{}, Invalid(map[string]FieldError{"id": {Code: FieldNotUnique, Message: "Value must be unique."}})
+			return User{}, Invalid(map[string]FieldError{"id": {Code: FieldNotUnique}})
 		}
-		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique, Message: "Value must be unique."}})
+		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique}})
 	} else if err != nil {
 		return User{}, Internal(err)
 	}
@@ -103,7 +103,7 @@ func (s *Service) applyProfile(fe fieldErrors, c *Collection, u *User, in UserIn
 	}
 	if in.Name != nil {
 		if !c.HasField("name") {
-			fe.add("name", FieldUnknown, "Unknown field.", nil)
+			fe.add("name", FieldUnknown, nil)
 			return
 		}
 		fe.checkText("name", *in.Name, MaxNameLength)

@@ -59,7 +59,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		}
 		if newHash != "" && !p.IsSuperuser() && fresh.PasswordHash != cur.PasswordHash {
 			// The old password we checked is no longer the password.
-			return Invalid(map[string]FieldError{"oldPassword": {Code: FieldInvalidOldPassword, Message: "Missing or invalid old password."}})
+			return Invalid(map[string]FieldError{"oldPassword": {Code: FieldInvalidOldPassword}})
 		}
 		u = fresh
 		s.applyProfile(fieldErrors{}, c, &u, in)
@@ -80,7 +80,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 	})
 	switch {
 	case errors.Is(err, ErrConflict):
-		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique, Message: "Value must be unique."}})
+		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique}})
 	case errors.Is(err, ErrNotFound):
 		return User{}, errRecordNotFound
 	case err != nil:
@@ -122,13 +122,13 @@ func (s *Service) updateFormErrors(ctx context.Context, p *Principal, cur User, 
 	super := p.IsSuperuser()
 	form := fieldErrors{}
 	if in.ID != nil && *in.ID != cur.ID {
-		form.add("id", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("id", FieldValuesMismatch, nil)
 	}
 	if !super && in.Email != nil && *in.Email != cur.Email {
-		form.add("email", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("email", FieldValuesMismatch, nil)
 	}
 	if !super && in.Verified != nil && *in.Verified != cur.Verified {
-		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("verified", FieldValuesMismatch, nil)
 	}
 	changing := in.Password != nil || deref(in.PasswordConfirm) != "" || deref(in.OldPassword) != ""
 	if changing {
@@ -159,7 +159,7 @@ func (s *Service) checkOldPassword(ctx context.Context, fe fieldErrors, u User, 
 		return ce
 	}
 	if err != nil || !ok {
-		fe.add("oldPassword", FieldInvalidOldPassword, "Missing or invalid old password.", nil)
+		fe.add("oldPassword", FieldInvalidOldPassword, nil)
 	}
 	return nil
 }

@@ -24,8 +24,8 @@ type UserInput struct {
 }
 
 var (
-	errSuperusersOnly = Errorf(KindForbidden, CodeSuperuserRequired, "Only superusers can perform this action.")
-	errRecordNotFound = Errorf(KindNotFound, CodeNotFound, "The requested resource wasn't found.")
+	errSuperusersOnly = NewError(KindForbidden, CodeRecordsRestricted)
+	errRecordNotFound = NewError(KindNotFound, CodeNotFound)
 )
 
 // RecordAccess reports whether p may use c's records API at all, before
@@ -76,11 +76,11 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, c *Collection, q 
 		return UserPage{}, err
 	}
 	if !CheckFilter(q.Filter) {
-		return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid filter parameters.")
+		return UserPage{}, NewError(KindInvalid, CodeInvalidFilter)
 	}
 	for _, f := range q.Sort {
 		if _, ok := UserFields[f.Field]; !ok {
-			return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid sort parameters.")
+			return UserPage{}, NewError(KindInvalid, CodeInvalidSort)
 		}
 	}
 	if !p.IsSuperuser() {
@@ -129,7 +129,7 @@ func (s *Service) deleteUser(ctx context.Context, p *Principal, c *Collection, i
 				return err
 			}
 			if n <= 1 {
-				return Errorf(KindInvalid, CodeLastSuperuser, "You can't delete the only existing superuser.")
+				return NewError(KindInvalid, CodeLastSuperuser)
 			}
 		}
 		if err := q.DeleteUser(ctx, c.ID, id); err != nil {

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -10,11 +9,11 @@ import (
 // member of c.
 func RequireSameCollection(p *Principal, c *Collection) error {
 	if p == nil {
-		return Errorf(KindUnauthenticated, CodeAuthRequired, "The request requires valid record authorization token.")
+		return NewError(KindUnauthenticated, CodeAuthRequired)
 	}
 	if p.Collection.ID != c.ID {
 		return &Error{Kind: KindForbidden, Code: CodeCollectionMismatch,
-			Message: fmt.Sprintf("The request requires auth record from %s collection.", p.Collection.Name)}
+			Params: map[string]any{"collection": p.Collection.Name}}
 	}
 	return nil
 }

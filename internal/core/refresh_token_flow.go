@@ -6,11 +6,7 @@ import (
 	"errors"
 )
 
-// CodeRefreshReuse is the code of a refresh token presented again after
-// it was rotated: the session it belonged to has been revoked.
-const CodeRefreshReuse = "refresh_token_reused"
-
-var errBadRefresh = Errorf(KindUnauthenticated, CodeAuthRequired, "Invalid or expired refresh token.")
+var errBadRefresh = NewError(KindUnauthenticated, CodeRefreshInvalid)
 
 // RefreshWithToken exchanges an opaque refresh token for a new access
 // token and a new refresh token (rotation). Presenting a token that was
@@ -128,7 +124,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 	case reused && err == nil:
 		s.log.WarnContext(ctx, "refresh token reuse: session revoked", "collection", c.Name)
 		s.metrics.Refresh("refresh_token", "reuse")
-		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeRefreshReuse, Message: "Invalid or expired refresh token."}
+		return AuthResult{}, NewError(KindUnauthenticated, CodeRefreshReuse)
 	case err != nil:
 		s.metrics.Refresh("refresh_token", "failure")
 		return AuthResult{}, AsError(err)

@@ -56,6 +56,6 @@ func TestRegister(t *testing.T) {
 	}
 
 	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "nope", Password: "correct horse"}), "email", core.FieldIsEmail)
-	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "bob@example.com", Password: "short"}), "password", core.FieldMinText)
+	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "bob@example.com", Password: "short"}), "password", core.FieldPasswordTooShort)
 	wantKind(t, e.svc.Register(ctx, e.supers, core.Registration{Email: "eve@example.com", Password: "correct horse"}), core.KindForbidden, "")
 }

@@ -25,20 +25,27 @@ func TestLockoutAndAutomaticUnlock(t *testing.T) {
 	for range 3 {
 		wantKind(t, tryLogin(e, "alice@example.com", "wrong"), core.KindUnauthenticated, core.CodeInvalidCredentials)
 	}
-	// Locked: even the right password fails, with its own code.
-	ce := wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
+	// Locked: even the right password fails. By default the answer is
+	// a wrong password's, with no wait to tell of the lock.
+	ce := wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeInvalidCredentials)
+	if ce.RetryAfter != 0 {
+		t.Errorf("a hidden lock told its wait: RetryAfter = %v", ce.RetryAfter)
+	}
+	// A surface that asks for it explicitly learns of the lock.
+	disclosing := &env{Env: e.Env, svc: e.svc.WithProfile(core.Profile{DiscloseLockout: true}), db: e.db, users: e.users, supers: e.supers, clock: e.clock}
+	ce = wantKind(t, tryLogin(disclosing, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
 	if ce.RetryAfter <= 0 || ce.RetryAfter > 10*time.Minute {
 		t.Errorf("RetryAfter = %v", ce.RetryAfter)
 	}
 	e.clock.Advance(9 * time.Minute)
-	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
+	wantKind(t, tryLogin(disclosing, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
 	// The lock lifts by itself.
 	e.clock.Advance(2 * time.Minute)
 	if err := tryLogin(e, "alice@example.com", "correct horse"); err != nil {
 		t.Fatalf("login after the lock ended: %v", err)
 	}
 	types := auditTypes(t, e)
-	if types[core.AuditAccountLocked] != 1 || types[core.AuditLoginFailure] != 5 || types[core.AuditLoginSuccess] != 1 {
+	if types[core.AuditAccountLocked] != 1 || types[core.AuditLoginFailure] != 6 || types[core.AuditLoginSuccess] != 1 {
 		t.Errorf("audit types = %v", types)
 	}
 }
@@ -69,7 +76,7 @@ func TestLockoutWindowAndReset(t *testing.T) {
 	for range 3 {
 		tryLogin(e, "alice@example.com", "wrong")
 	}
-	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
+	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeInvalidCredentials)
 	if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
 		t.Fatal(err)
 	}

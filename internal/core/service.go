@@ -58,6 +58,9 @@ type Service struct {
 	settings    Settings
 	// authCache, when on, caches session checks (authcache.go).
 	authCache *authCache
+	// profile is the policy of the surface this Service serves
+	// (WithProfile); the zero Profile is the safe one.
+	profile Profile
 }
 
 // New builds a Service.

@@ -54,7 +54,7 @@ func (s *Service) DeleteSuperuser(ctx context.Context, email string) error {
 	c := s.collections.Superusers()
 	u, err := s.store.UserByEmail(ctx, c.ID, email)
 	if errors.Is(err, ErrNotFound) {
-		return Errorf(KindNotFound, CodeNotFound, "no superuser with email %q", email)
+		return &Error{Kind: KindNotFound, Code: CodeNotFound, Params: map[string]any{"email": email}}
 	} else if err != nil {
 		return Internal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // mailed moments ago, so it reveals nothing about who is registered.
 func (s *Service) RequestVerification(ctx context.Context, c *Collection, email string) error {
 	if c.Superusers {
-		return Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
+		return NewError(KindInvalid, CodeSuperuserVerified)
 	}
 	return s.mailOneTime(ctx, c, MailRequest{Email: email}, PurposeVerification, func(u User) bool { return u.Verified })
 }
@@ -26,10 +26,10 @@ func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token 
 // user it verified (Directus redirects to the user's page).
 func (s *Service) VerifyEmail(ctx context.Context, c *Collection, token string) (string, error) {
 	if c.Superusers {
-		return "", Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
+		return "", NewError(KindInvalid, CodeSuperuserVerified)
 	}
 	if token == "" {
-		return "", Invalid(map[string]FieldError{"token": {Code: FieldRequired, Message: "Cannot be blank."}})
+		return "", Invalid(map[string]FieldError{"token": {Code: FieldRequired}})
 	}
 	tc, err := s.checkOneTime(ctx, c, token, PurposeVerification)
 	if err != nil && !errors.Is(err, errTokenUsed) {
@@ -45,7 +45,7 @@ func (s *Service) VerifyEmail(ctx context.Context, c *Collection, token string) 
 		return "", Internal(uerr)
 	}
 	if u.Email != tc.email {
-		return "", Invalid(map[string]FieldError{"token": {Code: FieldTokenEmailMismatch, Message: "The record email doesn't match the token email."}})
+		return "", Invalid(map[string]FieldError{"token": {Code: FieldTokenEmailMismatch}})
 	}
 	if u.Verified {
 		return u.ID, nil

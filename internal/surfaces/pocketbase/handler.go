@@ -59,7 +59,7 @@ func NewHandler(d Deps) http.Handler {
 	s.addRoutes(mux)
 	return httpapi.Chain(mux,
 		httpapi.LimitBody(s.bodyLimit),
-		httpapi.Recover(s.log, func(w http.ResponseWriter, r *http.Request) { writeAPIError(w, 500, "", nil) }),
+		httpapi.Recover(s.log, s.renderer("").WriteInternal),
 		httpapi.SecurityHeaders(map[string]string{
 			"X-Content-Type-Options": "nosniff",
 			"X-Frame-Options":        "SAMEORIGIN",
@@ -73,8 +73,7 @@ func NewHandler(d Deps) http.Handler {
 // handle adapts a route handler; its errors render with the given
 // validation message.
 func (s *server) handle(validationMsg string, fn httpapi.HandlerFunc) http.Handler {
-	er := errorRenderer{log: s.log, validationMsg: validationMsg}
-	return httpapi.Handle(fn, er.render)
+	return httpapi.Handle(fn, s.renderer(validationMsg).Render)
 }
 
 // collection resolves the {collection} path value, or writes PocketBase's
