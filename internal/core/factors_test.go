@@ -241,7 +241,7 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	mfaID := wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
 	e.clock.Advance(30 * time.Second)
 	code := rfc6238(t, en.Secret, e.clock.Now())
-	res, err := e.svc.LoginWithTOTP(ctx, e.users, mfaID, code, false)
+	res, err := e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: code})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,14 +251,14 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	// The same code cannot be replayed within its window.
 	_, err = e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	mfaID = wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
-	_, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, code, false)
+	_, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: code})
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 	// Nor can an older one.
-	_, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, rfc6238(t, en.Secret, e.clock.Now().Add(-30*time.Second)), false)
+	_, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: rfc6238(t, en.Secret, e.clock.Now().Add(-30*time.Second))})
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 
 	// A recovery code works once, and is audited.
-	res, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, strings.ToUpper(codes[0]), false)
+	res, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: strings.ToUpper(codes[0])})
 	if err != nil {
 		t.Fatalf("recovery code: %v", err)
 	}
@@ -267,7 +267,7 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	}
 	_, err = e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	mfaID = wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
-	_, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, codes[0], false)
+	_, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: codes[0]})
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 	if auditTypes(t, e)[core.AuditRecoveryUsed] != 1 {
 		t.Error("recovery code use not audited")
@@ -338,7 +338,7 @@ func TestTOTPBruteForceAndRace(t *testing.T) {
 	enableTOTP(t, e, p)
 	var last error
 	for i := range 12 {
-		_, last = e.svc.LoginWithTOTP(ctx, e.users, mfaID, fmt.Sprintf("%06d", i), false)
+		_, last = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: fmt.Sprintf("%06d", i)})
 	}
 	wantKind(t, last, core.KindRateLimited, "")
 }
@@ -367,7 +367,7 @@ func TestAuthenticatorCannotBeBypassed(t *testing.T) {
 	wantKind(t, err, core.KindInvalid, core.CodeMFAAuthenticatorNeeded)
 	// The challenge survives the refusal: the app completes it.
 	e.clock.Advance(30 * time.Second)
-	if _, err := e.svc.LoginWithTOTP(ctx, e.users, mfaID, rfc6238(t, secret, e.clock.Now()), false); err != nil {
+	if _, err := e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: rfc6238(t, secret, e.clock.Now())}); err != nil {
 		t.Fatalf("password + authenticator: %v", err)
 	}
 }
@@ -401,7 +401,7 @@ func TestClaimDropsSquatterAuthenticator(t *testing.T) {
 			}
 			switch how {
 			case "reset":
-				if err := e.svc.RequestPasswordReset(ctx, e.users, "victim@example.com"); err != nil {
+				if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "victim@example.com"}); err != nil {
 					t.Fatal(err)
 				}
 				_, tok := e.mailTo(t, "victim@example.com")

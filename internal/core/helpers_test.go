@@ -31,6 +31,19 @@ func newEnvWith(t *testing.T, mod func(*core.Settings)) *env {
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, users: users, supers: ce.Service.Collections().Superusers(), clock: ce.Clock}
 }
 
+// withProfile returns e with its service bound to profile p (with no
+// timing floors: tests of the floors set them on their own).
+func (e *env) withProfile(t testing.TB, p core.Profile) *env {
+	t.Helper()
+	svc, err := e.svc.WithProfile(coretest.Unpadded(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *e
+	c.svc = svc
+	return &c
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // signUp creates a user through the public sign-up flow.

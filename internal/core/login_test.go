@@ -95,7 +95,7 @@ func TestAuthenticateRejects(t *testing.T) {
 		wantKind(t, err, core.KindUnauthenticated, "")
 	})
 	t.Run("one-time token is not an access token", func(t *testing.T) {
-		if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
+		if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 			t.Fatal(err)
 		}
 		_, tok := e.mailTo(t, "alice@example.com")

@@ -25,8 +25,6 @@ type OAuth2Login struct {
 	EmailVisibility *bool
 	MFAID           string
 	RefreshToken    bool
-	// Tokens overrides the collection's token lifetimes for this login.
-	Tokens TokenOptions
 }
 
 // OAuth2Meta is what the provider said, and whether a record was created.
@@ -75,7 +73,7 @@ func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Princip
 	if err != nil {
 		return AuthResult{}, OAuth2Meta{}, err
 	}
-	res, err := s.finishAuth(ctx, c, u, MethodOAuth2, in.MFAID, in.Tokens.sessionOptions(in.RefreshToken))
+	res, err := s.finishAuth(ctx, c, u, MethodOAuth2, in.MFAID, s.sessionOptions(in.RefreshToken))
 	return res, OAuth2Meta{User: ou, IsNew: isNew}, err
 }
 

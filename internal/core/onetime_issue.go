@@ -73,10 +73,10 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, in MailRequest
 	if p == PurposePasswordReset {
 		action = ActionPasswordReset
 	}
-	if err := s.limit(ctx, action, c.ID+"\x00"+identityKey(email, in.FoldEmailCase)); err != nil {
+	if err := s.limit(ctx, action, c.ID+"\x00"+identityKey(email)); err != nil {
 		return err
 	}
-	u, err := s.userByEmail(ctx, c, email, in.FoldEmailCase)
+	u, err := s.userByEmail(ctx, c, email)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	} else if err != nil {

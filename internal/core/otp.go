@@ -22,6 +22,7 @@ var errBadOTP = NewError(KindInvalid, CodeOTPInvalid)
 // (a random id that matches no code, after the same hashing work), so it
 // reveals nothing about who is registered.
 func (s *Service) RequestOTP(ctx context.Context, c *Collection, email string) (string, error) {
+	defer s.padMailRequest(ctx)()
 	if !c.OTP.Enabled {
 		return "", NewError(KindForbidden, CodeOTPDisabled)
 	}
@@ -30,11 +31,11 @@ func (s *Service) RequestOTP(ctx context.Context, c *Collection, email string) (
 	if err := fe.err(); err != nil {
 		return "", err
 	}
-	if err := s.limit(ctx, ActionOTP, c.ID+"\x00"+email); err != nil {
+	if err := s.limit(ctx, ActionOTP, c.ID+"\x00"+identityKey(email)); err != nil {
 		return "", err
 	}
 	code := randomDigits(c.OTP.Length)
-	u, err := s.store.UserByEmail(ctx, c.ID, email)
+	u, err := s.userByEmail(ctx, c, email)
 	if errors.Is(err, ErrNotFound) {
 		if err := s.hasher.VerifyDummy(ctx, code); err != nil {
 			return "", err
@@ -135,7 +136,7 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 			return AuthResult{}, err
 		}
 	}
-	return s.finishAuth(ctx, c, u, MethodOTP, in.MFAID, sessionOptions{refreshToken: in.RefreshToken})
+	return s.finishAuth(ctx, c, u, MethodOTP, in.MFAID, s.sessionOptions(in.RefreshToken))
 }
 
 // otpAttempt counts one try at a code from this client: at most

@@ -5,15 +5,12 @@ import (
 	"errors"
 )
 
-// RequestPasswordReset mails a reset link. Unknown addresses and repeated
-// requests get the same answer as a real first request.
-func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email string) error {
-	return s.RequestPasswordResetWith(ctx, c, MailRequest{Email: email})
-}
-
-// RequestPasswordResetWith is RequestPasswordReset with the request's
-// options (a link of the surface's own, case-insensitive lookup).
-func (s *Service) RequestPasswordResetWith(ctx context.Context, c *Collection, in MailRequest) error {
+// RequestPasswordReset mails a reset link (in.ActionURL, when set, is the
+// surface's own). Unknown addresses and repeated requests get the same
+// answer as a real first request, padded to the profile's mail-request
+// floor.
+func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, in MailRequest) error {
+	defer s.padMailRequest(ctx)()
 	if !c.PasswordAuth {
 		return NewError(KindInvalid, CodePasswordAuthOff)
 	}

@@ -43,7 +43,7 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 		return AuthResult{User: p.User, Collection: c, Session: p.Session, Token: p.Token}, nil
 	}
 	sess := p.Session
-	exp := now.Add(c.AuthTokenTTL)
+	exp := now.Add(s.profile.Tokens.accessTTL(c))
 	// A write per refresh would make refreshes cost what logins cost in
 	// the store's one writer, so the session is touched at most once per
 	// touchEvery: its expiry then runs touchEvery past the new token's

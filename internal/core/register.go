@@ -15,9 +15,6 @@ type Registration struct {
 	// ActionURL, when set, replaces the verification mail's link; see
 	// MailRequest.
 	ActionURL string
-	// FoldEmailCase treats an address that differs from a registered one
-	// only in letter case as taken.
-	FoldEmailCase bool
 }
 
 // Register creates an unverified user and mails it a verification link.
@@ -25,10 +22,13 @@ type Registration struct {
 // nil, exactly as for a new account, after the same hashing work and
 // sign-up rate-limit count; so do the races that end in "email taken".
 // (The new account's path also writes the link and its mail, which takes
-// longer: the surface pads every answer to one time, as Directus does.) Bad input
+// longer: every answer is padded to the profile's registration floor.) An
+// address that differs from a registered one only in letter case is taken
+// when the profile folds email case. Bad input
 // (an invalid address, a password outside the policy) is still an error:
 // it says nothing about who is registered.
 func (s *Service) Register(ctx context.Context, c *Collection, in Registration) error {
+	defer s.padRegister(ctx)()
 	if err := RecordAccess(nil, c, true); err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Service) Register(ctx context.Context, c *Collection, in Registration) 
 	if err := fe.err(); err != nil {
 		return err
 	}
-	_, err := s.userByEmail(ctx, c, in.Email, in.FoldEmailCase)
+	_, err := s.userByEmail(ctx, c, in.Email)
 	switch {
 	case err == nil:
 		// Taken: spend what a creation spends, then say the same.

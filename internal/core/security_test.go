@@ -32,7 +32,7 @@ func TestLockoutAndAutomaticUnlock(t *testing.T) {
 		t.Errorf("a hidden lock told its wait: RetryAfter = %v", ce.RetryAfter)
 	}
 	// A surface that asks for it explicitly learns of the lock.
-	disclosing := &env{Env: e.Env, svc: e.svc.WithProfile(core.Profile{DiscloseLockout: true}), db: e.db, users: e.users, supers: e.supers, clock: e.clock}
+	disclosing := e.withProfile(t, core.Profile{DiscloseLockout: true})
 	ce = wantKind(t, tryLogin(disclosing, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
 	if ce.RetryAfter <= 0 || ce.RetryAfter > 10*time.Minute {
 		t.Errorf("RetryAfter = %v", ce.RetryAfter)
@@ -77,7 +77,7 @@ func TestLockoutWindowAndReset(t *testing.T) {
 		tryLogin(e, "alice@example.com", "wrong")
 	}
 	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeInvalidCredentials)
-	if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, tok := e.mailTo(t, "alice@example.com")
@@ -148,11 +148,11 @@ func TestRateLimits(t *testing.T) {
 	}
 	// Unknown and known addresses are limited alike (no enumeration).
 	for _, addr := range []string{"alice@example.com", "nobody@example.com"} {
-		if err := e.svc.RequestPasswordReset(ctx, e.users, addr); err != nil {
+		if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: addr}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantKind(t, e.svc.RequestPasswordReset(ctx, e.users, "nobody@example.com"), core.KindRateLimited, "")
+	wantKind(t, e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "nobody@example.com"}), core.KindRateLimited, "")
 }
 
 func TestSessionInventory(t *testing.T) {

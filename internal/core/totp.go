@@ -180,25 +180,19 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, c *
 	return codes, nil
 }
 
-// LoginWithTOTP completes an MFA login with an authenticator code or a
-// recovery code as the second factor.
-func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, mfaID, code string, refreshToken bool) (AuthResult, error) {
-	return s.LoginWithTOTPInput(ctx, c, TOTPLogin{MFAID: mfaID, Code: code, RefreshToken: refreshToken})
-}
-
 // TOTPLogin is the second step of an MFA login with an authenticator
 // app.
 type TOTPLogin struct {
 	MFAID string
 	// Code is an authenticator code or a recovery code.
-	Code         string
+	Code string
+	// RefreshToken asks for an opaque refresh token too.
 	RefreshToken bool
-	// Tokens overrides the collection's token lifetimes.
-	Tokens TokenOptions
 }
 
-// LoginWithTOTPInput is LoginWithTOTP with every option.
-func (s *Service) LoginWithTOTPInput(ctx context.Context, c *Collection, in TOTPLogin) (AuthResult, error) {
+// LoginWithTOTP completes an MFA login with an authenticator code or a
+// recovery code as the second factor.
+func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, in TOTPLogin) (AuthResult, error) {
 	mfaID, code := in.MFAID, in.Code
 	fe := fieldErrors{}
 	fe.checkLength("mfaId", mfaID, 1, 255)
@@ -224,7 +218,7 @@ func (s *Service) LoginWithTOTPInput(ctx context.Context, c *Collection, in TOTP
 	if err != nil {
 		return AuthResult{}, err
 	}
-	return s.finishAuth(ctx, c, u, method, mfaID, in.Tokens.sessionOptions(in.RefreshToken))
+	return s.finishAuth(ctx, c, u, method, mfaID, s.sessionOptions(in.RefreshToken))
 }
 
 // checkSecondFactor accepts a current, unused authenticator code or an

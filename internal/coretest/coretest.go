@@ -24,6 +24,13 @@ const (
 	AppURL  = "http://app.test"
 )
 
+// Unpadded returns p with every timing floor off: the profile of an
+// Env's Service is Unpadded(core.Profile{}).
+func Unpadded(p core.Profile) core.Profile {
+	p.Floors = core.TimingFloors{Login: core.NoFloor, Register: core.NoFloor, MailRequest: core.NoFloor}
+	return p
+}
+
 // Env is a service over a real store.
 type Env struct {
 	Service *core.Service
@@ -102,6 +109,12 @@ func NewWithOptions(t testing.TB, o Options) *Env {
 	}
 	svc, err := core.New(settings, core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Tests call flows by the hundred: unpadded, they check behaviour,
+	// not timing. A surface built on Service sets its own profile; a
+	// test of the floors sets one too.
+	if svc, err = svc.WithProfile(Unpadded(core.Profile{})); err != nil {
 		t.Fatal(err)
 	}
 	return &Env{Service: svc, DB: db, Clock: clk}

@@ -2,7 +2,6 @@ package directus
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
@@ -10,7 +9,7 @@ import (
 // handleRegister answers POST /users/register {email, password,
 // verification_url?, first_name?, last_name?} with 204, for a new address
 // and a registered one alike (core's Register does nothing for the
-// latter), padded to RegisterStall. The new user is unverified until it
+// latter), padded by core to RegisterStall. The new user is unverified until it
 // follows the mailed link: verification_url when the allow list admits
 // it, else PublicURL/users/register/verify-email, with ?token=<token>.
 func (s *server) handleRegister() http.Handler {
@@ -18,10 +17,7 @@ func (s *server) handleRegister() http.Handler {
 		if !s.opt.PublicRegistration {
 			return errForbidden()
 		}
-		start := time.Now()
-		err := s.register(r)
-		stall(r.Context(), start, s.opt.RegisterStall)
-		if err != nil {
+		if err := s.register(r); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -58,7 +54,7 @@ func (s *server) register(r *http.Request) error {
 	if !ok {
 		return errInvalidPayload(`URL "` + clip(verifyURL) + `" can't be used to verify registered users`)
 	}
-	in := core.Registration{Email: email, Password: password, ActionURL: link, FoldEmailCase: true}
+	in := core.Registration{Email: email, Password: password, ActionURL: link}
 	if name := joinName(first, last); name != "" {
 		in.Name = &name
 	}
@@ -70,7 +66,7 @@ func (s *server) register(r *http.Request) error {
 // verified, to the login page when the token is missing or bad.
 func (s *server) handleVerifyEmail() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := s.svc.VerifyEmail(r.Context(), s.c, r.URL.Query().Get("token"))
+		id, err := s.svc.ConfirmVerification(r.Context(), s.c, r.URL.Query().Get("token"))
 		if err != nil {
 			switch core.AsError(err).Kind {
 			case core.KindInternal, core.KindUnavailable, core.KindRateLimited:

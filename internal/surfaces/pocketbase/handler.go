@@ -40,10 +40,25 @@ type server struct {
 	realtime  *broker
 }
 
+// profile is the surface's policy in core: emails match exactly, a lock
+// reads as a wrong password, a rotated refresh token is good for a retry
+// within the server's grace, tokens live as their collection says, and
+// no answer is padded: PocketBase pads none, and its logins cost a dummy
+// hash for unknown accounts, which is what hides who has one.
+func profile() core.Profile {
+	return core.Profile{
+		Floors: core.TimingFloors{Login: core.NoFloor, Register: core.NoFloor, MailRequest: core.NoFloor},
+	}
+}
+
 // NewHandler returns the PocketBase surface. It serves `/api/...` and
 // answers every other path with PocketBase's 404.
 func NewHandler(d Deps) http.Handler {
-	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
+	svc, err := d.Service.WithProfile(profile())
+	if err != nil {
+		panic(err) // a constant profile: any test that builds the surface finds it
+	}
+	s := &server{svc: svc, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
