@@ -98,9 +98,6 @@ func New(settings Settings, deps Deps) (*Service, error) {
 	return s, nil
 }
 
-// Collections returns the server's auth collections.
-func (s *Service) Collections() *Collections { return s.collections }
-
 // Collection finds an auth collection by name or id.
 func (s *Service) Collection(nameOrID string) (*Collection, bool) {
 	return s.collections.Find(nameOrID)
