@@ -66,6 +66,9 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		if in.Verified != nil && !c.Superusers {
 			u.Verified = *in.Verified
 		}
+		if in.Status != nil {
+			u.Status = in.Status.OrActive()
+		}
 		if in.Email != nil {
 			u.Email = *in.Email
 		}
@@ -92,6 +95,9 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 // auditUpdate revokes what a password or email change must revoke and
 // records the update.
 func (s *Service) auditUpdate(ctx context.Context, q Queries, p *Principal, c *Collection, before, after User) error {
+	if err := s.statusChanged(ctx, q, p, c, before, after); err != nil {
+		return err
+	}
 	pwChanged, emailChanged := after.PasswordHash != before.PasswordHash, after.Email != before.Email
 	switch {
 	case pwChanged:
@@ -130,6 +136,7 @@ func (s *Service) updateFormErrors(ctx context.Context, p *Principal, cur User, 
 	if !super && in.Verified != nil && *in.Verified != cur.Verified {
 		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
 	}
+	form.checkStatus(p, cur.CollectionID, cur.ID, &cur, in.Status)
 	changing := in.Password != nil || deref(in.PasswordConfirm) != "" || deref(in.OldPassword) != ""
 	if changing {
 		if deref(in.Password) == "" {

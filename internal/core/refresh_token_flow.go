@@ -70,7 +70,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 			return err
 		}
 		now := s.Now()
-		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID {
+		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID || u.Suspended() {
 			return errBadRefresh
 		}
 		replayed := !rt.RotatedAt.IsZero() && (o.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)

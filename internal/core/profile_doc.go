@@ -1,0 +1,196 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of a user's profile document (User.Profile). They bound what one
+// user can make every store, cache and answer carry, while leaving room
+// for what surfaces keep there (a name pair, a client's userData,
+// Payload's custom fields).
+const (
+	// MaxProfileBytes caps the document as stored: its compact JSON
+	// encoding (EncodeProfile), in bytes.
+	MaxProfileBytes = 64 << 10
+	// MaxProfileKeyBytes caps every object key, at any depth.
+	MaxProfileKeyBytes = 100
+	// MaxProfileDepth caps nesting: the document itself is level 1, an
+	// object or array inside it level 2, and so on.
+	MaxProfileDepth = 32
+)
+
+// checkProfile validates a profile document for field and returns it in
+// the form stores read it back (numbers as json.Number, an empty
+// document as nil), so what a flow returns equals what a later read
+// gives. On a problem it records a field error and returns nil.
+//
+// The rules: a JSON object; keys at every depth 1 to MaxProfileKeyBytes
+// bytes of valid UTF-8 without control characters; values any JSON
+// (null, booleans, finite numbers, strings, arrays, objects), strings
+// valid UTF-8 without NUL (PostgreSQL cannot store it); nesting at most
+// MaxProfileDepth; at most MaxProfileBytes encoded.
+func (f fieldErrors) checkProfile(field string, doc map[string]any) map[string]any {
+	if len(doc) == 0 {
+		return nil
+	}
+	if msg := checkProfileValue(doc, 1); msg != "" {
+		f.add(field, FieldInvalidValue, msg, nil)
+		return nil
+	}
+	b, err := EncodeProfile(doc)
+	if err != nil {
+		f.add(field, FieldInvalidValue, "Must be a JSON object.", nil)
+		return nil
+	}
+	if len(b) > MaxProfileBytes {
+		f.add(field, FieldMaxText, fmt.Sprintf("Must be at most %d bytes of JSON.", MaxProfileBytes),
+			map[string]any{"max": MaxProfileBytes})
+		return nil
+	}
+	out, err := DecodeProfile(b)
+	if err != nil {
+		f.add(field, FieldInvalidValue, "Must be a JSON object.", nil)
+		return nil
+	}
+	return out
+}
+
+// checkProfileValue returns what is wrong with v at nesting level depth,
+// or "" when nothing is.
+func checkProfileValue(v any, depth int) string {
+	switch v := v.(type) {
+	case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return ""
+	case float64:
+		return finite(v)
+	case float32:
+		return finite(float64(v))
+	case json.Number:
+		if !validNumber(string(v)) {
+			return "Must hold only valid JSON numbers."
+		}
+		return ""
+	case string:
+		if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+			return "Text must be valid UTF-8 without NUL characters."
+		}
+		return ""
+	case []any:
+		if depth > MaxProfileDepth {
+			return fmt.Sprintf("Must be nested at most %d levels deep.", MaxProfileDepth)
+		}
+		for _, e := range v {
+			if msg := checkProfileValue(e, depth+1); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	case map[string]any:
+		if depth > MaxProfileDepth {
+			return fmt.Sprintf("Must be nested at most %d levels deep.", MaxProfileDepth)
+		}
+		for k, e := range v {
+			if !validProfileKey(k) {
+				return fmt.Sprintf("Keys must be 1 to %d bytes of text without control characters.", MaxProfileKeyBytes)
+			}
+			if msg := checkProfileValue(e, depth+1); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+	return "Must hold only JSON values."
+}
+
+func finite(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "Must hold only finite numbers."
+	}
+	return ""
+}
+
+// validNumber reports whether s is one JSON number literal.
+func validNumber(s string) bool {
+	return s != "" && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) && json.Valid([]byte(s))
+}
+
+// validProfileKey reports whether k may name a profile entry.
+func validProfileKey(k string) bool {
+	return k != "" && len(k) <= MaxProfileKeyBytes && utf8.ValidString(k) && !strings.ContainsFunc(k, unicode.IsControl)
+}
+
+// EncodeProfile is the stored form of a profile document: compact JSON,
+// keys sorted, without HTML escaping. An empty document encodes as nil
+// (stored as NULL).
+func EncodeProfile(doc map[string]any) ([]byte, error) {
+	if len(doc) == 0 {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// errProfileNotObject is a stored profile that is not a JSON object.
+var errProfileNotObject = errors.New("profile is not a JSON object")
+
+// DecodeProfile reads a stored profile document. Numbers come back as
+// json.Number, so they keep every digit; nil, empty and "{}" read as nil.
+func DecodeProfile(b []byte) (map[string]any, error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	if doc == nil {
+		return nil, errProfileNotObject // "null"
+	}
+	if dec.More() {
+		return nil, errProfileNotObject
+	}
+	if len(doc) == 0 {
+		return nil, nil
+	}
+	return doc, nil
+}
+
+// profileFootprint estimates the memory a decoded profile holds, for the
+// session cache's budget. It is rough (a fixed overhead per value plus
+// the bytes of keys and strings) but grows with the document.
+func profileFootprint(v any) int {
+	const overhead = 32
+	switch v := v.(type) {
+	case string:
+		return overhead + len(v)
+	case json.Number:
+		return overhead + len(v)
+	case []any:
+		n := overhead
+		for _, e := range v {
+			n += profileFootprint(e)
+		}
+		return n
+	case map[string]any:
+		n := overhead
+		for k, e := range v {
+			n += overhead + len(k) + profileFootprint(e)
+		}
+		return n
+	}
+	return overhead
+}
