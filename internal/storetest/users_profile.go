@@ -29,10 +29,10 @@ func profileDoc() map[string]any {
 			"nested": map[string]any{"deep": []any{map[string]any{"k": "v"}, []any{}}},
 			"empty":  map[string]any{},
 		},
-		"Zoë 😀 日本語":    "عربى עברית \t\n\r \u2028 <&> \"quotes\" \\back\\",
+		"Zoë 😀 日本語":  "عربى עברית \t\n\r \u2028 <&> \"quotes\" \\back\\",
 		"':\"; DROP": `Robert'); DROP TABLE users;--`,
-		"null":        nil,
-		"blank":       "",
+		"null":       nil,
+		"blank":      "",
 	}
 }
 
