@@ -103,13 +103,14 @@ func TestSuspendedPasswordLogin(t *testing.T) {
 	e.suspend(t, su, alice.ID)
 
 	attempt := func(email, pw string) (error, int64) {
+		e.clock.Advance(time.Second) // events in order, for auditDetails
 		before := h.checks.Load()
 		err := tryLogin(e, email, pw)
 		return err, h.checks.Load() - before
 	}
 	wrong, wrongWork := attempt("alice@example.com", "wrong horse")
-	right, rightWork := attempt("alice@example.com", "correct horse")
 	unknown, unknownWork := attempt("nobody@example.com", "correct horse")
+	right, rightWork := attempt("alice@example.com", "correct horse")
 	wantKind(t, right, core.KindUnauthenticated, core.CodeInvalidCredentials)
 	sameAnswer(t, "a suspended user's right password", right, wrong)
 	sameAnswer(t, "a suspended user's right password", right, unknown)
@@ -431,5 +432,26 @@ func TestUpsertSuperuserReactivates(t *testing.T) {
 	page, err := e.svc.ListAudit(ctx, su, core.AuditQuery{UserID: second.ID, Types: []string{core.AuditUserReactivated}})
 	if err != nil || len(page.Events) != 1 || page.Events[0].ActorID != "" {
 		t.Errorf("reactivation by the CLI audited as %+v, %v", page.Events, err)
+	}
+}
+
+// A suspended user cannot be impersonated: its token would not work.
+func TestSuspendedUserNotImpersonated(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	su := e.superuser(t)
+	alice := e.signUp(t, "alice@example.com", "correct horse")
+	e.suspend(t, su, alice.ID)
+	_, err := e.svc.Impersonate(ctx, su, e.users, alice.ID, time.Minute)
+	wantKind(t, err, core.KindForbidden, core.CodeForbidden)
+	if _, err := e.svc.SetUserStatus(ctx, su, e.users, alice.ID, core.UserActive); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.svc.Impersonate(ctx, su, e.users, alice.ID, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Authenticate(ctx, res.Token); err != nil {
+		t.Errorf("impersonation token after reactivation: %v", err)
 	}
 }
