@@ -7,7 +7,7 @@ import (
 
 // CreateUser adds a user: a public sign-up when p is a guest (if the
 // collection allows it), or an admin create by a superuser, who may also
-// set verified.
+// set verified and create the user suspended.
 //
 // Checks run in PocketBase's two phases: first the form as a whole
 // (password and its confirmation present and equal, verified only by a

@@ -7,7 +7,9 @@ import (
 
 // UpdateUser changes a user. Users may change their own profile and
 // password (proving the old one); only superusers may change email or
-// verified directly or skip the old password. A password or email change
+// verified directly or skip the old password, and only they may change
+// another user's status (a suspension ends its sessions; see
+// SetUserStatus). A password or email change
 // ends every session of the user, the caller's included, as PocketBase's
 // token rules do.
 //
