@@ -16,6 +16,7 @@ const (
 	CodeCollectionMismatch = "collection_mismatch"    // forbidden; params: collection (the name the route needs)
 	CodeSuperuserRequired  = "superuser_required"     // forbidden: only a superuser may do this
 	CodeRecordsRestricted  = "records_restricted"     // forbidden: the collection's records API is for superusers only
+	CodeUserSuspended      = "user_suspended"         // forbidden: the target user is suspended (impersonation)
 	CodeNotFound           = "not_found"              // not_found; params: email (CLI lookups only)
 	CodePasswordAuthOff    = "password_auth_disabled" // forbidden (login) or invalid (reset request)
 	CodeSuperuserVerified  = "superuser_always_verified"
@@ -86,6 +87,7 @@ const (
 	FieldControlChars       = "control_characters"
 	FieldInvalidFormat      = "invalid_format"
 	FieldFileUpload         = "file_upload"
+	FieldInvalidDocument    = "invalid_document" // reason (a Doc* constant), max for too_large
 )
 
 // Codes returns every error code, for tests that keep docs and surface
@@ -93,7 +95,7 @@ const (
 func Codes() []string {
 	return []string{
 		CodeValidation, CodeInvalidCredentials, CodeAccountLocked, CodeAuthRequired, CodeCollectionMismatch,
-		CodeSuperuserRequired, CodeRecordsRestricted, CodeNotFound, CodePasswordAuthOff, CodeSuperuserVerified,
+		CodeSuperuserRequired, CodeRecordsRestricted, CodeUserSuspended, CodeNotFound, CodePasswordAuthOff, CodeSuperuserVerified,
 		CodeSuperuserEmail, CodeLastSuperuser, CodeLastLoginMethod, CodeInvalidFilter, CodeInvalidSort,
 		CodeInvalidAuditQuery, CodeHashingBusy, CodeHashingInterrupted, CodeStoreUnavailable, CodeRateLimited,
 		CodeRefreshInvalid, CodeRefreshReuse, CodeStateInvalid, CodeInternal,
@@ -113,6 +115,6 @@ func FieldCodes() []string {
 		FieldMinValue, FieldInvalidOldPassword, FieldInvalidPassword, FieldInvalidNewEmail, FieldInvalidToken,
 		FieldTokenCollection, FieldTokenClaims, FieldTokenEmailMismatch, FieldTokenPayload, FieldTokenEmail,
 		FieldInvalidProvider, FieldUnknown, FieldInvalidUTF8, FieldControlChars, FieldInvalidFormat,
-		FieldFileUpload,
+		FieldFileUpload, FieldInvalidDocument,
 	}
 }

@@ -19,7 +19,8 @@ func RequireSuperuser(p *Principal) error {
 
 // Impersonate lets a superuser act as another user: it opens a session for
 // that user, marked with the superuser's id, whose token cannot be
-// refreshed. A zero duration means the collection's token lifetime.
+// refreshed. A zero duration means the collection's token lifetime. A
+// suspended user cannot be impersonated.
 func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, userID string, d time.Duration) (AuthResult, error) {
 	if err := RequireSuperuser(p); err != nil {
 		return AuthResult{}, err
@@ -37,6 +38,10 @@ func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, 
 		return AuthResult{}, NewError(KindNotFound, CodeNotFound)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
+	}
+	if u.Suspended() {
+		// Its token would be refused anyway (Authenticate).
+		return AuthResult{}, NewError(KindForbidden, CodeUserSuspended)
 	}
 	var res AuthResult
 	err = s.store.InTx(ctx, func(q Queries) error {

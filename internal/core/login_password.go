@@ -88,7 +88,7 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 		}
 		return AuthResult{}, s.failLogin(ctx, c, u.ID, in, "bad_password", false)
 	}
-	if rehash {
+	if rehash && !u.Suspended() {
 		s.upgradeHash(ctx, c, u, in.Password)
 	}
 	return s.finishAuth(ctx, c, u, MethodPassword, in.MFAID, s.sessionOptions(in.RefreshToken))

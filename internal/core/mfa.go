@@ -43,8 +43,12 @@ func (s *Service) hasAuthenticator(ctx context.Context, u User) (bool, error) {
 
 // finishAuth turns a successful factor into a session, or into an MFA
 // challenge when a second factor is still needed. mfaID names the
-// challenge a second factor completes ("" for a first factor).
+// challenge a second factor completes ("" for a first factor). A
+// suspended user gets neither: the factor reads as wrong.
 func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method, mfaID string, o sessionOptions) (AuthResult, error) {
+	if err := s.refuseSuspended(ctx, c, u, method); err != nil {
+		return AuthResult{}, err
+	}
 	need, err := s.needsMFA(ctx, c, u)
 	if err != nil {
 		return AuthResult{}, err

@@ -111,6 +111,9 @@ func (s *Service) oauthRecord(ctx context.Context, c *Collection, p *Principal, 
 	if errors.Is(err, ErrConflict) {
 		return User{}, false, errOAuthFailed // this provider is linked to the record already, with another account
 	}
+	if errors.Is(err, errSuspendedAccount) {
+		return u, false, nil // nothing linked or claimed; the login refuses it
+	}
 	if err != nil {
 		return User{}, false, AsError(err)
 	}
@@ -127,6 +130,9 @@ func (s *Service) recordByVerifiedEmail(ctx context.Context, q Queries, c *Colle
 	u, err := q.UserByEmail(ctx, c.ID, ou.Email)
 	if err != nil {
 		return User{}, err
+	}
+	if u.Suspended() {
+		return u, errSuspendedAccount
 	}
 	if u.Verified {
 		return u, nil
@@ -150,7 +156,7 @@ func (s *Service) recordByVerifiedEmail(ctx context.Context, q Queries, c *Colle
 // verified only if the provider says so); mapped fields fill the profile.
 func (s *Service) createOAuthUser(ctx context.Context, q Queries, c *Collection, provider string, ou OAuthUser, in OAuth2Login, u *User) error {
 	now := s.Now()
-	*u = User{ID: NewID(), CollectionID: c.ID, Created: now, Updated: now}
+	*u = User{ID: NewID(), CollectionID: c.ID, Status: UserActive, Created: now, Updated: now}
 	if ValidEmail(ou.Email) {
 		if _, err := q.UserByEmail(ctx, c.ID, ou.Email); errors.Is(err, ErrNotFound) {
 			u.Email, u.Verified = ou.Email, ou.EmailVerified

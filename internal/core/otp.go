@@ -36,6 +36,9 @@ func (s *Service) RequestOTP(ctx context.Context, c *Collection, email string) (
 	}
 	code := randomDigits(c.OTP.Length)
 	u, err := s.userByEmail(ctx, c, email)
+	if err == nil && u.Suspended() {
+		err = ErrNotFound // no code for a suspended account, answered like no account
+	}
 	if errors.Is(err, ErrNotFound) {
 		if err := s.hasher.VerifyDummy(ctx, code); err != nil {
 			return "", err
@@ -130,6 +133,9 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 		return AuthResult{}, errBadOTP
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
+	}
+	if err := s.refuseSuspended(ctx, c, u, MethodOTP); err != nil {
+		return AuthResult{}, err // before a claim changes the account
 	}
 	if !u.Verified && o.SentTo == u.Email {
 		if u, err = s.claimByOTP(ctx, c, u); err != nil {

@@ -7,7 +7,9 @@ import (
 
 // UpdateUser changes a user. Users may change their own profile and
 // password (proving the old one); only superusers may change email or
-// verified directly or skip the old password. A password or email change
+// verified directly or skip the old password, and only they may change
+// another user's status (a suspension ends its sessions; see
+// SetUserStatus). A password or email change
 // ends every session of the user, the caller's included, as PocketBase's
 // token rules do.
 //
@@ -66,6 +68,9 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		if in.Verified != nil && !c.Superusers {
 			u.Verified = *in.Verified
 		}
+		if in.Status != nil {
+			u.Status = in.Status.OrActive()
+		}
 		if in.Email != nil {
 			u.Email = *in.Email
 		}
@@ -92,6 +97,9 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 // auditUpdate revokes what a password or email change must revoke and
 // records the update.
 func (s *Service) auditUpdate(ctx context.Context, q Queries, p *Principal, c *Collection, before, after User) error {
+	if err := s.statusChanged(ctx, q, p, c, before, after); err != nil {
+		return err
+	}
 	pwChanged, emailChanged := after.PasswordHash != before.PasswordHash, after.Email != before.Email
 	switch {
 	case pwChanged:
@@ -130,6 +138,7 @@ func (s *Service) updateFormErrors(ctx context.Context, p *Principal, cur User, 
 	if !super && in.Verified != nil && *in.Verified != cur.Verified {
 		form.add("verified", FieldValuesMismatch, nil)
 	}
+	form.checkStatus(p, cur.CollectionID, cur.ID, &cur, in.Status)
 	changing := in.Password != nil || deref(in.PasswordConfirm) != "" || deref(in.OldPassword) != ""
 	if changing {
 		if deref(in.Password) == "" {

@@ -21,6 +21,12 @@ type UserInput struct {
 	// confirmation field; it must then accompany and equal Password.
 	PasswordConfirm *string
 	OldPassword     *string
+	// Profile, when non-nil, replaces the whole profile document (an
+	// empty one removes it); nil keeps it. See checkProfile.
+	Profile map[string]any
+	// Status, when set, changes the user's status: superusers only, and
+	// not their own (see SetUserStatus).
+	Status *UserStatus
 }
 
 var (

@@ -51,7 +51,7 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 			return err
 		}
 		now := s.Now()
-		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID {
+		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID || u.Suspended() {
 			return errBadRefresh
 		}
 		replayed := !rt.RotatedAt.IsZero() && (s.profile.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)

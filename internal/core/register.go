@@ -12,6 +12,9 @@ type Registration struct {
 	Password string
 	// Name, when set, fills the profile's name.
 	Name *string
+	// Profile, when non-empty, is the new user's profile document, kept
+	// as given (Directus's first_name and last_name).
+	Profile map[string]any
 	// ActionURL, when set, replaces the verification mail's link; see
 	// MailRequest.
 	ActionURL string
@@ -35,8 +38,8 @@ func (s *Service) Register(ctx context.Context, c *Collection, in Registration) 
 	fe := fieldErrors{}
 	fe.checkEmail("email", in.Email)
 	fe.checkPassword(c, "password", in.Password)
-	if in.Name != nil {
-		s.applyProfile(fe, c, &User{}, UserInput{Name: in.Name})
+	if in.Name != nil || in.Profile != nil {
+		s.applyProfile(fe, c, &User{}, UserInput{Name: in.Name, Profile: in.Profile})
 	}
 	if err := fe.err(); err != nil {
 		return err
@@ -53,7 +56,7 @@ func (s *Service) Register(ctx context.Context, c *Collection, in Registration) 
 		return Internal(err)
 	}
 	email, password := in.Email, in.Password
-	u, err := s.CreateUser(ctx, nil, c, UserInput{Email: &email, Password: &password, Name: in.Name})
+	u, err := s.CreateUser(ctx, nil, c, UserInput{Email: &email, Password: &password, Name: in.Name, Profile: in.Profile})
 	if err != nil {
 		if e := AsError(err); e.Kind == KindInvalid && e.Fields["email"].Code == FieldNotUnique {
 			return nil // registered meanwhile by another request

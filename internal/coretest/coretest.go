@@ -69,6 +69,9 @@ type Options struct {
 	// Collections may change the default collections before
 	// core.NewCollections applies its start-up rules to them.
 	Collections func(users, superusers *core.Collection)
+	// WrapHasher, when set, wraps the hasher the service uses (a test
+	// counting the hashing work of a flow).
+	WrapHasher func(core.Hasher) core.Hasher
 }
 
 // NewWithOptions builds an Env as tuned by o.
@@ -107,7 +110,11 @@ func NewWithOptions(t testing.TB, o Options) *Env {
 	if o.Settings != nil {
 		o.Settings(&settings)
 	}
-	svc, err := core.New(settings, core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
+	var hasher core.Hasher = h
+	if o.WrapHasher != nil {
+		hasher = o.WrapHasher(h)
+	}
+	svc, err := core.New(settings, core.Deps{Store: db, Hasher: hasher, Signer: keys, Collections: cols, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

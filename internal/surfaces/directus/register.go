@@ -12,6 +12,8 @@ import (
 // latter), padded by core to RegisterStall. The new user is unverified until it
 // follows the mailed link: verification_url when the allow list admits
 // it, else PublicURL/users/register/verify-email, with ?token=<token>.
+// The names are kept as given in the profile document, and joined into
+// the user's name.
 func (s *server) handleRegister() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if !s.opt.PublicRegistration {
@@ -42,11 +44,11 @@ func (s *server) register(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	first, err := b.str("first_name")
+	first, err := b.strPtr("first_name")
 	if err != nil {
 		return err
 	}
-	last, err := b.str("last_name")
+	last, err := b.strPtr("last_name")
 	if err != nil {
 		return err
 	}
@@ -55,10 +57,11 @@ func (s *server) register(r *http.Request) error {
 		return errInvalidPayload(`URL "` + clip(verifyURL) + `" can't be used to verify registered users`)
 	}
 	in := core.Registration{Email: email, Password: password, ActionURL: link}
-	if name := joinName(first, last); name != "" {
+	if name := joinName(deref(first), deref(last)); name != "" {
 		in.Name = &name
+		in.Profile = withNames(nil, first, last)
 	}
-	return s.svc.Register(r.Context(), s.c, in)
+	return nameErrorOnly(s.svc.Register(r.Context(), s.c, in))
 }
 
 // handleVerifyEmail answers GET /users/register/verify-email?token= with

@@ -53,6 +53,7 @@ var fieldReasons = map[string]string{
 	core.FieldControlChars:       "must not contain control characters",
 	core.FieldInvalidFormat:      "invalid value format",
 	core.FieldFileUpload:         "file uploads are not supported",
+	core.FieldInvalidDocument:    "must be a valid JSON document",
 }
 
 // coreFieldNames maps core's field names to Directus's.

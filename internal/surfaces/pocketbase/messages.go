@@ -20,6 +20,7 @@ var messages = map[string]string{
 	core.CodeCollectionMismatch:     "The request requires auth record from {collection} collection.",
 	core.CodeSuperuserRequired:      "The authorized record is not allowed to perform this action.",
 	core.CodeRecordsRestricted:      "Only superusers can perform this action.",
+	core.CodeUserSuspended:          "The user is suspended.",
 	core.CodeNotFound:               "The requested resource wasn't found.",
 	core.CodePasswordAuthOff:        "The collection is not configured to allow password authentication.",
 	core.CodeSuperuserVerified:      "All superusers are verified by default.",
@@ -94,6 +95,7 @@ var fieldTexts = map[string]fieldText{
 	core.FieldControlChars:       {"validation_invalid_value", "Must not contain control characters.", false},
 	core.FieldInvalidFormat:      {"validation_invalid_format", "Invalid value format.", false},
 	core.FieldFileUpload:         {"validation_invalid_value", "File uploads are not supported.", false},
+	core.FieldInvalidDocument:    {"validation_invalid_value", "Must be a valid JSON document.", false},
 }
 
 // message words e's code, with its parameters filled in.
