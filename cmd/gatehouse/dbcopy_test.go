@@ -1,13 +1,20 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/postgres"
 	"github.com/gatehouse/gatehouse/internal/smtptest"
+	"github.com/gatehouse/gatehouse/internal/sqlite"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestDBCopy moves a used SQLite deployment to PostgreSQL and carries on
@@ -31,12 +38,42 @@ func TestDBCopy(t *testing.T) {
 	smtp.Stop() // the reset mail stays queued
 	old.do(t, "POST", "/api/collections/users/request-password-reset", map[string]any{"email": email}).want(t, 204)
 	old.Stop(t)
+	// A profile document and a suspension, written as a surface would.
+	ctx := t.Context()
+	src, err := sqlite.Open(ctx, filepath.Join(old.Dir, "data.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cora, err := src.UserByID(ctx, core.UsersID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cora.Profile = map[string]any{"first_name": "Cora Lee", "userData": map[string]any{"n": json.Number("12345678901234567890")}}
+	bulk, err := src.UserByEmail(ctx, core.UsersID, "bulk0@example.com")
+	if err == nil {
+		bulk.Status = core.UserSuspended
+		err = errors.Join(src.UpdateUser(ctx, cora), src.UpdateUser(ctx, bulk))
+	}
+	if err := errors.Join(err, src.Close()); err != nil {
+		t.Fatal(err)
+	}
 
 	db := freshPostgres(t)
 	out, err := runCLI(nil, "db", "copy", "--from", old.Dir, "--to", db)
 	if err != nil {
 		t.Fatalf("db copy: %v\n%s", err, out)
 	}
+	dst, err := postgres.Open(ctx, db, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []core.User{cora, bulk} {
+		got, err := dst.UserByID(ctx, core.UsersID, want.ID)
+		if diff := cmp.Diff(want, got); err != nil || diff != "" {
+			t.Errorf("copied user %s: %v (-source +copy):\n%s", want.Email, err, diff)
+		}
+	}
+	dst.Close()
 	for _, want := range []string{"counts verified", "users", "outbox", "signing_keys"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("db copy output lacks %q:\n%s", want, out)

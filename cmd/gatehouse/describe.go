@@ -7,7 +7,24 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
+
+// cliWords words the core codes a command can meet, for the terminal.
+// Any other code prints as itself with its parameters.
+var cliWords = map[string]string{
+	core.CodeNotFound:           "no such record",
+	core.CodeLastSuperuser:      "the last superuser cannot be deleted",
+	core.FieldRequired:          "is required",
+	core.FieldIsEmail:           "must be a valid email address",
+	core.FieldPasswordTooShort:  "must be at least {min} characters",
+	core.FieldPasswordTooLong:   "must be less than {max} characters",
+	core.FieldNotUnique:         "is already taken",
+	core.FieldLengthOutOfRange:  "must be between {min} and {max} characters",
+	core.CodeStoreUnavailable:   "the database cannot be reached",
+	core.CodeHashingBusy:        "the password hasher is busy, try again",
+	core.CodeHashingInterrupted: "the password check was interrupted, try again",
+}
 
 // describe turns a core error into a message for the terminal, listing
 // field problems (a too-short password, a bad email) by name.
@@ -17,7 +34,14 @@ func describe(err error) error {
 		return err
 	}
 	if len(ce.Fields) == 0 {
-		return ce
+		if ce.Kind == core.KindInternal {
+			return ce
+		}
+		msg := cliText(ce.Code, ce.Params)
+		if email, ok := ce.Params["email"]; ok && ce.Code == core.CodeNotFound {
+			msg = fmt.Sprintf("no superuser with email %q", email)
+		}
+		return errors.New(msg)
 	}
 	names := make([]string, 0, len(ce.Fields))
 	for name := range ce.Fields {
@@ -26,7 +50,19 @@ func describe(err error) error {
 	sort.Strings(names)
 	parts := make([]string, 0, len(names))
 	for _, n := range names {
-		parts = append(parts, fmt.Sprintf("%s: %s", n, ce.Fields[n].Message))
+		f := ce.Fields[n]
+		parts = append(parts, fmt.Sprintf("%s: %s", n, cliText(f.Code, f.Params)))
 	}
 	return fmt.Errorf("invalid input: %s", strings.Join(parts, "; "))
+}
+
+// cliText words one code, or names it with its parameters.
+func cliText(code string, params map[string]any) string {
+	if w, ok := cliWords[code]; ok {
+		return httpapi.Fill(w, params)
+	}
+	if len(params) == 0 {
+		return code
+	}
+	return fmt.Sprintf("%s %v", code, params)
 }

@@ -91,5 +91,5 @@ func withRedis(ctx context.Context, cfg config.Config, store core.Store) (core.S
 	if err != nil {
 		return nil, nil, fmt.Errorf("redis %s: %w", cfg.Redis.URL, err)
 	}
-	return redislimit.WrapWithPrefix(store, c, cfg.Redis.KeyPrefix), c.Close, nil
+	return redislimit.Wrap(store, c, cfg.Redis.KeyPrefix), c.Close, nil
 }

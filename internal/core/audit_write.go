@@ -46,7 +46,7 @@ func (s *Service) ListAudit(ctx context.Context, p *Principal, q AuditQuery) (Au
 		return AuditPage{}, err
 	}
 	if q.Limit < 0 || q.Offset < 0 || (!q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To)) {
-		return AuditPage{}, Errorf(KindInvalid, CodeValidation, "Invalid audit query.")
+		return AuditPage{}, NewError(KindInvalid, CodeInvalidAuditQuery)
 	}
 	page, err := s.store.ListAuditEvents(ctx, q)
 	if err != nil {

@@ -30,6 +30,7 @@ type authCache struct {
 	mu      sync.Mutex
 	gen     uint64
 	entries map[string]authEntry
+	size    int // the entries' estimated bytes (authEntry.size)
 }
 
 // authEntry is one cached read; at is when it was read, on the monotonic
@@ -38,11 +39,18 @@ type authEntry struct {
 	sess Session
 	user User
 	at   time.Time
+	size int // estimated bytes, profile included
 }
 
-// maxAuthEntries bounds the cache; past it, it starts over. Each entry is
-// a few hundred bytes.
-const maxAuthEntries = 100_000
+// The cache's bounds; past either, it starts over. An entry is a few
+// hundred bytes plus its user's profile document, which may reach
+// MaxProfileBytes: the byte bound keeps many sessions of users with large
+// profiles from holding gigabytes.
+const (
+	maxAuthEntries = 100_000
+	maxAuthBytes   = 64 << 20
+	authEntryBytes = 512 // an entry without a profile, roughly
+)
 
 func newAuthCache(ttl time.Duration) *authCache {
 	return &authCache{ttl: ttl, entries: map[string]authEntry{}}
@@ -68,10 +76,19 @@ func (c *authCache) put(gen uint64, at time.Time, s Session, u User) {
 	if gen != c.gen {
 		return
 	}
-	if len(c.entries) >= maxAuthEntries {
-		clear(c.entries)
+	size := authEntryBytes
+	if u.Profile != nil {
+		size += profileFootprint(u.Profile)
 	}
-	c.entries[s.ID] = authEntry{sess: s, user: u, at: at}
+	if old, ok := c.entries[s.ID]; ok {
+		c.size -= old.size
+	}
+	if len(c.entries) >= maxAuthEntries || c.size+size > maxAuthBytes {
+		clear(c.entries)
+		c.size = 0
+	}
+	c.entries[s.ID] = authEntry{sess: s, user: u, at: at, size: size}
+	c.size += size
 }
 
 // invalidate forgets everything, and makes reads still in flight
@@ -81,6 +98,7 @@ func (c *authCache) invalidate() {
 	defer c.mu.Unlock()
 	c.gen++
 	clear(c.entries)
+	c.size = 0
 }
 
 // forget drops the entry of session id alone, and makes reads still in
@@ -89,7 +107,10 @@ func (c *authCache) forget(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	delete(c.entries, id)
+	if e, ok := c.entries[id]; ok {
+		c.size -= e.size
+		delete(c.entries, id)
+	}
 }
 
 // sessionWithUser is the cached form of Store.SessionWithUser.

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -48,5 +50,44 @@ func TestAuthCacheForgetDropsOneSession(t *testing.T) {
 	c.put(inflight, time.Now(), Session{ID: "s3"}, User{ID: "u3"})
 	if _, _, ok, _ := c.get("s3"); ok {
 		t.Error("a read that raced a touch was cached")
+	}
+}
+
+// Profiles make entries large: the cache holds at most maxAuthBytes of
+// them (starting over past it), and keeps its count of bytes right as
+// entries are replaced and forgotten.
+func TestAuthCacheBoundsBytes(t *testing.T) {
+	c := newAuthCache(time.Minute)
+	big := map[string]any{"s": strings.Repeat("x", 60<<10)}
+	_, _, _, gen := c.get("s0")
+	n := maxAuthBytes/(60<<10) + 10
+	for i := range n {
+		c.put(gen, time.Now(), Session{ID: fmt.Sprint("s", i)}, User{ID: "u", Profile: big})
+		if c.size > maxAuthBytes {
+			t.Fatalf("after %d puts the cache holds %d bytes, past %d", i+1, c.size, maxAuthBytes)
+		}
+	}
+	if len(c.entries) >= n {
+		t.Errorf("%d entries of %d kept: the byte bound did not apply", len(c.entries), n)
+	}
+	sum := func() int {
+		total := 0
+		for _, e := range c.entries {
+			total += e.size
+		}
+		return total
+	}
+	last := fmt.Sprint("s", n-1)
+	c.put(gen, time.Now(), Session{ID: last}, User{ID: "u"}) // replaced by a small entry
+	if c.size != sum() {
+		t.Errorf("size %d after a replacement, entries hold %d", c.size, sum())
+	}
+	c.forget(last)
+	if c.size != sum() {
+		t.Errorf("size %d after forget, entries hold %d", c.size, sum())
+	}
+	c.invalidate()
+	if c.size != 0 || len(c.entries) != 0 {
+		t.Errorf("after invalidate: %d entries, %d bytes", len(c.entries), c.size)
 	}
 }

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -131,10 +133,10 @@ func NewCollections(list []*Collection) (*Collections, error) {
 	supers := 0
 	for _, c := range list {
 		if c.Name == "" || c.ID == "" {
-			return nil, Errorf(KindInvalid, CodeValidation, "collection needs a name and an id")
+			return nil, errors.New("core: a collection needs a name and an id")
 		}
 		if seen[c.Name] || seen[c.ID] {
-			return nil, Errorf(KindInvalid, CodeValidation, "duplicate collection %q", c.Name)
+			return nil, fmt.Errorf("core: duplicate collection %q", c.Name)
 		}
 		seen[c.Name], seen[c.ID] = true, true
 		if c.Superusers {
@@ -147,7 +149,7 @@ func NewCollections(list []*Collection) (*Collections, error) {
 		}
 	}
 	if supers != 1 {
-		return nil, Errorf(KindInvalid, CodeValidation, "exactly one superuser collection is required")
+		return nil, errors.New("core: exactly one superuser collection is required")
 	}
 	return &Collections{list: list}, nil
 }

@@ -14,12 +14,12 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 		return err
 	}
 	if c.Superusers {
-		return Errorf(KindInvalid, CodeSuperuserEmail, "All superusers can change their emails directly.")
+		return NewError(KindInvalid, CodeSuperuserEmail)
 	}
 	fe := fieldErrors{}
 	fe.checkEmail("newEmail", newEmail)
 	if newEmail != "" && newEmail == p.User.Email {
-		fe.add("newEmail", FieldNotInInvalid, "Must not be in list.", nil)
+		fe.add("newEmail", FieldNotInInvalid, nil)
 	}
 	if err := fe.err(); err != nil {
 		return err
@@ -28,7 +28,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 		return err
 	}
 	if _, err := s.store.UserByEmail(ctx, c.ID, newEmail); err == nil {
-		return Invalid(map[string]FieldError{"newEmail": {Code: FieldInvalidNewEmail, Message: "Invalid new email address."}})
+		return Invalid(map[string]FieldError{"newEmail": {Code: FieldInvalidNewEmail}})
 	} else if !errors.Is(err, ErrNotFound) {
 		return Internal(err)
 	}
@@ -47,7 +47,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 // ends.
 func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, password string) error {
 	if c.Superusers {
-		return Errorf(KindInvalid, CodeSuperuserEmail, "All superusers can change their emails directly.")
+		return NewError(KindInvalid, CodeSuperuserEmail)
 	}
 	fe := fieldErrors{}
 	if token == "" {
@@ -65,7 +65,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 		return tokenFieldError(err)
 	}
 	if tc.newEmail == "" {
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenPayload, Message: "Invalid token payload - newEmail must be set."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldTokenPayload}})
 	}
 	u, err := s.store.UserByID(ctx, c.ID, tc.row.UserID)
 	if errors.Is(err, ErrNotFound) || (err == nil && u.Email != tc.email) {
@@ -82,9 +82,9 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 		s.log.ErrorContext(ctx, "unreadable password hash", "user", u.ID, "err", err)
 	}
 	if !ok {
-		return Invalid(map[string]FieldError{"password": {Code: FieldInvalidPassword, Message: "Missing or invalid auth record password."}})
+		return Invalid(map[string]FieldError{"password": {Code: FieldInvalidPassword}})
 	}
-	errTaken := Invalid(map[string]FieldError{"token": {Code: FieldTokenEmail, Message: "The new email address is invalid."}})
+	errTaken := Invalid(map[string]FieldError{"token": {Code: FieldTokenEmail}})
 	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
 		now := s.Now()
 		if err := q.UseOneTimeToken(ctx, tc.row.ID, now); err != nil {

@@ -23,65 +23,23 @@ const (
 	KindInternal        Kind = "internal"
 )
 
-// Stable error codes. Clients and surfaces branch on these, never on
-// messages; the catalogue is documented in docs/errors.md.
-const (
-	CodeValidation         = "validation_failed"
-	CodeInvalidCredentials = "invalid_credentials"
-	CodeAuthRequired       = "auth_required"
-	CodeCollectionMismatch = "collection_mismatch"
-	CodeSuperuserRequired  = "superuser_required"
-	CodeForbidden          = "forbidden"
-	CodeNotFound           = "not_found"
-	CodeUnknownCollection  = "unknown_collection"
-	CodePasswordAuthOff    = "password_auth_disabled"
-	CodeSuperuserVerified  = "superuser_always_verified"
-	CodeSuperuserEmail     = "superuser_email_direct"
-	CodeLastSuperuser      = "last_superuser"
-	CodeHashingBusy        = "hashing_busy"
-	CodeInternal           = "internal"
-)
-
-// Field error codes. They follow PocketBase's validation catalogue because
-// that was the first surface and its codes are already stable snake_case;
-// other surfaces translate them.
-const (
-	FieldRequired           = "validation_required"
-	FieldIsEmail            = "validation_is_email"
-	FieldLengthOutOfRange   = "validation_length_out_of_range"
-	FieldInInvalid          = "validation_in_invalid"
-	FieldNotInInvalid       = "validation_not_in_invalid"
-	FieldValuesMismatch     = "validation_values_mismatch"
-	FieldNotUnique          = "validation_not_unique"
-	FieldMinText            = "validation_min_text_constraint"
-	FieldMaxText            = "validation_max_text_constraint"
-	FieldInvalidOldPassword = "validation_invalid_old_password"
-	FieldInvalidToken       = "validation_invalid_token"
-	FieldTokenCollection    = "validation_token_collection_mismatch"
-	FieldTokenClaims        = "validation_invalid_token_claims"
-	FieldTokenEmailMismatch = "validation_token_email_mismatch"
-	FieldTokenPayload       = "validation_invalid_token_payload"
-	FieldTokenEmail         = "validation_invalid_token_email"
-	FieldInvalidPassword    = "validation_invalid_password"
-	FieldInvalidNewEmail    = "validation_invalid_new_email"
-	FieldUnknown            = "validation_unknown_field"
-	FieldInvalidValue       = "validation_invalid_value"
-	FieldInvalidFormat      = "validation_invalid_format"
-)
-
-// FieldError describes what is wrong with one input field.
+// FieldError describes what is wrong with one input field: a code from
+// codes.go and its parameters (a length's min and max, say). Surfaces
+// word it.
 type FieldError struct {
-	Code    string
-	Message string
-	Params  map[string]any
+	Code   string
+	Params map[string]any
 }
 
-// Error is the one error type core returns to surfaces. Message is safe to
-// show to clients; Cause is only ever logged.
+// Error is the one error type core returns to surfaces. It carries no
+// words: a surface renders Kind, Code, Params and Fields in its own
+// dialect (one table per surface), and Cause is only ever logged.
 type Error struct {
-	Kind       Kind
-	Code       string
-	Message    string
+	Kind Kind
+	Code string
+	// Params are values the surface may put in its text (the collection
+	// a route needs, say); nil for most codes.
+	Params     map[string]any
 	Fields     map[string]FieldError
 	RetryAfter time.Duration
 	// MFAID is set when Code is CodeMFARequired: the challenge the
@@ -90,16 +48,19 @@ type Error struct {
 	Cause error
 }
 
-// Error describes the error for logs; clients see Message only.
+// Error describes the error for logs: kind, code, parameters and cause.
 func (e *Error) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = e.Code
+	s := string(e.Kind) + ": " + e.Code
+	if len(e.Params) > 0 {
+		s += fmt.Sprintf(" %v", e.Params)
+	}
+	if len(e.Fields) > 0 {
+		s += fmt.Sprintf(" %v", e.Fields)
 	}
 	if e.Cause != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Kind, msg, e.Cause)
+		s += ": " + e.Cause.Error()
 	}
-	return fmt.Sprintf("%s: %s", e.Kind, msg)
+	return s
 }
 
 // Unwrap exposes the cause to errors.Is and errors.As.
@@ -122,9 +83,9 @@ func AsError(err error) *Error {
 	return &Error{Kind: KindInternal, Code: CodeInternal, Cause: err}
 }
 
-// Errorf builds an *Error of the given kind and code.
-func Errorf(kind Kind, code, format string, args ...any) *Error {
-	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+// NewError builds an *Error of the given kind and code.
+func NewError(kind Kind, code string) *Error {
+	return &Error{Kind: kind, Code: code}
 }
 
 // Invalid builds a validation error from field errors.
@@ -155,12 +116,7 @@ var (
 	ErrUnavailable = errors.New("store unavailable")
 )
 
-// CodeStoreUnavailable is the code of a request that failed because the
-// database could not be reached.
-const CodeStoreUnavailable = "store_unavailable"
-
 // unavailable is the error every flow returns when the store is down.
 func unavailable(cause error) *Error {
-	return &Error{Kind: KindUnavailable, Code: CodeStoreUnavailable,
-		Message: "The service is temporarily unavailable, try again shortly.", RetryAfter: 5 * time.Second, Cause: cause}
+	return &Error{Kind: KindUnavailable, Code: CodeStoreUnavailable, RetryAfter: 5 * time.Second, Cause: cause}
 }

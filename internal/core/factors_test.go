@@ -127,10 +127,7 @@ func TestOTPAttemptLimit(t *testing.T) {
 	}
 	// The sixth try is refused even with the right code.
 	_, err := e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: code})
-	ce := wantKind(t, err, core.KindRateLimited, core.CodeOTPTooMany)
-	if ce.Message != "Too many attempts, please try again later with a new OTP." {
-		t.Errorf("message = %q", ce.Message)
-	}
+	wantKind(t, err, core.KindRateLimited, core.CodeOTPTooMany)
 }
 
 func TestMFAPasswordThenOTP(t *testing.T) {
@@ -146,10 +143,7 @@ func TestMFAPasswordThenOTP(t *testing.T) {
 	mfaID := ce.MFAID
 	// The same method again is refused.
 	_, err = e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse", MFAID: mfaID})
-	ce = wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
-	if ce.Message != "A different authentication method is required." {
-		t.Errorf("same method: %q", ce.Message)
-	}
+	wantKind(t, err, core.KindInvalid, core.CodeMFASameMethod)
 	id, _ := e.svc.RequestOTP(ctx, e.users, "alice@example.com")
 	code := e.mailedOTP(t, "alice@example.com")
 	res, err := e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: code, MFAID: mfaID})
@@ -163,10 +157,7 @@ func TestMFAPasswordThenOTP(t *testing.T) {
 	id2, _ := e.svc.RequestOTP(ctx, e.users, "alice@example.com")
 	code2 := e.mailedOTP(t, "alice@example.com")
 	_, err = e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id2, Code: code2, MFAID: mfaID})
-	ce = wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
-	if ce.Message != "Invalid or expired MFA session." {
-		t.Errorf("used challenge: %q", ce.Message)
-	}
+	wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
 	// With MFA the password is not replaced by the OTP step.
 	if _, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"}); core.AsError(err).Code != core.CodeMFARequired {
 		t.Errorf("password after MFA login: %v", err)
@@ -187,19 +178,13 @@ func TestMFAErrors(t *testing.T) {
 	id, _ := e.svc.RequestOTP(ctx, e.users, "bob@example.com")
 	code := e.mailedOTP(t, "bob@example.com")
 	_, err := e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: code, MFAID: aliceMFA})
-	ce := wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
-	if ce.Message != "Invalid MFA session." {
-		t.Errorf("foreign challenge: %q", ce.Message)
-	}
+	wantKind(t, err, core.KindInvalid, core.CodeMFAUserMismatch)
 	// Expired.
 	e.clock.Advance(e.users.MFA.Duration + time.Second)
 	id, _ = e.svc.RequestOTP(ctx, e.users, "alice@example.com")
 	code = e.mailedOTP(t, "alice@example.com")
 	_, err = e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: code, MFAID: aliceMFA})
-	ce = wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
-	if ce.Message != "Invalid or expired MFA session." {
-		t.Errorf("expired challenge: %q", ce.Message)
-	}
+	wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
 }
 
 // enableTOTP enrols and confirms an authenticator for the principal and
@@ -234,7 +219,7 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	_, err := e.svc.EnrollTOTP(ctx, p, e.users, "wrong password")
 	wantField(t, err, "password", core.FieldInvalidPassword)
 	_, err = e.svc.EnrollTOTP(ctx, p, e.users, "correct horse")
-	wantKind(t, err, core.KindInvalid, core.CodeTOTPState) // not verified yet
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPNeedsVerified)
 	e.verify(t, p)
 	en, err := e.svc.EnrollTOTP(ctx, p, e.users, "correct horse")
 	if err != nil {
@@ -256,7 +241,7 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	mfaID := wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
 	e.clock.Advance(30 * time.Second)
 	code := rfc6238(t, en.Secret, e.clock.Now())
-	res, err := e.svc.LoginWithTOTP(ctx, e.users, mfaID, code, false)
+	res, err := e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: code})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,14 +251,14 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	// The same code cannot be replayed within its window.
 	_, err = e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	mfaID = wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
-	_, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, code, false)
+	_, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: code})
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 	// Nor can an older one.
-	_, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, rfc6238(t, en.Secret, e.clock.Now().Add(-30*time.Second)), false)
+	_, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: rfc6238(t, en.Secret, e.clock.Now().Add(-30*time.Second))})
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 
 	// A recovery code works once, and is audited.
-	res, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, strings.ToUpper(codes[0]), false)
+	res, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: strings.ToUpper(codes[0])})
 	if err != nil {
 		t.Fatalf("recovery code: %v", err)
 	}
@@ -282,7 +267,7 @@ func TestTOTPEnrolAndLogin(t *testing.T) {
 	}
 	_, err = e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	mfaID = wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
-	_, err = e.svc.LoginWithTOTP(ctx, e.users, mfaID, codes[0], false)
+	_, err = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: codes[0]})
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 	if auditTypes(t, e)[core.AuditRecoveryUsed] != 1 {
 		t.Error("recovery code use not audited")
@@ -301,7 +286,7 @@ func TestTOTPDisableAndRegenerate(t *testing.T) {
 	secret, codes := enableTOTP(t, e, p)
 
 	_, err := e.svc.EnrollTOTP(ctx, p, e.users, "correct horse")
-	wantKind(t, err, core.KindInvalid, core.CodeTOTPState)
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPEnabled)
 	// Regenerating needs an authenticator code, not a recovery code.
 	_, err = e.svc.RegenerateRecoveryCodes(ctx, p, e.users, codes[1])
 	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
@@ -353,7 +338,7 @@ func TestTOTPBruteForceAndRace(t *testing.T) {
 	enableTOTP(t, e, p)
 	var last error
 	for i := range 12 {
-		_, last = e.svc.LoginWithTOTP(ctx, e.users, mfaID, fmt.Sprintf("%06d", i), false)
+		_, last = e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: fmt.Sprintf("%06d", i)})
 	}
 	wantKind(t, last, core.KindRateLimited, "")
 }
@@ -379,13 +364,10 @@ func TestAuthenticatorCannotBeBypassed(t *testing.T) {
 	mfaID = wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
 	id, _ = e.svc.RequestOTP(ctx, e.users, "alice@example.com")
 	_, err = e.svc.LoginWithOTP(ctx, e.users, core.OTPLogin{OTPID: id, Code: e.mailedOTP(t, "alice@example.com"), MFAID: mfaID})
-	ce := wantKind(t, err, core.KindInvalid, core.CodeMFAInvalid)
-	if ce.Message != "An authenticator app code is required." {
-		t.Errorf("message = %q", ce.Message)
-	}
+	wantKind(t, err, core.KindInvalid, core.CodeMFAAuthenticatorNeeded)
 	// The challenge survives the refusal: the app completes it.
 	e.clock.Advance(30 * time.Second)
-	if _, err := e.svc.LoginWithTOTP(ctx, e.users, mfaID, rfc6238(t, secret, e.clock.Now()), false); err != nil {
+	if _, err := e.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: rfc6238(t, secret, e.clock.Now())}); err != nil {
 		t.Fatalf("password + authenticator: %v", err)
 	}
 }
@@ -412,14 +394,14 @@ func TestClaimDropsSquatterAuthenticator(t *testing.T) {
 			victim := e.signUp(t, "victim@example.com", "correct horse")
 			_, squatter := e.login(t, e.users, "victim@example.com", "correct horse")
 			_, err := e.svc.EnrollTOTP(ctx, squatter, e.users, "correct horse")
-			wantKind(t, err, core.KindInvalid, core.CodeTOTPState)
+			wantKind(t, err, core.KindInvalid, core.CodeTOTPNeedsVerified)
 			now := e.clock.Now()
 			if err := e.db.PutTOTPFactor(ctx, core.TOTPFactor{UserID: victim.ID, Secret: "JBSWY3DPEHPK3PXP", Confirmed: true, Created: now, Updated: now}); err != nil {
 				t.Fatal(err)
 			}
 			switch how {
 			case "reset":
-				if err := e.svc.RequestPasswordReset(ctx, e.users, "victim@example.com"); err != nil {
+				if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "victim@example.com"}); err != nil {
 					t.Fatal(err)
 				}
 				_, tok := e.mailTo(t, "victim@example.com")

@@ -28,10 +28,33 @@ func newEnvWith(t *testing.T, mod func(*core.Settings)) *env {
 	t.Helper()
 	ce := coretest.NewWith(t, mod)
 	users, _ := ce.Service.Collection("users")
-	return &env{Env: ce, svc: ce.Service, db: ce.DB, users: users, supers: ce.Service.Collections().Superusers(), clock: ce.Clock}
+	return &env{Env: ce, svc: ce.Service, db: ce.DB, users: users, supers: superusers(t, ce.Service), clock: ce.Clock}
+}
+
+// withProfile returns e with its service bound to profile p (with no
+// timing floors: tests of the floors set them on their own).
+func (e *env) withProfile(t testing.TB, p core.Profile) *env {
+	t.Helper()
+	svc, err := e.svc.WithProfile(coretest.Unpadded(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *e
+	c.svc = svc
+	return &c
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// superusers returns the service's superuser collection.
+func superusers(t *testing.T, svc *core.Service) *core.Collection {
+	t.Helper()
+	c, ok := svc.Collection(core.SuperusersName)
+	if !ok {
+		t.Fatal("no superuser collection")
+	}
+	return c
+}
 
 // signUp creates a user through the public sign-up flow.
 func (e *env) signUp(t *testing.T, email, password string) core.User {

@@ -47,7 +47,7 @@ func (s *Service) UnlinkIdentity(ctx context.Context, p *Principal, c *Collectio
 			return errRecordNotFound
 		}
 		if len(list) == 1 && u.PasswordHash == "" && !c.OTP.Enabled {
-			return Errorf(KindInvalid, CodeLastLoginMethod, "You can't unlink the only way you can sign in. Set a password first (reset it by email).")
+			return NewError(KindInvalid, CodeLastLoginMethod)
 		}
 		if err := q.DeleteIdentity(ctx, userID, identityID); errors.Is(err, ErrNotFound) {
 			return errRecordNotFound

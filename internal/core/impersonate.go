@@ -9,25 +9,25 @@ import (
 // RequireSuperuser checks that the caller is a superuser.
 func RequireSuperuser(p *Principal) error {
 	if p == nil {
-		return Errorf(KindUnauthenticated, CodeAuthRequired, "The request requires valid record authorization token.")
+		return NewError(KindUnauthenticated, CodeAuthRequired)
 	}
 	if !p.IsSuperuser() {
-		return Errorf(KindForbidden, CodeSuperuserRequired, "The authorized record is not allowed to perform this action.")
+		return NewError(KindForbidden, CodeSuperuserRequired)
 	}
 	return nil
 }
 
 // Impersonate lets a superuser act as another user: it opens a session for
 // that user, marked with the superuser's id, whose token cannot be
-// refreshed. A zero duration means the collection's token lifetime.
+// refreshed. A zero duration means the collection's token lifetime. A
+// suspended user cannot be impersonated.
 func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, userID string, d time.Duration) (AuthResult, error) {
 	if err := RequireSuperuser(p); err != nil {
 		return AuthResult{}, err
 	}
 	if d < 0 {
 		return AuthResult{}, Invalid(map[string]FieldError{"duration": {
-			Code: "validation_min_greater_equal_than_required", Message: "Must be no less than 0.",
-			Params: map[string]any{"threshold": 0}}})
+			Code: FieldMinValue, Params: map[string]any{"threshold": 0}}})
 	}
 	if d == 0 {
 		d = c.AuthTokenTTL
@@ -35,9 +35,13 @@ func (s *Service) Impersonate(ctx context.Context, p *Principal, c *Collection, 
 	d = min(d, MaxTokenTTL)
 	u, err := s.store.UserByID(ctx, c.ID, userID)
 	if errors.Is(err, ErrNotFound) {
-		return AuthResult{}, Errorf(KindNotFound, CodeNotFound, "The requested resource wasn't found.")
+		return AuthResult{}, NewError(KindNotFound, CodeNotFound)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
+	}
+	if u.Suspended() {
+		// Its token would be refused anyway (Authenticate).
+		return AuthResult{}, NewError(KindForbidden, CodeUserSuspended)
 	}
 	var res AuthResult
 	err = s.store.InTx(ctx, func(q Queries) error {

@@ -58,7 +58,7 @@ func (s *Service) refuseLocked(ctx context.Context, q Queries, userID string, no
 	if err != nil || until.IsZero() {
 		return err
 	}
-	return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked, Message: "The account is locked.",
+	return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked,
 		RetryAfter: max(time.Second, until.Sub(now))}
 }
 

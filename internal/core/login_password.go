@@ -19,45 +19,37 @@ type PasswordLogin struct {
 	RefreshToken bool
 	// MFAID completes an MFA login whose first factor was another method.
 	MFAID string
-	// Tokens overrides the collection's token lifetimes for this login.
-	Tokens TokenOptions
-	// FoldEmailCase looks the email up ignoring letter case (Directus's
-	// rule); the default is the exact match PocketBase makes.
-	FoldEmailCase bool
 }
-
-// CodeAccountLocked is the code of a login refused because the account is
-// locked after repeated failures. Surfaces decide whether to tell: the
-// PocketBase surface answers exactly as for a wrong password.
-const CodeAccountLocked = "account_locked"
 
 // errBadCredentials is the one answer for an unknown identity and a wrong
 // password alike.
-var errBadCredentials = &Error{Kind: KindUnauthenticated, Code: CodeInvalidCredentials, Message: "Failed to authenticate."}
+var errBadCredentials = NewError(KindUnauthenticated, CodeInvalidCredentials)
 
 // LoginWithPassword authenticates by identity and password and opens a
 // session. It is rate limited per client IP and per identity, and locks
 // an account after repeated failures. Unknown identities and locked
-// accounts cost one dummy hash, so they take as long as wrong passwords.
+// accounts cost one dummy hash, so they take as long as wrong passwords,
+// and every answer is padded to the profile's login floor.
 func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in PasswordLogin) (AuthResult, error) {
+	defer s.padLogin(ctx)()
 	if !c.PasswordAuth {
-		return AuthResult{}, Errorf(KindForbidden, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
+		return AuthResult{}, NewError(KindForbidden, CodePasswordAuthOff)
 	}
 	fe := fieldErrors{}
 	fe.checkLength("identity", in.Identity, 1, MaxIdentityLen)
 	fe.checkLength("password", in.Password, 1, MaxPasswordLen)
 	if in.IdentityField != "" && !slices.Contains(c.IdentityFields, in.IdentityField) {
-		fe.add("identityField", FieldInInvalid, "Must be a valid value.", nil)
+		fe.add("identityField", FieldInInvalid, nil)
 	}
 	if err := fe.err(); err != nil {
 		return AuthResult{}, err
 	}
-	if err := s.limit(ctx, ActionLogin, c.ID+"\x00"+identityKey(in.Identity, in.FoldEmailCase)); err != nil {
+	if err := s.limit(ctx, ActionLogin, c.ID+"\x00"+identityKey(in.Identity)); err != nil {
 		s.metrics.Login("rate_limited")
 		return AuthResult{}, err
 	}
 
-	u, err := s.findByIdentity(ctx, c, in.Identity, in.IdentityField, in.FoldEmailCase)
+	u, err := s.findByIdentity(ctx, c, in.Identity, in.IdentityField)
 	if errors.Is(err, ErrNotFound) {
 		return AuthResult{}, s.failLogin(ctx, c, "", in, "unknown_identity", true)
 	} else if err != nil {
@@ -70,8 +62,13 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 			return AuthResult{}, err
 		}
 		s.metrics.Login("locked")
+		if !s.profile.DiscloseLockout {
+			// The same answer as a wrong password: telling of the lock
+			// (or when it ends) would tell that the account exists.
+			return AuthResult{}, errBadCredentials
+		}
 		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked,
-			Message: "Failed to authenticate.", RetryAfter: max(time.Second, until.Sub(s.Now()))}
+			RetryAfter: max(time.Second, until.Sub(s.Now()))}
 	}
 
 	ok, rehash, err := s.verifyPassword(ctx, u, in.Password)
@@ -91,10 +88,10 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 		}
 		return AuthResult{}, s.failLogin(ctx, c, u.ID, in, "bad_password", false)
 	}
-	if rehash {
+	if rehash && !u.Suspended() {
 		s.upgradeHash(ctx, c, u, in.Password)
 	}
-	return s.finishAuth(ctx, c, u, MethodPassword, in.MFAID, in.Tokens.sessionOptions(in.RefreshToken))
+	return s.finishAuth(ctx, c, u, MethodPassword, in.MFAID, s.sessionOptions(in.RefreshToken))
 }
 
 // failLogin records a failed login (audit event and metrics) and returns
@@ -126,9 +123,8 @@ func isBadCredentials(err error) bool {
 }
 
 // findByIdentity looks the identity up in each allowed field in order,
-// skipping email when the identity is not email-shaped. fold matches
-// emails ignoring letter case.
-func (s *Service) findByIdentity(ctx context.Context, c *Collection, identity, field string, fold bool) (User, error) {
+// skipping email when the identity is not email-shaped.
+func (s *Service) findByIdentity(ctx context.Context, c *Collection, identity, field string) (User, error) {
 	fields := c.IdentityFields
 	if field != "" {
 		fields = []string{field}
@@ -139,7 +135,7 @@ func (s *Service) findByIdentity(ctx context.Context, c *Collection, identity, f
 			if field == "" && !ValidEmail(identity) {
 				continue
 			}
-			u, err := s.userByEmail(ctx, c, identity, fold)
+			u, err := s.userByEmail(ctx, c, identity)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			}

@@ -6,12 +6,6 @@ import (
 	"strings"
 )
 
-// MFA error codes.
-const (
-	CodeMFARequired = "mfa_required"
-	CodeMFAInvalid  = "mfa_invalid"
-)
-
 // Auth methods, as PocketBase names them (they are also MFA's "methods").
 const (
 	MethodPassword     = "password"
@@ -49,8 +43,12 @@ func (s *Service) hasAuthenticator(ctx context.Context, u User) (bool, error) {
 
 // finishAuth turns a successful factor into a session, or into an MFA
 // challenge when a second factor is still needed. mfaID names the
-// challenge a second factor completes ("" for a first factor).
+// challenge a second factor completes ("" for a first factor). A
+// suspended user gets neither: the factor reads as wrong.
 func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method, mfaID string, o sessionOptions) (AuthResult, error) {
+	if err := s.refuseSuspended(ctx, c, u, method); err != nil {
+		return AuthResult{}, err
+	}
 	need, err := s.needsMFA(ctx, c, u)
 	if err != nil {
 		return AuthResult{}, err
@@ -64,20 +62,19 @@ func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method,
 		if err := s.store.InsertMFA(ctx, ch); err != nil {
 			return AuthResult{}, Internal(err)
 		}
-		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeMFARequired,
-			Message: "A second authentication method is required.", MFAID: ch.ID}
+		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeMFARequired, MFAID: ch.ID}
 	}
 	ch, err := s.store.MFAByID(ctx, mfaID)
 	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
-		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
 	if ch.UserID != u.ID {
-		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid MFA session.")
+		return AuthResult{}, NewError(KindInvalid, CodeMFAUserMismatch)
 	}
 	if ch.Method == method {
-		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "A different authentication method is required.")
+		return AuthResult{}, NewError(KindInvalid, CodeMFASameMethod)
 	}
 	// A user who enabled an authenticator app must use it (or one of its
 	// recovery codes) as one of the two factors: password plus a mailed
@@ -88,11 +85,11 @@ func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method,
 			return AuthResult{}, err
 		}
 		if has {
-			return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "An authenticator app code is required.")
+			return AuthResult{}, NewError(KindInvalid, CodeMFAAuthenticatorNeeded)
 		}
 	}
 	if err := s.store.DeleteMFA(ctx, ch.ID); errors.Is(err, ErrNotFound) {
-		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}

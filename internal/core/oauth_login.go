@@ -6,13 +6,8 @@ import (
 	"time"
 )
 
-// OAuth2 error codes and audit events.
+// OAuth2 audit events and method name.
 const (
-	CodeOAuthDisabled   = "oauth2_disabled"
-	CodeOAuthToken      = "oauth2_token_failed"
-	CodeOAuthUser       = "oauth2_user_failed"
-	CodeOAuthFailed     = "oauth2_failed"
-	CodeLastLoginMethod = "last_login_method"
 	AuditIdentityLinked = "identity.linked"
 	AuditIdentityUnlink = "identity.unlinked"
 	MethodOAuth2        = "oauth2"
@@ -30,8 +25,6 @@ type OAuth2Login struct {
 	EmailVisibility *bool
 	MFAID           string
 	RefreshToken    bool
-	// Tokens overrides the collection's token lifetimes for this login.
-	Tokens TokenOptions
 }
 
 // OAuth2Meta is what the provider said, and whether a record was created.
@@ -40,7 +33,7 @@ type OAuth2Meta struct {
 	IsNew bool
 }
 
-var errOAuthFailed = Errorf(KindInvalid, CodeOAuthFailed, "Failed to authenticate.")
+var errOAuthFailed = NewError(KindInvalid, CodeOAuthFailed)
 
 // LoginWithOAuth2 signs in with a provider's authorization code. The
 // record is, in order: the one already linked to the provider account;
@@ -51,7 +44,7 @@ var errOAuthFailed = Errorf(KindInvalid, CodeOAuthFailed, "Failed to authenticat
 // other links are dropped and its sessions end before the owner gets in.
 func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Principal, in OAuth2Login) (AuthResult, OAuth2Meta, error) {
 	if !c.OAuth2.Enabled {
-		return AuthResult{}, OAuth2Meta{}, Errorf(KindForbidden, CodeOAuthDisabled, "The collection is not configured to allow OAuth2 authentication.")
+		return AuthResult{}, OAuth2Meta{}, NewError(KindForbidden, CodeOAuthDisabled)
 	}
 	fe := fieldErrors{}
 	fe.checkLength("provider", in.Provider, 1, 100)
@@ -62,7 +55,7 @@ func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Princip
 	prov, ok := c.OAuth2.Provider(in.Provider)
 	if !ok {
 		return AuthResult{}, OAuth2Meta{}, Invalid(map[string]FieldError{"provider": {
-			Code: "validation_invalid_provider", Message: "Provider with name " + truncate(in.Provider, 100) + " is missing or is not enabled."}})
+			Code: FieldInvalidProvider, Params: map[string]any{"provider": truncate(in.Provider, 100)}}})
 	}
 	if err := s.limit(ctx, ActionLogin, ""); err != nil {
 		return AuthResult{}, OAuth2Meta{}, err
@@ -71,16 +64,16 @@ func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Princip
 	switch {
 	case errors.Is(err, ErrOAuthToken):
 		s.log.InfoContext(ctx, "oauth2 token exchange failed", "provider", prov.Name(), "err", err)
-		return AuthResult{}, OAuth2Meta{}, Errorf(KindInvalid, CodeOAuthToken, "Failed to fetch OAuth2 token.")
+		return AuthResult{}, OAuth2Meta{}, NewError(KindInvalid, CodeOAuthToken)
 	case err != nil || !storableKey(ou.ID):
 		s.log.InfoContext(ctx, "oauth2 user fetch failed", "provider", prov.Name(), "err", err)
-		return AuthResult{}, OAuth2Meta{}, Errorf(KindInvalid, CodeOAuthUser, "Failed to fetch OAuth2 user.")
+		return AuthResult{}, OAuth2Meta{}, NewError(KindInvalid, CodeOAuthUser)
 	}
 	u, isNew, err := s.oauthRecord(ctx, c, p, prov.Name(), ou, in)
 	if err != nil {
 		return AuthResult{}, OAuth2Meta{}, err
 	}
-	res, err := s.finishAuth(ctx, c, u, MethodOAuth2, in.MFAID, in.Tokens.sessionOptions(in.RefreshToken))
+	res, err := s.finishAuth(ctx, c, u, MethodOAuth2, in.MFAID, s.sessionOptions(in.RefreshToken))
 	return res, OAuth2Meta{User: ou, IsNew: isNew}, err
 }
 
@@ -118,6 +111,9 @@ func (s *Service) oauthRecord(ctx context.Context, c *Collection, p *Principal, 
 	if errors.Is(err, ErrConflict) {
 		return User{}, false, errOAuthFailed // this provider is linked to the record already, with another account
 	}
+	if errors.Is(err, errSuspendedAccount) {
+		return u, false, nil // nothing linked or claimed; the login refuses it
+	}
 	if err != nil {
 		return User{}, false, AsError(err)
 	}
@@ -134,6 +130,9 @@ func (s *Service) recordByVerifiedEmail(ctx context.Context, q Queries, c *Colle
 	u, err := q.UserByEmail(ctx, c.ID, ou.Email)
 	if err != nil {
 		return User{}, err
+	}
+	if u.Suspended() {
+		return u, errSuspendedAccount
 	}
 	if u.Verified {
 		return u, nil
@@ -157,7 +156,7 @@ func (s *Service) recordByVerifiedEmail(ctx context.Context, q Queries, c *Colle
 // verified only if the provider says so); mapped fields fill the profile.
 func (s *Service) createOAuthUser(ctx context.Context, q Queries, c *Collection, provider string, ou OAuthUser, in OAuth2Login, u *User) error {
 	now := s.Now()
-	*u = User{ID: NewID(), CollectionID: c.ID, Created: now, Updated: now}
+	*u = User{ID: NewID(), CollectionID: c.ID, Status: UserActive, Created: now, Updated: now}
 	if ValidEmail(ou.Email) {
 		if _, err := q.UserByEmail(ctx, c.ID, ou.Email); errors.Is(err, ErrNotFound) {
 			u.Email, u.Verified = ou.Email, ou.EmailVerified

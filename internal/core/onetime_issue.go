@@ -73,10 +73,10 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, in MailRequest
 	if p == PurposePasswordReset {
 		action = ActionPasswordReset
 	}
-	if err := s.limit(ctx, action, c.ID+"\x00"+identityKey(email, in.FoldEmailCase)); err != nil {
+	if err := s.limit(ctx, action, c.ID+"\x00"+identityKey(email)); err != nil {
 		return err
 	}
-	u, err := s.userByEmail(ctx, c, email, in.FoldEmailCase)
+	u, err := s.userByEmail(ctx, c, email)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	} else if err != nil {
@@ -164,11 +164,11 @@ func (s *Service) checkOneTime(ctx context.Context, c *Collection, token string,
 func tokenFieldError(err error) error {
 	switch {
 	case errors.Is(err, errTokenInvalid), errors.Is(err, errTokenUsed):
-		return Invalid(map[string]FieldError{"token": {Code: FieldInvalidToken, Message: "Invalid or expired token."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldInvalidToken}})
 	case errors.Is(err, errTokenCollection):
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenCollection, Message: "The provided token is for different auth collection."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldTokenCollection}})
 	case errors.Is(err, errTokenNoEmail):
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenClaims, Message: "Missing email token claim."}})
+		return Invalid(map[string]FieldError{"token": {Code: FieldTokenClaims}})
 	}
 	return err
 }

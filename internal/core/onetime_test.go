@@ -17,14 +17,14 @@ func TestVerificationFlow(t *testing.T) {
 	u := e.signUp(t, "alice@example.com", "correct horse")
 
 	// Unknown addresses get the same answer and no mail.
-	if err := e.svc.RequestVerification(ctx, e.users, "nobody@example.com"); err != nil {
+	if err := e.svc.RequestVerification(ctx, e.users, core.MailRequest{Email: "nobody@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.RequestVerification(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestVerification(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	// A second request within the throttle sends nothing more.
-	if err := e.svc.RequestVerification(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestVerification(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := e.db.PendingMail(ctx); n != 1 {
@@ -35,30 +35,30 @@ func TestVerificationFlow(t *testing.T) {
 		t.Errorf("mail = %q / %q", msg.Subject, msg.Text)
 	}
 
-	if err := e.svc.ConfirmVerification(ctx, e.users, tok); err != nil {
-		t.Fatal(err)
+	if id, err := e.svc.ConfirmVerification(ctx, e.users, tok); err != nil || id != u.ID {
+		t.Fatalf("confirm = %q, %v; want %q", id, err, u.ID)
 	}
 	got, _ := e.db.UserByID(ctx, e.users.ID, u.ID)
 	if !got.Verified {
 		t.Fatal("user not verified after confirm")
 	}
 	// Confirming again succeeds (PocketBase compatibility) and changes nothing.
-	if err := e.svc.ConfirmVerification(ctx, e.users, tok); err != nil {
+	if _, err := e.svc.ConfirmVerification(ctx, e.users, tok); err != nil {
 		t.Errorf("second confirm = %v, want nil", err)
 	}
 	// Verified users get no more mail.
-	if err := e.svc.RequestVerification(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestVerification(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := e.db.PendingMail(ctx); n != 0 {
 		t.Errorf("pending mail after request for a verified user = %d, want 0", n)
 	}
 
-	err := e.svc.ConfirmVerification(ctx, e.users, tok[:len(tok)-3]+"abc")
+	_, err := e.svc.ConfirmVerification(ctx, e.users, tok[:len(tok)-3]+"abc")
 	wantField(t, err, "token", core.FieldInvalidToken)
-	err = e.svc.ConfirmVerification(ctx, e.supers, tok)
+	_, err = e.svc.ConfirmVerification(ctx, e.supers, tok)
 	wantKind(t, err, core.KindInvalid, core.CodeSuperuserVerified)
-	err = e.svc.RequestVerification(ctx, e.users, "not an email")
+	err = e.svc.RequestVerification(ctx, e.users, core.MailRequest{Email: "not an email"})
 	wantField(t, err, "email", core.FieldIsEmail)
 }
 
@@ -68,10 +68,10 @@ func TestPasswordResetFlow(t *testing.T) {
 	e.signUp(t, "alice@example.com", "correct horse")
 	old, _ := e.login(t, e.users, "alice@example.com", "correct horse")
 
-	if err := e.svc.RequestPasswordReset(ctx, e.users, "nobody@example.com"); err != nil {
+	if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "nobody@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, tok := e.mailTo(t, "alice@example.com")
@@ -96,7 +96,7 @@ func TestResetTokenExpires(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.signUp(t, "alice@example.com", "correct horse")
-	if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, tok := e.mailTo(t, "alice@example.com")
@@ -109,7 +109,7 @@ func TestResetTokenSingleUseUnderConcurrency(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.signUp(t, "alice@example.com", "correct horse")
-	if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
+	if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, tok := e.mailTo(t, "alice@example.com")

@@ -8,36 +8,37 @@ import (
 	"time"
 )
 
-// OTP error codes.
+// OTP limits.
 const (
-	CodeOTPDisabled    = "otp_disabled"
-	CodeOTPInvalid     = "otp_invalid"
-	CodeOTPTooMany     = "otp_too_many_attempts"
 	maxActiveOTPs      = 9
 	otpAttemptsPerCode = 5
 	otpAttemptsPerUser = 10 // across codes, per client, per code lifetime
 )
 
-var errBadOTP = Errorf(KindInvalid, CodeOTPInvalid, "Invalid or expired OTP.")
+var errBadOTP = NewError(KindInvalid, CodeOTPInvalid)
 
 // RequestOTP mails a one-time code to the account with this email and
 // returns the code's id. It answers the same way for an unknown address
 // (a random id that matches no code, after the same hashing work), so it
 // reveals nothing about who is registered.
 func (s *Service) RequestOTP(ctx context.Context, c *Collection, email string) (string, error) {
+	defer s.padMailRequest(ctx)()
 	if !c.OTP.Enabled {
-		return "", Errorf(KindForbidden, CodeOTPDisabled, "The collection is not configured to allow OTP authentication.")
+		return "", NewError(KindForbidden, CodeOTPDisabled)
 	}
 	fe := fieldErrors{}
 	fe.checkEmail("email", email)
 	if err := fe.err(); err != nil {
 		return "", err
 	}
-	if err := s.limit(ctx, ActionOTP, c.ID+"\x00"+email); err != nil {
+	if err := s.limit(ctx, ActionOTP, c.ID+"\x00"+identityKey(email)); err != nil {
 		return "", err
 	}
 	code := randomDigits(c.OTP.Length)
-	u, err := s.store.UserByEmail(ctx, c.ID, email)
+	u, err := s.userByEmail(ctx, c, email)
+	if err == nil && u.Suspended() {
+		err = ErrNotFound // no code for a suspended account, answered like no account
+	}
 	if errors.Is(err, ErrNotFound) {
 		if err := s.hasher.VerifyDummy(ctx, code); err != nil {
 			return "", err
@@ -93,7 +94,7 @@ type OTPLogin struct {
 // pre-registered the address cannot log in with it.
 func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) (AuthResult, error) {
 	if !c.OTP.Enabled {
-		return AuthResult{}, Errorf(KindForbidden, CodeOTPDisabled, "The collection is not configured to allow OTP authentication.")
+		return AuthResult{}, NewError(KindForbidden, CodeOTPDisabled)
 	}
 	fe := fieldErrors{}
 	fe.checkLength("otpId", in.OTPID, 1, 255)
@@ -133,12 +134,15 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
+	if err := s.refuseSuspended(ctx, c, u, MethodOTP); err != nil {
+		return AuthResult{}, err // before a claim changes the account
+	}
 	if !u.Verified && o.SentTo == u.Email {
 		if u, err = s.claimByOTP(ctx, c, u); err != nil {
 			return AuthResult{}, err
 		}
 	}
-	return s.finishAuth(ctx, c, u, MethodOTP, in.MFAID, sessionOptions{refreshToken: in.RefreshToken})
+	return s.finishAuth(ctx, c, u, MethodOTP, in.MFAID, s.sessionOptions(in.RefreshToken))
 }
 
 // otpAttempt counts one try at a code from this client: at most
@@ -168,8 +172,7 @@ func (s *Service) otpAttempt(ctx context.Context, c *Collection, o OTP) error {
 		}
 		if n > k.max {
 			s.metrics.RateLimited(ActionOTP)
-			return &Error{Kind: KindRateLimited, Code: CodeOTPTooMany,
-				Message: "Too many attempts, please try again later with a new OTP.", RetryAfter: max(time.Second, k.retry.Sub(now))}
+			return &Error{Kind: KindRateLimited, Code: CodeOTPTooMany, RetryAfter: max(time.Second, k.retry.Sub(now))}
 		}
 	}
 	return nil

@@ -5,17 +5,14 @@ import (
 	"errors"
 )
 
-// RequestPasswordReset mails a reset link. Unknown addresses and repeated
-// requests get the same answer as a real first request.
-func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, email string) error {
-	return s.RequestPasswordResetWith(ctx, c, MailRequest{Email: email})
-}
-
-// RequestPasswordResetWith is RequestPasswordReset with the request's
-// options (a link of the surface's own, case-insensitive lookup).
-func (s *Service) RequestPasswordResetWith(ctx context.Context, c *Collection, in MailRequest) error {
+// RequestPasswordReset mails a reset link (in.ActionURL, when set, is the
+// surface's own). Unknown addresses and repeated requests get the same
+// answer as a real first request, padded to the profile's mail-request
+// floor.
+func (s *Service) RequestPasswordReset(ctx context.Context, c *Collection, in MailRequest) error {
+	defer s.padMailRequest(ctx)()
 	if !c.PasswordAuth {
-		return Errorf(KindInvalid, CodePasswordAuthOff, "The collection is not configured to allow password authentication.")
+		return NewError(KindInvalid, CodePasswordAuthOff)
 	}
 	return s.mailOneTime(ctx, c, in, PurposePasswordReset, nil)
 }
@@ -48,7 +45,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 				return AsError(err)
 			}
 			f := ve.Fields["token"]
-			form.add("token", f.Code, f.Message, nil)
+			form.add("token", f.Code, f.Params)
 		}
 	}
 	form.checkLength("password", in.Password, c.PasswordMin, MaxPasswordLen)

@@ -44,11 +44,12 @@ var (
 // badToken is what a rejected access token reads as; the reason is for
 // the surface and the debug log.
 func badToken(reason error) *Error {
-	return &Error{Kind: KindUnauthenticated, Code: CodeAuthRequired, Message: "invalid or expired token", Cause: reason}
+	return &Error{Kind: KindUnauthenticated, Code: CodeAuthRequired, Cause: reason}
 }
 
 // Authenticate checks an access token: its signature, type and expiry, that
-// its session is still active, and that its user still exists. Any
+// its session is still active, and that its user still exists and is not
+// suspended. Any
 // failure is an unauthenticated error; a store failure is internal.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	claims, err := s.signer.Verify(token)
@@ -81,7 +82,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if sess.UserID != uid || sess.CollectionID != cid || u.CollectionID != cid {
 		return nil, badToken(ErrTokenInvalid)
 	}
-	if !sess.Active(now) {
+	if !sess.Active(now) || u.Suspended() {
 		return nil, badToken(ErrSessionEnded)
 	}
 	refreshable, _ := claims["refreshable"].(bool)

@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// CodeRateLimited is the code of a request refused by a rate limit.
-const CodeRateLimited = "rate_limited"
-
 // limit counts one request of action against its per-IP limit (the
 // client's IP from ctx) and its per-identity limit (identity: an email,
 // a user or a session; "" skips it). It returns a rate-limited error with
@@ -50,7 +47,7 @@ func (s *Service) hit(ctx context.Context, action Action, scope, who string, l L
 		return nil
 	}
 	s.metrics.RateLimited(action)
-	return &Error{Kind: KindRateLimited, Code: CodeRateLimited, Message: "Too many requests, try again later.",
+	return &Error{Kind: KindRateLimited, Code: CodeRateLimited,
 		RetryAfter: max(time.Second, end.Sub(now))}
 }
 

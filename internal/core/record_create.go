@@ -7,7 +7,7 @@ import (
 
 // CreateUser adds a user: a public sign-up when p is a guest (if the
 // collection allows it), or an admin create by a superuser, who may also
-// set verified.
+// set verified and create the user suspended.
 //
 // Checks run in PocketBase's two phases: first the form as a whole
 // (password and its confirmation present and equal, verified only by a
@@ -23,14 +23,15 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 	}
 	form.checkConfirm(deref(in.Password), in.PasswordConfirm)
 	if in.Verified != nil && *in.Verified && !p.IsSuperuser() {
-		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("verified", FieldValuesMismatch, nil)
 	}
+	form.checkStatus(p, c.ID, "", nil, in.Status)
 	if err := form.err(); err != nil {
 		return User{}, err
 	}
 
 	now := s.Now()
-	u := User{ID: NewID(), CollectionID: c.ID, Created: now, Updated: now, Email: deref(in.Email)}
+	u := User{ID: NewID(), CollectionID: c.ID, Created: now, Updated: now, Email: deref(in.Email), Status: UserActive}
 	rec := fieldErrors{}
 	if in.ID != nil {
 		rec.checkID(*in.ID)
@@ -39,6 +40,9 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 	s.applyProfile(rec, c, &u, in)
 	if in.Verified != nil {
 		u.Verified = *in.Verified
+	}
+	if in.Status != nil {
+		u.Status = in.Status.OrActive()
 	}
 	if c.Superusers {
 		u.Verified = true
@@ -76,9 +80,9 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 		// The id is random unless the client chose it, so a clash on a
 		// chosen id is the id's fault; otherwise the email is taken.
 		if in.ID != nil && s.idTaken(ctx, u.ID) {
-			return User{}, Invalid(map[string]FieldError{"id": {Code: FieldNotUnique, Message: "Value must be unique."}})
+			return User{}, Invalid(map[string]FieldError{"id": {Code: FieldNotUnique}})
 		}
-		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique, Message: "Value must be unique."}})
+		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique}})
 	} else if err != nil {
 		return User{}, Internal(err)
 	}
@@ -96,14 +100,18 @@ func (s *Service) idTaken(ctx context.Context, id string) bool {
 	return false
 }
 
-// applyProfile validates and copies the optional profile fields.
+// applyProfile validates and copies the optional profile fields, the
+// profile document among them.
 func (s *Service) applyProfile(fe fieldErrors, c *Collection, u *User, in UserInput) {
+	if in.Profile != nil {
+		u.Profile = fe.checkProfile("profile", in.Profile)
+	}
 	if in.EmailVisibility != nil {
 		u.EmailVisibility = *in.EmailVisibility
 	}
 	if in.Name != nil {
 		if !c.HasField("name") {
-			fe.add("name", FieldUnknown, "Unknown field.", nil)
+			fe.add("name", FieldUnknown, nil)
 			return
 		}
 		fe.checkText("name", *in.Name, MaxNameLength)

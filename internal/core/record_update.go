@@ -7,7 +7,9 @@ import (
 
 // UpdateUser changes a user. Users may change their own profile and
 // password (proving the old one); only superusers may change email or
-// verified directly or skip the old password. A password or email change
+// verified directly or skip the old password, and only they may change
+// another user's status (a suspension ends its sessions; see
+// SetUserStatus). A password or email change
 // ends every session of the user, the caller's included, as PocketBase's
 // token rules do.
 //
@@ -59,12 +61,15 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 		}
 		if newHash != "" && !p.IsSuperuser() && fresh.PasswordHash != cur.PasswordHash {
 			// The old password we checked is no longer the password.
-			return Invalid(map[string]FieldError{"oldPassword": {Code: FieldInvalidOldPassword, Message: "Missing or invalid old password."}})
+			return Invalid(map[string]FieldError{"oldPassword": {Code: FieldInvalidOldPassword}})
 		}
 		u = fresh
 		s.applyProfile(fieldErrors{}, c, &u, in)
 		if in.Verified != nil && !c.Superusers {
 			u.Verified = *in.Verified
+		}
+		if in.Status != nil {
+			u.Status = in.Status.OrActive()
 		}
 		if in.Email != nil {
 			u.Email = *in.Email
@@ -80,7 +85,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 	})
 	switch {
 	case errors.Is(err, ErrConflict):
-		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique, Message: "Value must be unique."}})
+		return User{}, Invalid(map[string]FieldError{"email": {Code: FieldNotUnique}})
 	case errors.Is(err, ErrNotFound):
 		return User{}, errRecordNotFound
 	case err != nil:
@@ -92,6 +97,9 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 // auditUpdate revokes what a password or email change must revoke and
 // records the update.
 func (s *Service) auditUpdate(ctx context.Context, q Queries, p *Principal, c *Collection, before, after User) error {
+	if err := s.statusChanged(ctx, q, p, c, before, after); err != nil {
+		return err
+	}
 	pwChanged, emailChanged := after.PasswordHash != before.PasswordHash, after.Email != before.Email
 	switch {
 	case pwChanged:
@@ -122,14 +130,15 @@ func (s *Service) updateFormErrors(ctx context.Context, p *Principal, cur User, 
 	super := p.IsSuperuser()
 	form := fieldErrors{}
 	if in.ID != nil && *in.ID != cur.ID {
-		form.add("id", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("id", FieldValuesMismatch, nil)
 	}
 	if !super && in.Email != nil && *in.Email != cur.Email {
-		form.add("email", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("email", FieldValuesMismatch, nil)
 	}
 	if !super && in.Verified != nil && *in.Verified != cur.Verified {
-		form.add("verified", FieldValuesMismatch, "Values don't match.", nil)
+		form.add("verified", FieldValuesMismatch, nil)
 	}
+	form.checkStatus(p, cur.CollectionID, cur.ID, &cur, in.Status)
 	changing := in.Password != nil || deref(in.PasswordConfirm) != "" || deref(in.OldPassword) != ""
 	if changing {
 		if deref(in.Password) == "" {
@@ -159,7 +168,7 @@ func (s *Service) checkOldPassword(ctx context.Context, fe fieldErrors, u User, 
 		return ce
 	}
 	if err != nil || !ok {
-		fe.add("oldPassword", FieldInvalidOldPassword, "Missing or invalid old password.", nil)
+		fe.add("oldPassword", FieldInvalidOldPassword, nil)
 	}
 	return nil
 }

@@ -21,11 +21,17 @@ type UserInput struct {
 	// confirmation field; it must then accompany and equal Password.
 	PasswordConfirm *string
 	OldPassword     *string
+	// Profile, when non-nil, replaces the whole profile document (an
+	// empty one removes it); nil keeps it. See checkProfile.
+	Profile map[string]any
+	// Status, when set, changes the user's status: superusers only, and
+	// not their own (see SetUserStatus).
+	Status *UserStatus
 }
 
 var (
-	errSuperusersOnly = Errorf(KindForbidden, CodeSuperuserRequired, "Only superusers can perform this action.")
-	errRecordNotFound = Errorf(KindNotFound, CodeNotFound, "The requested resource wasn't found.")
+	errSuperusersOnly = NewError(KindForbidden, CodeRecordsRestricted)
+	errRecordNotFound = NewError(KindNotFound, CodeNotFound)
 )
 
 // RecordAccess reports whether p may use c's records API at all, before
@@ -76,11 +82,11 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, c *Collection, q 
 		return UserPage{}, err
 	}
 	if !CheckFilter(q.Filter) {
-		return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid filter parameters.")
+		return UserPage{}, NewError(KindInvalid, CodeInvalidFilter)
 	}
 	for _, f := range q.Sort {
 		if _, ok := UserFields[f.Field]; !ok {
-			return UserPage{}, Errorf(KindInvalid, CodeValidation, "Invalid sort parameters.")
+			return UserPage{}, NewError(KindInvalid, CodeInvalidSort)
 		}
 	}
 	if !p.IsSuperuser() {
@@ -129,7 +135,7 @@ func (s *Service) deleteUser(ctx context.Context, p *Principal, c *Collection, i
 				return err
 			}
 			if n <= 1 {
-				return Errorf(KindInvalid, CodeLastSuperuser, "You can't delete the only existing superuser.")
+				return NewError(KindInvalid, CodeLastSuperuser)
 			}
 		}
 		if err := q.DeleteUser(ctx, c.ID, id); err != nil {

@@ -23,11 +23,11 @@ func TestSignUpValidation(t *testing.T) {
 		{"bad email", core.UserInput{Email: ptr("nope"), Password: ptr("correct horse")}, "email", core.FieldIsEmail},
 		{"email too long", core.UserInput{Email: ptr(strings.Repeat("a", 64) + "@" + strings.Repeat("b", 186) + ".com"), Password: ptr("correct horse")}, "email", core.FieldIsEmail},
 		{"taken email", core.UserInput{Email: ptr("alice@example.com"), Password: ptr("correct horse")}, "email", core.FieldNotUnique},
-		{"short password", core.UserInput{Email: ptr("b@example.com"), Password: ptr("short")}, "password", core.FieldMinText},
-		{"long password", core.UserInput{Email: ptr("b@example.com"), Password: ptr(strings.Repeat("p", 72))}, "password", core.FieldMaxText},
+		{"short password", core.UserInput{Email: ptr("b@example.com"), Password: ptr("short")}, "password", core.FieldPasswordTooShort},
+		{"long password", core.UserInput{Email: ptr("b@example.com"), Password: ptr(strings.Repeat("p", 72))}, "password", core.FieldPasswordTooLong},
 		{"guest sets verified", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Verified: ptr(true)}, "verified", core.FieldValuesMismatch},
-		{"name with control chars", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Name: ptr("a\x00b")}, "name", core.FieldInvalidValue},
-		{"name with invalid UTF-8", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Name: ptr("a\xffb")}, "name", core.FieldInvalidValue},
+		{"name with control chars", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Name: ptr("a\x00b")}, "name", core.FieldControlChars},
+		{"name with invalid UTF-8", core.UserInput{Email: ptr("b@example.com"), Password: ptr("correct horse"), Name: ptr("a\xffb")}, "name", core.FieldInvalidUTF8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.svc.CreateUser(ctx, nil, e.users, tc.in)
@@ -38,7 +38,7 @@ func TestSignUpValidation(t *testing.T) {
 	e.signUp(t, "Alice@example.com", "correct horse")
 	// Guests cannot create superusers.
 	_, err := e.svc.CreateUser(ctx, nil, e.supers, core.UserInput{Email: ptr("x@example.com"), Password: ptr("correct horse")})
-	wantKind(t, err, core.KindForbidden, core.CodeSuperuserRequired)
+	wantKind(t, err, core.KindForbidden, core.CodeRecordsRestricted)
 }
 
 func TestRecordAccessRules(t *testing.T) {
@@ -61,7 +61,7 @@ func TestRecordAccessRules(t *testing.T) {
 	err = e.svc.DeleteUser(ctx, pa, e.users, b.ID)
 	wantKind(t, err, core.KindNotFound, "")
 	_, err = e.svc.ListUsers(ctx, pa, e.supers, core.UserQuery{})
-	wantKind(t, err, core.KindForbidden, core.CodeSuperuserRequired)
+	wantKind(t, err, core.KindForbidden, core.CodeRecordsRestricted)
 
 	page, err := e.svc.ListUsers(ctx, pa, e.users, core.UserQuery{})
 	if err != nil || len(page.Users) != 1 || page.Users[0].ID != a.ID || page.Total != 1 {

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -10,11 +9,11 @@ import (
 // member of c.
 func RequireSameCollection(p *Principal, c *Collection) error {
 	if p == nil {
-		return Errorf(KindUnauthenticated, CodeAuthRequired, "The request requires valid record authorization token.")
+		return NewError(KindUnauthenticated, CodeAuthRequired)
 	}
 	if p.Collection.ID != c.ID {
 		return &Error{Kind: KindForbidden, Code: CodeCollectionMismatch,
-			Message: fmt.Sprintf("The request requires auth record from %s collection.", p.Collection.Name)}
+			Params: map[string]any{"collection": p.Collection.Name}}
 	}
 	return nil
 }
@@ -44,7 +43,7 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 		return AuthResult{User: p.User, Collection: c, Session: p.Session, Token: p.Token}, nil
 	}
 	sess := p.Session
-	exp := now.Add(c.AuthTokenTTL)
+	exp := now.Add(s.profile.Tokens.accessTTL(c))
 	// A write per refresh would make refreshes cost what logins cost in
 	// the store's one writer, so the session is touched at most once per
 	// touchEvery: its expiry then runs touchEvery past the new token's

@@ -6,43 +6,24 @@ import (
 	"errors"
 )
 
-// CodeRefreshReuse is the code of a refresh token presented again after
-// it was rotated: the session it belonged to has been revoked.
-const CodeRefreshReuse = "refresh_token_reused"
-
-var errBadRefresh = Errorf(KindUnauthenticated, CodeAuthRequired, "Invalid or expired refresh token.")
+var errBadRefresh = NewError(KindUnauthenticated, CodeRefreshInvalid)
 
 // RefreshWithToken exchanges an opaque refresh token for a new access
-// token and a new refresh token (rotation). Presenting a token that was
-// already rotated:
+// token and a new refresh token (rotation), with the profile's lifetimes.
+// Presenting a token that was already rotated:
 //   - within the grace window answers with the same successor (an honest
-//     retry, or two tabs racing);
+//     retry, or two tabs racing), unless the profile has NoReuseGrace;
 //   - later means the token was copied: the whole session and every token
 //     of it are revoked, the event is audited, and the caller gets 401.
+//
+// A profile with RefuseLockedRefresh refuses the exchange while the user
+// is locked out; that is checked before rotation, so the token still
+// works once the lock ends.
 //
 // Rotation happens in one transaction on the token's row, so any number
 // of simultaneous refreshes with one token leave exactly one successor.
 func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token string) (AuthResult, error) {
-	return s.RefreshWithTokenOptions(ctx, c, token, RefreshOptions{})
-}
-
-// RefreshOptions shape a refresh-token exchange.
-type RefreshOptions struct {
-	// Tokens overrides the collection's token lifetimes.
-	Tokens TokenOptions
-	// RefuseLocked refuses the exchange while the user's account is
-	// locked after failed logins (Directus suspends such a user, and its
-	// sessions stop refreshing). The refusal is checked before rotation,
-	// so the token still works once the lock ends.
-	RefuseLocked bool
-	// NoReuseGrace treats any second use of a rotated token as a replay,
-	// however soon it comes (Directus kills a rotated token at once), instead
-	// of answering a retry within the grace window with the same successor.
-	NoReuseGrace bool
-}
-
-// RefreshWithTokenOptions is RefreshWithToken with options.
-func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, token string, o RefreshOptions) (AuthResult, error) {
+	tokens := s.profile.Tokens
 	if token == "" || len(token) > 512 {
 		s.metrics.Refresh("refresh_token", "failure")
 		return AuthResult{}, errBadRefresh
@@ -70,11 +51,11 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 			return err
 		}
 		now := s.Now()
-		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID {
+		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID || u.Suspended() {
 			return errBadRefresh
 		}
-		replayed := !rt.RotatedAt.IsZero() && (o.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)
-		if o.RefuseLocked && !replayed {
+		replayed := !rt.RotatedAt.IsZero() && (s.profile.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)
+		if s.profile.RefuseLockedRefresh && !replayed {
 			// A replay is theft whatever the lock: it still revokes.
 			if err := s.refuseLocked(ctx, q, u.ID, now); err != nil {
 				return err
@@ -86,7 +67,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 			if next, err = openSuccessor(token, rt.SuccessorSealed); err != nil {
 				return err
 			}
-			res.RefreshExpires = rt.RotatedAt.Add(o.Tokens.refreshTTL(c))
+			res.RefreshExpires = rt.RotatedAt.Add(tokens.refreshTTL(c))
 		case replayed:
 			reused = true
 			if err := q.RevokeSession(ctx, sess.ID, "refresh_token_reuse", now); err != nil && !errors.Is(err, ErrNotFound) {
@@ -97,7 +78,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 			return errBadRefresh
 		default:
 			var child RefreshToken
-			next, child = newRefreshToken(sess.ID, rt.ID, now, now.Add(o.Tokens.refreshTTL(c)))
+			next, child = newRefreshToken(sess.ID, rt.ID, now, now.Add(tokens.refreshTTL(c)))
 			sealed, err := sealSuccessor(token, next)
 			if err != nil {
 				return err
@@ -115,7 +96,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 		if err := q.TouchSession(ctx, sess.ID, now, sess.Expires); err != nil {
 			return err
 		}
-		exp := now.Add(o.Tokens.accessTTL(c))
+		exp := now.Add(tokens.accessTTL(c))
 		access, err := s.signAccess(c, u, sess, now, exp, true)
 		if err != nil {
 			return err
@@ -128,7 +109,7 @@ func (s *Service) RefreshWithTokenOptions(ctx context.Context, c *Collection, to
 	case reused && err == nil:
 		s.log.WarnContext(ctx, "refresh token reuse: session revoked", "collection", c.Name)
 		s.metrics.Refresh("refresh_token", "reuse")
-		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeRefreshReuse, Message: "Invalid or expired refresh token."}
+		return AuthResult{}, NewError(KindUnauthenticated, CodeRefreshReuse)
 	case err != nil:
 		s.metrics.Refresh("refresh_token", "failure")
 		return AuthResult{}, AsError(err)

@@ -11,11 +11,11 @@ import (
 // an unverified account and a verification mail with the surface's
 // link; a taken one (in any case) gets the same nil and nothing else.
 func TestRegister(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t).withProfile(t, core.Profile{FoldEmailCase: true})
 	ctx := context.Background()
 	name := "Ada Lovelace"
 	in := core.Registration{Email: "Ada@example.com", Password: "correct horse", Name: &name,
-		ActionURL: "https://app.test/verify?token={TOKEN}", FoldEmailCase: true}
+		ActionURL: "https://app.test/verify?token={TOKEN}"}
 	if err := e.svc.Register(ctx, e.users, in); err != nil {
 		t.Fatal(err)
 	}
@@ -44,18 +44,18 @@ func TestRegister(t *testing.T) {
 		t.Errorf("users = %d after registering a taken address, want 1", n)
 	}
 
-	id, err := e.svc.VerifyEmail(ctx, e.users, tok)
+	id, err := e.svc.ConfirmVerification(ctx, e.users, tok)
 	if err != nil || id != u.ID {
 		t.Fatalf("VerifyEmail = %q, %v; want %q", id, err, u.ID)
 	}
 	if cur, _ := e.db.UserByID(ctx, e.users.ID, u.ID); !cur.Verified {
 		t.Error("user not verified")
 	}
-	if _, err := e.svc.VerifyEmail(ctx, e.users, "bogus"); err == nil {
+	if _, err := e.svc.ConfirmVerification(ctx, e.users, "bogus"); err == nil {
 		t.Error("VerifyEmail accepted a bogus token")
 	}
 
 	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "nope", Password: "correct horse"}), "email", core.FieldIsEmail)
-	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "bob@example.com", Password: "short"}), "password", core.FieldMinText)
+	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "bob@example.com", Password: "short"}), "password", core.FieldPasswordTooShort)
 	wantKind(t, e.svc.Register(ctx, e.supers, core.Registration{Email: "eve@example.com", Password: "correct horse"}), core.KindForbidden, "")
 }

@@ -25,20 +25,27 @@ func TestLockoutAndAutomaticUnlock(t *testing.T) {
 	for range 3 {
 		wantKind(t, tryLogin(e, "alice@example.com", "wrong"), core.KindUnauthenticated, core.CodeInvalidCredentials)
 	}
-	// Locked: even the right password fails, with its own code.
-	ce := wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
+	// Locked: even the right password fails. By default the answer is
+	// a wrong password's, with no wait to tell of the lock.
+	ce := wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeInvalidCredentials)
+	if ce.RetryAfter != 0 {
+		t.Errorf("a hidden lock told its wait: RetryAfter = %v", ce.RetryAfter)
+	}
+	// A surface that asks for it explicitly learns of the lock.
+	disclosing := e.withProfile(t, core.Profile{DiscloseLockout: true})
+	ce = wantKind(t, tryLogin(disclosing, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
 	if ce.RetryAfter <= 0 || ce.RetryAfter > 10*time.Minute {
 		t.Errorf("RetryAfter = %v", ce.RetryAfter)
 	}
 	e.clock.Advance(9 * time.Minute)
-	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
+	wantKind(t, tryLogin(disclosing, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
 	// The lock lifts by itself.
 	e.clock.Advance(2 * time.Minute)
 	if err := tryLogin(e, "alice@example.com", "correct horse"); err != nil {
 		t.Fatalf("login after the lock ended: %v", err)
 	}
 	types := auditTypes(t, e)
-	if types[core.AuditAccountLocked] != 1 || types[core.AuditLoginFailure] != 5 || types[core.AuditLoginSuccess] != 1 {
+	if types[core.AuditAccountLocked] != 1 || types[core.AuditLoginFailure] != 6 || types[core.AuditLoginSuccess] != 1 {
 		t.Errorf("audit types = %v", types)
 	}
 }
@@ -69,8 +76,8 @@ func TestLockoutWindowAndReset(t *testing.T) {
 	for range 3 {
 		tryLogin(e, "alice@example.com", "wrong")
 	}
-	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeAccountLocked)
-	if err := e.svc.RequestPasswordReset(ctx, e.users, "alice@example.com"); err != nil {
+	wantKind(t, tryLogin(e, "alice@example.com", "correct horse"), core.KindUnauthenticated, core.CodeInvalidCredentials)
+	if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "alice@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, tok := e.mailTo(t, "alice@example.com")
@@ -141,11 +148,11 @@ func TestRateLimits(t *testing.T) {
 	}
 	// Unknown and known addresses are limited alike (no enumeration).
 	for _, addr := range []string{"alice@example.com", "nobody@example.com"} {
-		if err := e.svc.RequestPasswordReset(ctx, e.users, addr); err != nil {
+		if err := e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: addr}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantKind(t, e.svc.RequestPasswordReset(ctx, e.users, "nobody@example.com"), core.KindRateLimited, "")
+	wantKind(t, e.svc.RequestPasswordReset(ctx, e.users, core.MailRequest{Email: "nobody@example.com"}), core.KindRateLimited, "")
 }
 
 func TestSessionInventory(t *testing.T) {

@@ -58,6 +58,9 @@ type Service struct {
 	settings    Settings
 	// authCache, when on, caches session checks (authcache.go).
 	authCache *authCache
+	// profile is the policy of the surface this Service serves
+	// (WithProfile); the zero Profile is the safe one.
+	profile Profile
 }
 
 // New builds a Service.
@@ -94,9 +97,6 @@ func New(settings Settings, deps Deps) (*Service, error) {
 	}
 	return s, nil
 }
-
-// Collections returns the server's auth collections.
-func (s *Service) Collections() *Collections { return s.collections }
 
 // Collection finds an auth collection by name or id.
 func (s *Service) Collection(nameOrID string) (*Collection, bool) {

@@ -3,35 +3,22 @@ package core
 import (
 	"context"
 	"errors"
-	"time"
 )
-
-// SessionRotation shapes RotateSession.
-type SessionRotation struct {
-	// AccessTTL is the new access token's lifetime, and so the new
-	// session's; 0 means the collection's AuthTokenTTL.
-	AccessTTL time.Duration
-	// Grace is how long the old session (with every token of it) keeps
-	// working after the rotation, for requests already in flight with
-	// the old token; 0 ends it at once.
-	Grace time.Duration
-	// RefuseLocked refuses while the user's account is locked.
-	RefuseLocked bool
-}
 
 // RotateSession replaces the caller's session by a new one with a fresh
 // access token. It serves clients whose only credential is the access
 // token itself (Directus's session mode keeps it in a cookie): a refresh
 // must hand out a new token and retire the old one, which a stateless
 // token cannot do on its own, so the session behind it is retired
-// instead. The new session keeps the old one's methods, assurance level
-// and impersonator; the old one ends Grace from now (never later than it
-// would have).
+// instead. The new session lives the profile's SessionTTL and keeps the
+// old one's methods, assurance level and impersonator; the old one ends
+// the profile's SessionGrace from now (never later than it would have). A
+// profile with RefuseLockedRefresh refuses while the user is locked out.
 //
 // Two rotations of one session racing within the grace each get their own
 // successor; the client keeps whichever answer it read last, and the
 // other successor lives out its TTL unused.
-func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection, o SessionRotation) (AuthResult, error) {
+func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection) (AuthResult, error) {
 	if err := RequireSameCollection(p, c); err != nil {
 		s.metrics.Refresh("session", "failure")
 		return AuthResult{}, err
@@ -39,10 +26,7 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 	if err := s.limit(ctx, ActionRefresh, "session\x00"+p.Session.ID); err != nil {
 		return AuthResult{}, err
 	}
-	ttl := o.AccessTTL
-	if ttl <= 0 {
-		ttl = c.AuthTokenTTL
-	}
+	ttl := s.profile.Tokens.sessionTTL(c)
 	var res AuthResult
 	err := s.store.InTx(ctx, func(q Queries) error {
 		now := s.Now()
@@ -52,7 +36,7 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 		} else if err != nil {
 			return err
 		}
-		if o.RefuseLocked {
+		if s.profile.RefuseLockedRefresh {
 			if err := s.refuseLocked(ctx, q, u.ID, now); err != nil {
 				return err
 			}
@@ -72,7 +56,7 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 		if err := q.InsertSession(ctx, next); err != nil {
 			return err
 		}
-		end := now.Add(o.Grace)
+		end := now.Add(s.profile.Tokens.SessionGrace)
 		if end.After(old.Expires) {
 			end = old.Expires
 		}

@@ -12,12 +12,10 @@ import (
 // session with the asked lifetime, keeps the old token working for the
 // grace only, and carries the session's methods over.
 func TestRotateSession(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t).withProfile(t, core.Profile{Tokens: core.TokenOptions{SessionTTL: 24 * time.Hour, SessionGrace: 10 * time.Second}})
 	ctx := context.Background()
 	e.signUp(t, "alice@example.com", "correct horse")
-	res, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{
-		Identity: "alice@example.com", Password: "correct horse", Tokens: core.TokenOptions{AccessTTL: 24 * time.Hour},
-	})
+	res, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +24,7 @@ func TestRotateSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.clock.Advance(time.Minute)
-	next, err := e.svc.RotateSession(ctx, p, e.users, core.SessionRotation{AccessTTL: 24 * time.Hour, Grace: 10 * time.Second})
+	next, err := e.svc.RotateSession(ctx, p, e.users)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,21 +48,30 @@ func TestRotateSession(t *testing.T) {
 		t.Fatalf("new token after the grace: %v", err)
 	}
 	// The retired session cannot be rotated again.
-	_, err = e.svc.RotateSession(ctx, p, e.users, core.SessionRotation{})
+	_, err = e.svc.RotateSession(ctx, p, e.users)
 	wantReason(t, err, core.ErrSessionEnded)
+	if res.AccessTTL != 24*time.Hour {
+		t.Errorf("a login without refresh token lives %v, want the profile's SessionTTL", res.AccessTTL)
+	}
 }
 
 // TestRotateSessionRefuseLocked checks the lockout refusal of a rotation.
 func TestRotateSessionRefuseLocked(t *testing.T) {
-	e := newEnvWith(t, func(s *core.Settings) {
+	base := newEnvWith(t, func(s *core.Settings) {
 		s.Lockout = core.LockoutPolicy{MaxFailures: 1, Window: time.Minute, Duration: time.Minute}
 	})
+	e := base.withProfile(t, core.Profile{RefuseLockedRefresh: true})
 	ctx := context.Background()
 	e.signUp(t, "alice@example.com", "correct horse")
+	_, other := e.login(t, e.users, "alice@example.com", "correct horse")
 	_, p := e.login(t, e.users, "alice@example.com", "correct horse")
 	_, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "nope nope"})
 	wantKind(t, err, core.KindUnauthenticated, "")
-	_, err = e.svc.RotateSession(ctx, p, e.users, core.SessionRotation{RefuseLocked: true})
+	// Without the profile's refusal a rotation goes ahead while locked.
+	if _, err := base.svc.RotateSession(ctx, other, e.users); err != nil {
+		t.Fatalf("rotation without RefuseLockedRefresh: %v", err)
+	}
+	_, err = e.svc.RotateSession(ctx, p, e.users)
 	wantKind(t, err, core.KindUnauthenticated, core.CodeAccountLocked)
 	if _, err := e.svc.Authenticate(ctx, p.Token); err != nil {
 		t.Fatalf("a refused rotation must leave the session alone: %v", err)

@@ -99,7 +99,7 @@ func (s *Service) logoutMany(ctx context.Context, p *Principal, c *Collection, k
 // anyone's; everyone else, or a missing user, reads as not found.
 func (s *Service) canSeeSessions(ctx context.Context, p *Principal, c *Collection, userID string) error {
 	if p == nil {
-		return Errorf(KindUnauthenticated, CodeAuthRequired, "The request requires valid record authorization token.")
+		return NewError(KindUnauthenticated, CodeAuthRequired)
 	}
 	if !canManage(p, c, userID) {
 		return errRecordNotFound

@@ -1,16 +1,15 @@
 package core
 
-import "time"
-
-// CodeStateInvalid is the code of a state token that is forged, expired
-// or of another kind.
-const CodeStateInvalid = "state_invalid"
+import (
+	"errors"
+	"time"
+)
 
 // maxStateTTL bounds a state token's life: state covers a round trip
 // through a browser (an OAuth2 login), minutes at most.
 const maxStateTTL = time.Hour
 
-var errStateInvalid = Errorf(KindUnauthenticated, CodeStateInvalid, "Invalid or expired state.")
+var errStateInvalid = NewError(KindUnauthenticated, CodeStateInvalid)
 
 // SignState signs short-lived data a surface hands to a client to get
 // back unchanged later, such as the Directus surface's OAuth2 cookie
@@ -20,7 +19,7 @@ var errStateInvalid = Errorf(KindUnauthenticated, CodeStateInvalid, "Invalid or 
 // one-time token (its type claim differs from theirs).
 func (s *Service) SignState(kind string, data map[string]string, ttl time.Duration) (string, error) {
 	if kind == "" || ttl <= 0 || ttl > maxStateTTL {
-		return "", Errorf(KindInternal, CodeInternal, "invalid state kind or ttl")
+		return "", Internal(errors.New("core: SignState: invalid state kind or ttl"))
 	}
 	now := s.Now()
 	payload := make(map[string]any, len(data))

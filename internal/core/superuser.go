@@ -25,7 +25,7 @@ func (s *Service) UpsertSuperuser(ctx context.Context, email, password string) (
 		u, err := q.UserByEmail(ctx, c.ID, email)
 		if errors.Is(err, ErrNotFound) {
 			created = true
-			u = User{ID: NewID(), CollectionID: c.ID, Email: email, Verified: true, PasswordHash: hash, Created: now, Updated: now}
+			u = User{ID: NewID(), CollectionID: c.ID, Email: email, Verified: true, PasswordHash: hash, Status: UserActive, Created: now, Updated: now}
 			if err := q.InsertUser(ctx, u); err != nil {
 				return err
 			}
@@ -33,7 +33,10 @@ func (s *Service) UpsertSuperuser(ctx context.Context, email, password string) (
 		} else if err != nil {
 			return err
 		}
-		u.PasswordHash, u.Updated = hash, now
+		// The operator's way in also lifts a suspension: otherwise a
+		// deployment whose superusers were all suspended had no way back.
+		before := u
+		u.PasswordHash, u.Updated, u.Status = hash, now, UserActive
 		if err := q.UpdateUser(ctx, u); err != nil {
 			return err
 		}
@@ -41,6 +44,9 @@ func (s *Service) UpsertSuperuser(ctx context.Context, email, password string) (
 			return err
 		}
 		if err := s.revokeCredentials(ctx, q, u, RevokedPasswordChanged); err != nil {
+			return err
+		}
+		if err := s.statusChanged(ctx, q, nil, c, before, u); err != nil {
 			return err
 		}
 		return s.audit(ctx, q, byActor(AuditSuperuserUpdated, nil, c, u.ID, map[string]string{"by": "cli"}))
@@ -54,7 +60,7 @@ func (s *Service) DeleteSuperuser(ctx context.Context, email string) error {
 	c := s.collections.Superusers()
 	u, err := s.store.UserByEmail(ctx, c.ID, email)
 	if errors.Is(err, ErrNotFound) {
-		return Errorf(KindNotFound, CodeNotFound, "no superuser with email %q", email)
+		return &Error{Kind: KindNotFound, Code: CodeNotFound, Params: map[string]any{"email": email}}
 	} else if err != nil {
 		return Internal(err)
 	}

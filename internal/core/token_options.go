@@ -2,17 +2,24 @@ package core
 
 import "time"
 
-// TokenOptions let a surface issue a session's tokens with its own
-// lifetimes instead of its collection's. Directus clients, for instance,
-// expect 15-minute access tokens and 7-day refresh tokens, while the same
-// collection serves PocketBase clients with its own TTLs. Zero fields mean
-// the collection's values.
+// TokenOptions are the lifetimes a surface issues a session's tokens
+// with (Profile.Tokens), instead of its collection's. Directus clients,
+// for instance, expect 15-minute access tokens and 7-day refresh tokens,
+// while the same collection serves PocketBase clients with its own TTLs.
+// Zero fields mean the collection's values.
 type TokenOptions struct {
-	// AccessTTL is the access token's lifetime (and, without a refresh
-	// token, the session's).
+	// AccessTTL is the access token's lifetime.
 	AccessTTL time.Duration
 	// RefreshTTL is how long a refresh token lives without being used.
 	RefreshTTL time.Duration
+	// SessionTTL is the lifetime of a login without a refresh token (a
+	// browser session held in a cookie) and of its access token, and of
+	// the session a rotation (RotateSession) opens; 0 means AccessTTL.
+	SessionTTL time.Duration
+	// SessionGrace is how long the old session keeps working after a
+	// rotation, for requests already in flight with its token; 0 ends it
+	// at once.
+	SessionGrace time.Duration
 }
 
 // accessTTL is the access token lifetime for c.
@@ -31,10 +38,24 @@ func (o TokenOptions) refreshTTL(c *Collection) time.Duration {
 	return c.RefreshTokenTTL
 }
 
-// sessionOptions returns the session options these token options ask
-// for; loginSession fills a zero ttl with the collection's.
-func (o TokenOptions) sessionOptions(refreshToken bool) sessionOptions {
-	return sessionOptions{refreshToken: refreshToken, ttl: o.AccessTTL, refreshTTL: o.RefreshTTL}
+// sessionTTL is the lifetime of a session without a refresh token for c.
+func (o TokenOptions) sessionTTL(c *Collection) time.Duration {
+	if o.SessionTTL > 0 {
+		return o.SessionTTL
+	}
+	return o.accessTTL(c)
+}
+
+// sessionOptions returns the options of a login's new session, by the
+// profile's lifetimes and whether the client asked for a refresh token;
+// loginSession fills a zero ttl with the collection's.
+func (s *Service) sessionOptions(refreshToken bool) sessionOptions {
+	t := s.profile.Tokens
+	o := sessionOptions{refreshToken: refreshToken, ttl: t.AccessTTL, refreshTTL: t.RefreshTTL}
+	if !refreshToken && t.SessionTTL > 0 {
+		o.ttl = t.SessionTTL
+	}
+	return o
 }
 
 // accessLifetime is how long an access token meant to expire at exp

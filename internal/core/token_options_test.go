@@ -9,16 +9,16 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
-// TestTokenOptions checks that a login and a refresh can issue tokens
-// with a surface's own lifetimes, and report the access token's real
-// lifetime, while the collection's defaults stay as they were.
+// TestTokenOptions checks that a profile's logins and refreshes issue
+// tokens with the surface's own lifetimes, and report the access token's
+// real lifetime, while the collection's defaults stay as they were.
 func TestTokenOptions(t *testing.T) {
-	e := refreshEnv(t)
+	base := refreshEnv(t)
+	e := base.withProfile(t, core.Profile{Tokens: core.TokenOptions{AccessTTL: 15 * time.Minute, RefreshTTL: 7 * 24 * time.Hour}})
 	ctx := context.Background()
 	e.signUp(t, "alice@example.com", "correct horse")
-	opts := core.TokenOptions{AccessTTL: 15 * time.Minute, RefreshTTL: 7 * 24 * time.Hour}
 	res, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{
-		Identity: "alice@example.com", Password: "correct horse", RefreshToken: true, Tokens: opts,
+		Identity: "alice@example.com", Password: "correct horse", RefreshToken: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func TestTokenOptions(t *testing.T) {
 	}
 
 	e.clock.Advance(time.Minute)
-	next, err := e.svc.RefreshWithTokenOptions(ctx, e.users, res.RefreshToken, core.RefreshOptions{Tokens: opts})
+	next, err := e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +47,8 @@ func TestTokenOptions(t *testing.T) {
 		t.Errorf("refresh: AccessTTL %v, refresh lifetime %v; want 15m, 7d", next.AccessTTL, next.RefreshExpires.Sub(e.clock.Now()))
 	}
 
-	// Without options the collection's lifetimes apply, as before.
-	plain, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
+	// Without a profile the collection's lifetimes apply, as before.
+	plain, err := base.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,10 +95,11 @@ func wantReason(t *testing.T, err, reason error) {
 // refused while the lock holds, without being spent, and works again once
 // the lock ends.
 func TestRefreshRefuseLocked(t *testing.T) {
-	e := newEnvWith(t, func(s *core.Settings) {
+	plain := newEnvWith(t, func(s *core.Settings) {
 		s.Lockout = core.LockoutPolicy{MaxFailures: 2, Window: 10 * time.Minute, Duration: 10 * time.Minute}
 		s.RefreshReuseGrace = 10 * time.Second
 	})
+	e := plain.withProfile(t, core.Profile{RefuseLockedRefresh: true})
 	ctx := context.Background()
 	res := loginWithRefresh(t, e, "alice@example.com")
 	other, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse", RefreshToken: true})
@@ -109,14 +110,13 @@ func TestRefreshRefuseLocked(t *testing.T) {
 		_, err := e.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "wrong horse"})
 		wantKind(t, err, core.KindUnauthenticated, "")
 	}
-	locked := core.RefreshOptions{RefuseLocked: true}
-	_, err = e.svc.RefreshWithTokenOptions(ctx, e.users, res.RefreshToken, locked)
+	_, err = e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken)
 	wantKind(t, err, core.KindUnauthenticated, core.CodeAccountLocked)
 	if until, err := e.svc.LockedUntil(ctx, res.User.ID); err != nil || until.IsZero() {
 		t.Fatalf("LockedUntil = %v, %v; want a time", until, err)
 	}
-	// A refresh without the option (PocketBase's) is not affected.
-	if _, err := e.svc.RefreshWithToken(ctx, e.users, other.RefreshToken); err != nil {
+	// A refresh without the refusal (PocketBase's profile) is not affected.
+	if _, err := plain.svc.RefreshWithToken(ctx, e.users, other.RefreshToken); err != nil {
 		t.Fatalf("refresh without RefuseLocked while locked: %v", err)
 	}
 	e.clock.Advance(11 * time.Minute)
@@ -124,7 +124,7 @@ func TestRefreshRefuseLocked(t *testing.T) {
 		t.Fatalf("LockedUntil after the lock = %v, want zero", until)
 	}
 	// The refused token was not rotated: it works (no reuse detection).
-	if _, err := e.svc.RefreshWithTokenOptions(ctx, e.users, res.RefreshToken, locked); err != nil {
+	if _, err := e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken); err != nil {
 		t.Fatalf("refresh after the lock ended: %v", err)
 	}
 }

@@ -11,10 +11,8 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
-// TOTP error codes and audit events.
+// TOTP audit events and parameters.
 const (
-	CodeTOTPInvalid      = "totp_invalid"
-	CodeTOTPState        = "totp_state"
 	AuditTOTPEnabled     = "totp.enabled"
 	AuditTOTPDisabled    = "totp.disabled"
 	AuditRecoveryUsed    = "recovery_code.used"
@@ -28,7 +26,7 @@ const (
 	recoveryCodeAlphabet = "abcdefghjkmnpqrstuvwxyz23456789" // no 0/o, 1/l/i
 )
 
-var errBadTOTP = Errorf(KindInvalid, CodeTOTPInvalid, "Invalid or expired code.")
+var errBadTOTP = NewError(KindInvalid, CodeTOTPInvalid)
 
 // TOTPEnrollment is what an authenticator app needs: the secret, and the
 // otpauth:// URL a QR code encodes.
@@ -73,7 +71,7 @@ func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, p
 		return TOTPEnrollment{}, err
 	}
 	if f, err := s.store.TOTPFactor(ctx, p.User.ID); err == nil && f.Confirmed {
-		return TOTPEnrollment{}, Errorf(KindInvalid, CodeTOTPState, "An authenticator app is already enabled.")
+		return TOTPEnrollment{}, NewError(KindInvalid, CodeTOTPEnabled)
 	} else if err != nil && !errors.Is(err, ErrNotFound) {
 		return TOTPEnrollment{}, Internal(err)
 	}
@@ -84,7 +82,7 @@ func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, p
 	// a never-verified account it could be a squatter's, and claiming
 	// the account would have to remove it again.
 	if !p.User.Verified {
-		return TOTPEnrollment{}, Errorf(KindInvalid, CodeTOTPState, "Verify your email address before adding an authenticator app.")
+		return TOTPEnrollment{}, NewError(KindInvalid, CodeTOTPNeedsVerified)
 	}
 	key, err := totp.Generate(totp.GenerateOpts{
 		Issuer: s.settings.AppName, AccountName: p.User.Email, Period: totpPeriod, Digits: totpDigits, Algorithm: otp.AlgorithmSHA1,
@@ -110,7 +108,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, c *Collection, 
 	}
 	f, err := s.store.TOTPFactor(ctx, p.User.ID)
 	if errors.Is(err, ErrNotFound) || (err == nil && f.Confirmed) {
-		return nil, Errorf(KindInvalid, CodeTOTPState, "There is no authenticator app enrolment to confirm.")
+		return nil, NewError(KindInvalid, CodeTOTPNoEnrollment)
 	} else if err != nil {
 		return nil, Internal(err)
 	}
@@ -182,25 +180,19 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, c *
 	return codes, nil
 }
 
-// LoginWithTOTP completes an MFA login with an authenticator code or a
-// recovery code as the second factor.
-func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, mfaID, code string, refreshToken bool) (AuthResult, error) {
-	return s.LoginWithTOTPInput(ctx, c, TOTPLogin{MFAID: mfaID, Code: code, RefreshToken: refreshToken})
-}
-
 // TOTPLogin is the second step of an MFA login with an authenticator
 // app.
 type TOTPLogin struct {
 	MFAID string
 	// Code is an authenticator code or a recovery code.
-	Code         string
+	Code string
+	// RefreshToken asks for an opaque refresh token too.
 	RefreshToken bool
-	// Tokens overrides the collection's token lifetimes.
-	Tokens TokenOptions
 }
 
-// LoginWithTOTPInput is LoginWithTOTP with every option.
-func (s *Service) LoginWithTOTPInput(ctx context.Context, c *Collection, in TOTPLogin) (AuthResult, error) {
+// LoginWithTOTP completes an MFA login with an authenticator code or a
+// recovery code as the second factor.
+func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, in TOTPLogin) (AuthResult, error) {
 	mfaID, code := in.MFAID, in.Code
 	fe := fieldErrors{}
 	fe.checkLength("mfaId", mfaID, 1, 255)
@@ -212,13 +204,13 @@ func (s *Service) LoginWithTOTPInput(ctx context.Context, c *Collection, in TOTP
 	// recovery code) is never spent on a login that cannot complete.
 	ch, err := s.store.MFAByID(ctx, mfaID)
 	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
-		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
 	u, err := s.store.UserByID(ctx, c.ID, ch.UserID)
 	if errors.Is(err, ErrNotFound) {
-		return AuthResult{}, Errorf(KindInvalid, CodeMFAInvalid, "Invalid or expired MFA session.")
+		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
@@ -226,7 +218,7 @@ func (s *Service) LoginWithTOTPInput(ctx context.Context, c *Collection, in TOTP
 	if err != nil {
 		return AuthResult{}, err
 	}
-	return s.finishAuth(ctx, c, u, method, mfaID, in.Tokens.sessionOptions(in.RefreshToken))
+	return s.finishAuth(ctx, c, u, method, mfaID, s.sessionOptions(in.RefreshToken))
 }
 
 // checkSecondFactor accepts a current, unused authenticator code or an
@@ -275,11 +267,11 @@ func (s *Service) checkAuthenticatorCode(ctx context.Context, u User, code strin
 // code is a validation error and is not counted.
 func (s *Service) confirmedFactor(ctx context.Context, u User, code string) (TOTPFactor, error) {
 	if strings.TrimSpace(code) == "" {
-		return TOTPFactor{}, Invalid(map[string]FieldError{"code": {Code: FieldRequired, Message: "Cannot be blank."}})
+		return TOTPFactor{}, Invalid(map[string]FieldError{"code": {Code: FieldRequired}})
 	}
 	f, err := s.store.TOTPFactor(ctx, u.ID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !f.Confirmed) {
-		return TOTPFactor{}, Errorf(KindInvalid, CodeTOTPState, "No authenticator app is enabled.")
+		return TOTPFactor{}, NewError(KindInvalid, CodeTOTPNotEnabled)
 	} else if err != nil {
 		return TOTPFactor{}, Internal(err)
 	}
@@ -307,7 +299,7 @@ func (s *Service) totpAttempt(ctx context.Context, userID string) error {
 		return Internal(err)
 	}
 	if n > totpAttempts {
-		return &Error{Kind: KindRateLimited, Code: CodeRateLimited, Message: "Too many attempts, try again later.",
+		return &Error{Kind: KindRateLimited, Code: CodeTOTPTooManyAttempt,
 			RetryAfter: max(time.Second, start.Add(totpAttemptWindow).Sub(now))}
 	}
 	return nil
@@ -335,7 +327,7 @@ func matchTOTP(secret, code string, now time.Time) (int64, bool) {
 // checkPassword verifies u's current password, as a field error.
 func (s *Service) checkPassword(ctx context.Context, c *Collection, u User, password string) error {
 	if password == "" {
-		return Invalid(map[string]FieldError{"password": {Code: FieldRequired, Message: "Cannot be blank."}})
+		return Invalid(map[string]FieldError{"password": {Code: FieldRequired}})
 	}
 	ok, _, err := s.verifyPassword(ctx, u, password)
 	var ce *Error
@@ -346,7 +338,7 @@ func (s *Service) checkPassword(ctx context.Context, c *Collection, u User, pass
 		if err := s.recordFailure(ctx, c, u.ID); err != nil {
 			return err
 		}
-		return Invalid(map[string]FieldError{"password": {Code: FieldInvalidPassword, Message: "Missing or invalid auth record password."}})
+		return Invalid(map[string]FieldError{"password": {Code: FieldInvalidPassword}})
 	}
 	return nil
 }

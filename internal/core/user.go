@@ -17,8 +17,46 @@ type User struct {
 	// password (created through OAuth2): no password logs such a user in.
 	PasswordHash string
 
+	// Profile is a JSON document (an object) kept as a surface gave it:
+	// Directus's first_name and last_name, a client's userData, Payload's
+	// custom fields. Nil means none; core never stores an empty one. Its
+	// values are what DecodeProfile returns (numbers as json.Number), and
+	// it is shared with caches: treat it as read-only, and replace the
+	// whole map to change it. See CheckProfile for its limits.
+	Profile map[string]any
+
+	// Status says whether the user may sign in at all; see UserStatus.
+	// The zero value reads as UserActive.
+	Status UserStatus
+
 	Created time.Time
 	Updated time.Time
+}
+
+// UserStatus is a user's standing. A suspended user keeps its record and
+// data but cannot log in, refresh, or use any token issued before.
+type UserStatus string
+
+// The user statuses. Only superusers set them (SetUserStatus).
+const (
+	UserActive    UserStatus = "active"
+	UserSuspended UserStatus = "suspended"
+)
+
+// Valid reports whether s is one of the statuses (the zero value counts
+// as active).
+func (s UserStatus) Valid() bool { return s == "" || s == UserActive || s == UserSuspended }
+
+// Suspended reports whether the user is suspended.
+func (u User) Suspended() bool { return u.Status == UserSuspended }
+
+// OrActive returns s, or UserActive for the zero value: what stores
+// write.
+func (s UserStatus) OrActive() UserStatus {
+	if s == "" {
+		return UserActive
+	}
+	return s
 }
 
 // UserQuery selects users of one collection for a list.

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,13 +10,13 @@ import (
 // wins, as in PocketBase.
 type fieldErrors map[string]FieldError
 
-func (f fieldErrors) add(field, code, msg string, params map[string]any) {
+func (f fieldErrors) add(field, code string, params map[string]any) {
 	if _, ok := f[field]; !ok {
-		f[field] = FieldError{Code: code, Message: msg, Params: params}
+		f[field] = FieldError{Code: code, Params: params}
 	}
 }
 
-func (f fieldErrors) required(field string) { f.add(field, FieldRequired, "Cannot be blank.", nil) }
+func (f fieldErrors) required(field string) { f.add(field, FieldRequired, nil) }
 
 // err returns the collected problems as one validation error, or nil.
 func (f fieldErrors) err() error {
@@ -36,7 +35,7 @@ func (f fieldErrors) checkEmail(field, email string) {
 		return
 	}
 	if !ValidEmail(email) {
-		f.add(field, FieldIsEmail, "Must be a valid email address.", nil)
+		f.add(field, FieldIsEmail, nil)
 	}
 }
 
@@ -101,11 +100,11 @@ func (f fieldErrors) checkPassword(c *Collection, field, pw string) {
 	}
 	n := utf8.RuneCountInString(pw)
 	if n < c.PasswordMin {
-		f.add(field, FieldMinText, fmt.Sprintf("Must be at least %d character(s).", c.PasswordMin), nil)
+		f.add(field, FieldPasswordTooShort, map[string]any{"min": c.PasswordMin})
 		return
 	}
 	if n > c.PasswordMax {
-		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", c.PasswordMax), nil)
+		f.add(field, FieldPasswordTooLong, map[string]any{"max": c.PasswordMax})
 	}
 }
 
@@ -118,7 +117,7 @@ func (f fieldErrors) checkLength(field, v string, min, max int) {
 		return
 	}
 	if n < min || n > max {
-		f.add(field, FieldLengthOutOfRange, fmt.Sprintf("The length must be between %d and %d.", min, max), map[string]any{"min": min, "max": max})
+		f.add(field, FieldLengthOutOfRange, map[string]any{"min": min, "max": max})
 	}
 }
 
@@ -126,16 +125,16 @@ func (f fieldErrors) checkLength(field, v string, min, max int) {
 // and no control characters other than tab and newlines.
 func (f fieldErrors) checkText(field, v string, max int) {
 	if utf8.RuneCountInString(v) > max {
-		f.add(field, FieldMaxText, fmt.Sprintf("Must be less than %d character(s).", max), map[string]any{"max": max})
+		f.add(field, FieldMaxText, map[string]any{"max": max})
 		return
 	}
 	if !utf8.ValidString(v) {
-		f.add(field, FieldInvalidValue, "Must be valid UTF-8 text.", nil)
+		f.add(field, FieldInvalidUTF8, nil)
 		return
 	}
 	for _, r := range v {
 		if badControl(r) {
-			f.add(field, FieldInvalidValue, "Must not contain control characters.", nil)
+			f.add(field, FieldControlChars, nil)
 			return
 		}
 	}
@@ -179,7 +178,7 @@ func (f fieldErrors) checkConfirm(password string, confirm *string) {
 	case *confirm == "":
 		f.required("passwordConfirm")
 	case *confirm != password:
-		f.add("passwordConfirm", FieldValuesMismatch, "Values don't match.", nil)
+		f.add("passwordConfirm", FieldValuesMismatch, nil)
 	}
 }
 
@@ -187,12 +186,12 @@ func (f fieldErrors) checkConfirm(password string, confirm *string) {
 // the shape every client expects.
 func (f fieldErrors) checkID(id string) {
 	if len(id) != 15 {
-		f.add("id", FieldLengthOutOfRange, "The length must be between 15 and 15.", map[string]any{"min": 15, "max": 15})
+		f.add("id", FieldLengthOutOfRange, map[string]any{"min": 15, "max": 15})
 		return
 	}
 	for i := 0; i < len(id); i++ {
 		if c := id[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
-			f.add("id", FieldInvalidFormat, "Invalid value format.", nil)
+			f.add("id", FieldInvalidFormat, nil)
 			return
 		}
 	}

@@ -7,29 +7,25 @@ import (
 
 // RequestVerification mails a verification link. It answers the same way
 // whether or not the address has an account, is already verified, or was
-// mailed moments ago, so it reveals nothing about who is registered.
-func (s *Service) RequestVerification(ctx context.Context, c *Collection, email string) error {
+// mailed moments ago, so it reveals nothing about who is registered; the
+// answer is padded to the profile's mail-request floor.
+func (s *Service) RequestVerification(ctx context.Context, c *Collection, in MailRequest) error {
+	defer s.padMailRequest(ctx)()
 	if c.Superusers {
-		return Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
+		return NewError(KindInvalid, CodeSuperuserVerified)
 	}
-	return s.mailOneTime(ctx, c, MailRequest{Email: email}, PurposeVerification, func(u User) bool { return u.Verified })
+	return s.mailOneTime(ctx, c, in, PurposeVerification, func(u User) bool { return u.Verified })
 }
 
-// ConfirmVerification marks the token's user verified. Confirming an
-// address that is already verified succeeds again, as PocketBase does.
-func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token string) error {
-	_, err := s.VerifyEmail(ctx, c, token)
-	return err
-}
-
-// VerifyEmail is ConfirmVerification that also returns the id of the
-// user it verified (Directus redirects to the user's page).
-func (s *Service) VerifyEmail(ctx context.Context, c *Collection, token string) (string, error) {
+// ConfirmVerification marks the token's user verified and returns its id
+// (Directus redirects to the user's page). Confirming an address that is
+// already verified succeeds again, as PocketBase does.
+func (s *Service) ConfirmVerification(ctx context.Context, c *Collection, token string) (string, error) {
 	if c.Superusers {
-		return "", Errorf(KindInvalid, CodeSuperuserVerified, "All superusers are verified by default.")
+		return "", NewError(KindInvalid, CodeSuperuserVerified)
 	}
 	if token == "" {
-		return "", Invalid(map[string]FieldError{"token": {Code: FieldRequired, Message: "Cannot be blank."}})
+		return "", Invalid(map[string]FieldError{"token": {Code: FieldRequired}})
 	}
 	tc, err := s.checkOneTime(ctx, c, token, PurposeVerification)
 	if err != nil && !errors.Is(err, errTokenUsed) {
@@ -45,7 +41,7 @@ func (s *Service) VerifyEmail(ctx context.Context, c *Collection, token string) 
 		return "", Internal(uerr)
 	}
 	if u.Email != tc.email {
-		return "", Invalid(map[string]FieldError{"token": {Code: FieldTokenEmailMismatch, Message: "The record email doesn't match the token email."}})
+		return "", Invalid(map[string]FieldError{"token": {Code: FieldTokenEmailMismatch}})
 	}
 	if u.Verified {
 		return u.ID, nil

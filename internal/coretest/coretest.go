@@ -24,6 +24,13 @@ const (
 	AppURL  = "http://app.test"
 )
 
+// Unpadded returns p with every timing floor off: the profile of an
+// Env's Service is Unpadded(core.Profile{}).
+func Unpadded(p core.Profile) core.Profile {
+	p.Floors = core.TimingFloors{Login: core.NoFloor, Register: core.NoFloor, MailRequest: core.NoFloor}
+	return p
+}
+
 // Env is a service over a real store.
 type Env struct {
 	Service *core.Service
@@ -62,6 +69,9 @@ type Options struct {
 	// Collections may change the default collections before
 	// core.NewCollections applies its start-up rules to them.
 	Collections func(users, superusers *core.Collection)
+	// WrapHasher, when set, wraps the hasher the service uses (a test
+	// counting the hashing work of a flow).
+	WrapHasher func(core.Hasher) core.Hasher
 }
 
 // NewWithOptions builds an Env as tuned by o.
@@ -100,8 +110,18 @@ func NewWithOptions(t testing.TB, o Options) *Env {
 	if o.Settings != nil {
 		o.Settings(&settings)
 	}
-	svc, err := core.New(settings, core.Deps{Store: db, Hasher: h, Signer: keys, Collections: cols, Now: clk.Now})
+	var hasher core.Hasher = h
+	if o.WrapHasher != nil {
+		hasher = o.WrapHasher(h)
+	}
+	svc, err := core.New(settings, core.Deps{Store: db, Hasher: hasher, Signer: keys, Collections: cols, Now: clk.Now})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Tests call flows by the hundred: unpadded, they check behaviour,
+	// not timing. A surface built on Service sets its own profile; a
+	// test of the floors sets one too.
+	if svc, err = svc.WithProfile(Unpadded(core.Profile{})); err != nil {
 		t.Fatal(err)
 	}
 	return &Env{Service: svc, DB: db, Clock: clk}

@@ -157,8 +157,7 @@ func (p *pool) close() {
 func interrupted(cause error) *core.Error {
 	return &core.Error{
 		Kind:       core.KindUnavailable,
-		Code:       core.CodeHashingBusy,
-		Message:    "the password check was interrupted, try again shortly",
+		Code:       core.CodeHashingInterrupted,
 		RetryAfter: busyRetryAfter,
 		Cause:      cause,
 	}
@@ -168,7 +167,6 @@ func busyError() *core.Error {
 	return &core.Error{
 		Kind:       core.KindUnavailable,
 		Code:       core.CodeHashingBusy,
-		Message:    "too many password checks in progress, try again shortly",
 		RetryAfter: busyRetryAfter,
 	}
 }

@@ -81,7 +81,7 @@ func nestedFields(depth int) Fields {
 }
 
 // wantDecodeError checks err is a *DecodeError with the given reason and
-// field, reachable through errors.Is and ReasonOf too.
+// field, reachable through errors.Is too.
 func wantDecodeError(t testing.TB, err error, reason Reason, field string) {
 	t.Helper()
 	var de *DecodeError
@@ -93,9 +93,6 @@ func wantDecodeError(t testing.TB, err error, reason Reason, field string) {
 	}
 	if !errors.Is(err, reason) {
 		t.Errorf("errors.Is(err, %s) = false", string(reason))
-	}
-	if got, ok := ReasonOf(err); !ok || got != reason {
-		t.Errorf("ReasonOf(err) = %s, %v, want %s", string(got), ok, string(reason))
 	}
 }
 
@@ -304,9 +301,6 @@ func TestDecodeErrorMessage(t *testing.T) {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
-	}
-	if _, ok := ReasonOf(errors.New("plain")); ok {
-		t.Error("ReasonOf(plain error) reported a reason")
 	}
 	if errors.Is(&DecodeError{Reason: ReasonFiles}, ReasonMalformed) {
 		t.Error("errors.Is matched another reason")

@@ -1,9 +1,6 @@
 package httpapi
 
-import (
-	"errors"
-	"strconv"
-)
+import "strconv"
 
 // Reason says why a request body could not be decoded or a field could
 // not be read. Surfaces map reasons to their own status codes and
@@ -85,14 +82,6 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 func (e *DecodeError) Is(target error) bool {
 	r, ok := target.(Reason)
 	return ok && r == e.Reason
-}
-
-// ReasonOf returns the reason of the *DecodeError in err's chain.
-func ReasonOf(err error) (Reason, bool) {
-	if e, ok := errors.AsType[*DecodeError](err); ok {
-		return e.Reason, true
-	}
-	return "", false
 }
 
 func decodeErr(reason Reason, field string, cause error) *DecodeError {

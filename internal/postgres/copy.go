@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -104,7 +105,7 @@ func (db *DB) Count(ctx context.Context, table string) (int, error) {
 // (ON CONFLICT DO NOTHING), and returns how many it inserted. All rows go
 // in one transaction: an error stores none of them. Values are converted
 // where SQLite's differ: an integer 0 or 1 becomes a BOOLEAN, a string
-// becomes BYTEA and bytes become TEXT. A row whose parent is missing wraps
+// becomes BYTEA, bytes become TEXT, and JSON text becomes JSONB. A row whose parent is missing wraps
 // core.ErrNotFound. A batch is bounded like any other call (AcquireTimeout
 // + StatementTimeout + 2 s in all), so callers copy in batches of a few
 // thousand rows.
@@ -221,6 +222,21 @@ func convert(v any, dataType string) (any, error) {
 		}
 		if !storable(s) {
 			return nil, fmt.Errorf("text with a NUL byte or invalid UTF-8")
+		}
+		return s, nil
+	case "jsonb":
+		// SQLite keeps a JSON document as text; PostgreSQL parses it.
+		var s string
+		switch v := v.(type) {
+		case string:
+			s = v
+		case []byte:
+			s = string(v)
+		default:
+			return nil, fmt.Errorf("%T for a jsonb column", v)
+		}
+		if !json.Valid([]byte(s)) {
+			return nil, fmt.Errorf("text that is not JSON for a jsonb column")
 		}
 		return s, nil
 	case "bigint":

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -64,7 +65,7 @@ func TestColumns(t *testing.T) {
 	t.Parallel()
 	db := openTest(t)
 	got, err := db.Columns(t.Context(), "users")
-	want := []string{"id", "collection_id", "email", "email_visibility", "verified", "name", "avatar", "password_hash", "created", "updated"}
+	want := []string{"id", "collection_id", "email", "email_visibility", "verified", "name", "avatar", "password_hash", "created", "updated", "profile", "status"}
 	if diff := cmp.Diff(want, got); err != nil || diff != "" {
 		t.Errorf("Columns(users) = %v (-want +got):\n%s", err, diff)
 	}
@@ -93,10 +94,11 @@ func TestImportRows(t *testing.T) {
 	db := openTest(t)
 	ctx := t.Context()
 	ms := int64(1_700_000_000_123)
-	userCols := []string{"id", "collection_id", "email", "email_visibility", "verified", "name", "avatar", "password_hash", "created", "updated"}
+	userCols := []string{"id", "collection_id", "email", "email_visibility", "verified", "name", "avatar", "password_hash", "created", "updated", "profile", "status"}
 	users := [][]any{
-		{"u1", core.UsersID, "a@example.com", int64(1), int64(0), "Ann 😀", "", "$argon2id$x", ms, ms + 1},
-		{"u2", core.UsersID, "", int64(0), int64(1), "", "b.png", "", ms, ms},
+		{"u1", core.UsersID, "a@example.com", int64(1), int64(0), "Ann 😀", "", "$argon2id$x", ms, ms + 1,
+			`{"first_name":"Ann Marie","n":12345678901234567890,"tags":["a","😀"]}`, "suspended"},
+		{"u2", core.UsersID, "", int64(0), int64(1), "", "b.png", "", ms, ms, nil, "active"},
 	}
 	n, err := db.ImportRows(ctx, "users", userCols, users)
 	if err != nil || n != 2 {
@@ -104,13 +106,18 @@ func TestImportRows(t *testing.T) {
 	}
 	got, err := db.UserByID(ctx, core.UsersID, "u1")
 	want := core.User{ID: "u1", CollectionID: core.UsersID, Email: "a@example.com", EmailVisibility: true,
-		Name: "Ann 😀", PasswordHash: "$argon2id$x", Created: time.UnixMilli(ms).UTC(), Updated: time.UnixMilli(ms + 1).UTC()}
+		Name: "Ann 😀", PasswordHash: "$argon2id$x", Created: time.UnixMilli(ms).UTC(), Updated: time.UnixMilli(ms + 1).UTC(),
+		Profile: map[string]any{"first_name": "Ann Marie", "n": json.Number("12345678901234567890"), "tags": []any{"a", "😀"}},
+		Status:  core.UserSuspended}
 	if diff := cmp.Diff(want, got); err != nil || diff != "" {
 		t.Errorf("imported user = %v (-want +got):\n%s", err, diff)
 	}
+	if got, err := db.UserByID(ctx, core.UsersID, "u2"); err != nil || got.Profile != nil || got.Status != core.UserActive {
+		t.Errorf("imported user without a profile = %+v, %v", got, err)
+	}
 
 	// Rows already there (by any unique key) are skipped, not errors.
-	clash := [][]any{users[0], {"u3", core.UsersID, "a@example.com", int64(0), int64(0), "", "", "", ms, ms}}
+	clash := [][]any{users[0], {"u3", core.UsersID, "a@example.com", int64(0), int64(0), "", "", "", ms, ms, nil, "active"}}
 	if n, err := db.ImportRows(ctx, "users", userCols, clash); err != nil || n != 0 {
 		t.Errorf("ImportRows of existing rows = %d, %v, want 0 inserted", n, err)
 	}
@@ -185,6 +192,30 @@ func TestImportRowsRejects(t *testing.T) {
 		_, err := db.ImportRows(ctx, tc.table, tc.cols, rows)
 		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
 			t.Errorf("%s: ImportRows = %v, want an error (%v)", tc.name, err, tc.want)
+		}
+	}
+	if n, err := db.Count(ctx, "users"); err != nil || n != 0 {
+		t.Errorf("users after refused batches = %d, %v, want 0", n, err)
+	}
+}
+
+// A profile that is not a JSON object, or a status that is not one of
+// core's, fails the batch that holds it, whatever came before it.
+func TestImportRowsRejectsBadUserFields(t *testing.T) {
+	t.Parallel()
+	db := openTest(t)
+	ctx := t.Context()
+	ms := int64(1_700_000_000_000)
+	cols := []string{"id", "collection_id", "created", "updated", "profile", "status"}
+	good := []any{"u1", core.UsersID, ms, ms, `{"a":1}`, "active"}
+	for name, bad := range map[string][]any{
+		"text that is not JSON":      {"u2", core.UsersID, ms, ms, `{"a":`, "active"},
+		"JSON that is not an object": {"u2", core.UsersID, ms, ms, `[1]`, "active"},
+		"a number for a profile":     {"u2", core.UsersID, ms, ms, int64(1), "active"},
+		"unknown status":             {"u2", core.UsersID, ms, ms, nil, "banned"},
+	} {
+		if _, err := db.ImportRows(ctx, "users", cols, [][]any{good, bad}); err == nil {
+			t.Errorf("%s: ImportRows succeeded, want an error", name)
 		}
 	}
 	if n, err := db.Count(ctx, "users"); err != nil || n != 0 {

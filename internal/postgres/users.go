@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -11,34 +12,45 @@ import (
 )
 
 const userCols = `id, collection_id, email, email_visibility, verified, name, avatar,
-	password_hash, created, updated`
+	password_hash, created, updated, profile, status`
 
 func scanUser(r pgx.Row) (core.User, error) {
 	var u core.User
 	err := r.Scan(&u.ID, &u.CollectionID, &u.Email, &u.EmailVisibility, &u.Verified,
-		&u.Name, &u.Avatar, &u.PasswordHash, msCol{&u.Created}, msCol{&u.Updated})
+		&u.Name, &u.Avatar, &u.PasswordHash, msCol{&u.Created}, msCol{&u.Updated},
+		profileCol{&u.Profile}, (*string)(&u.Status))
 	return u, err
 }
 
 // InsertUser adds a user; a taken id, or a taken email in the same
 // collection, wraps core.ErrConflict.
 func (q queries) InsertUser(ctx context.Context, u core.User) error {
-	_, err := q.exec(ctx, "insert user", `INSERT INTO users (`+userCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	profile, err := profileArg(u.Profile)
+	if err != nil {
+		return fmt.Errorf("postgres: insert user: %w", err)
+	}
+	_, err = q.exec(ctx, "insert user", `INSERT INTO users (`+userCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		u.ID, u.CollectionID, u.Email, u.EmailVisibility, u.Verified,
-		u.Name, u.Avatar, u.PasswordHash, msOrNull(u.Created), msOrNull(u.Updated))
+		u.Name, u.Avatar, u.PasswordHash, msOrNull(u.Created), msOrNull(u.Updated),
+		profile, string(u.Status.OrActive()))
 	return err
 }
 
 // UpdateUser replaces every stored field of the user matched by collection
-// and id (Created included). A missing user wraps core.ErrNotFound, a
-// taken email core.ErrConflict.
+// and id (Created, the profile document and the status included). A
+// missing user wraps core.ErrNotFound, a taken email core.ErrConflict.
 func (q queries) UpdateUser(ctx context.Context, u core.User) error {
+	profile, err := profileArg(u.Profile)
+	if err != nil {
+		return fmt.Errorf("postgres: update user: %w", err)
+	}
 	return q.execOne(ctx, "update user", `UPDATE users SET email = $1, email_visibility = $2,
-		verified = $3, name = $4, avatar = $5, password_hash = $6, created = $7, updated = $8
-		WHERE collection_id = $9 AND id = $10`,
+		verified = $3, name = $4, avatar = $5, password_hash = $6, created = $7, updated = $8,
+		profile = $9, status = $10
+		WHERE collection_id = $11 AND id = $12`,
 		u.Email, u.EmailVisibility, u.Verified, u.Name, u.Avatar, u.PasswordHash,
-		msOrNull(u.Created), msOrNull(u.Updated), u.CollectionID, u.ID)
+		msOrNull(u.Created), msOrNull(u.Updated), profile, string(u.Status.OrActive()), u.CollectionID, u.ID)
 }
 
 // DeleteUser removes a user; its sessions (and their refresh tokens),

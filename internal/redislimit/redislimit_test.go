@@ -73,7 +73,7 @@ func testPrefix(t *testing.T, c *Client) string {
 func testStore(t *testing.T, c *Client, store core.Store) (core.Store, string) {
 	t.Helper()
 	prefix := testPrefix(t, c)
-	return WrapWithPrefix(store, c, prefix), prefix
+	return Wrap(store, c, prefix), prefix
 }
 
 // hit adds one hit and fails unless the count is want.
@@ -277,7 +277,7 @@ func TestServerGone(t *testing.T) {
 	p := startProxy(t, testURL(t))
 	c := openTest(t, p.url)
 	// The keys are cleaned up through a client that stays connected.
-	s := WrapWithPrefix(nil, c, testPrefix(t, openTest(t, testURL(t))))
+	s := Wrap(nil, c, testPrefix(t, openTest(t, testURL(t))))
 	w := window()
 	hit(t, s, "k", w, w.Add(time.Minute), 1)
 	if err := c.Ping(t.Context()); err != nil {

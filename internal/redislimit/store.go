@@ -49,15 +49,13 @@ var _ core.Store = (*store)(nil)
 // Wrap returns a store that keeps rate-limit counters in Redis through c
 // and sends every other call, InTx included, to s. Core never counts a
 // rate limit inside a transaction, so the Queries InTx hands out are s's
-// own. Counter keys start with DefaultPrefix.
-func Wrap(s core.Store, c *Client) core.Store {
-	return WrapWithPrefix(s, c, DefaultPrefix)
-}
-
-// WrapWithPrefix is Wrap with counter keys starting with prefix instead,
-// so that several deployments (or test runs) can share one Redis
-// database without sharing counters.
-func WrapWithPrefix(s core.Store, c *Client, prefix string) core.Store {
+// own. Counter keys start with prefix (DefaultPrefix when empty), so
+// that several deployments (or test runs) can share one Redis database
+// without sharing counters.
+func Wrap(s core.Store, c *Client, prefix string) core.Store {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
 	return &store{Store: s, c: c, prefix: prefix}
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -30,8 +31,11 @@ func populate(t *testing.T, db *DB) map[string]int {
 		}
 	}
 	for _, u := range []core.User{
-		{ID: "u2", CollectionID: core.UsersID, Email: "b@example.com", Verified: true, Name: "Bea", PasswordHash: "$2b$10$x", Created: ts(0), Updated: ts(time.Second)},
-		{ID: "u1", CollectionID: core.UsersID, Email: "a@example.com", EmailVisibility: true, Name: "Ann", Avatar: "a.png", Created: ts(0), Updated: ts(0)},
+		{ID: "u2", CollectionID: core.UsersID, Email: "b@example.com", Verified: true, Name: "Bea", PasswordHash: "$2b$10$x",
+			Status: core.UserSuspended, Created: ts(0), Updated: ts(time.Second)},
+		{ID: "u1", CollectionID: core.UsersID, Email: "a@example.com", EmailVisibility: true, Name: "Ann", Avatar: "a.png",
+			Profile: map[string]any{"first_name": "Ann", "last_name": "de la Mare", "n": json.Number("1.50")}, Status: core.UserActive,
+			Created: ts(0), Updated: ts(0)},
 		{ID: "admin", CollectionID: core.SuperusersID, Email: "root@example.com", PasswordHash: "$argon2id$v=19$x", Created: ts(0), Updated: ts(0)},
 	} {
 		must("InsertUser "+u.ID, db.InsertUser(ctx, u))
@@ -135,7 +139,7 @@ func TestTablesMatchSchema(t *testing.T) {
 		}
 	}
 	if got, err := db.Columns(ctx, "users"); err != nil || !slices.Equal(got, []string{"id", "collection_id", "email",
-		"email_visibility", "verified", "name", "avatar", "password_hash", "created", "updated"}) {
+		"email_visibility", "verified", "name", "avatar", "password_hash", "created", "updated", "profile", "status"}) {
 		t.Errorf("Columns(users) = %q, %v", got, err)
 	}
 }
@@ -170,9 +174,10 @@ func TestExportRoundTrip(t *testing.T) {
 	_, users, _ := exportAll(t, src, "users", 10)
 	ms := exportEpoch.UnixMilli()
 	wantUsers := [][]any{
-		{"admin", core.SuperusersID, "root@example.com", int64(0), int64(0), "", "", "$argon2id$v=19$x", ms, ms},
-		{"u1", core.UsersID, "a@example.com", int64(1), int64(0), "Ann", "a.png", "", ms, ms},
-		{"u2", core.UsersID, "b@example.com", int64(0), int64(1), "Bea", "", "$2b$10$x", ms, ms + 1000},
+		{"admin", core.SuperusersID, "root@example.com", int64(0), int64(0), "", "", "$argon2id$v=19$x", ms, ms, nil, "active"},
+		{"u1", core.UsersID, "a@example.com", int64(1), int64(0), "Ann", "a.png", "", ms, ms,
+			`{"first_name":"Ann","last_name":"de la Mare","n":1.50}`, "active"},
+		{"u2", core.UsersID, "b@example.com", int64(0), int64(1), "Bea", "", "$2b$10$x", ms, ms + 1000, nil, "suspended"},
 	}
 	if diff := cmp.Diff(wantUsers, users); diff != "" {
 		t.Errorf("exported users (-want +got):\n%s", diff)

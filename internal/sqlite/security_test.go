@@ -54,6 +54,10 @@ func TestMigrateFromInit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("session after upgrade: %v", err)
 	}
+	// A user from before migration 00006 is active and has no profile.
+	if u, err := db.UserByID(ctx, core.UsersID, "u1"); err != nil || u.Status != core.UserActive || u.Profile != nil {
+		t.Errorf("user after upgrade = %+v, %v; want active without a profile", u, err)
+	}
 	if diff := cmp.Diff(sess, got); diff != "" {
 		t.Errorf("session after upgrade (-want +got):\n%s", diff)
 	}
@@ -80,7 +84,7 @@ func TestMigrateFromInit(t *testing.T) {
 		}
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql", "00005_email_fold.sql"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql", "00005_email_fold.sql", "00006_user_profile_status.sql"}, names); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
 }

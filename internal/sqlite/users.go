@@ -3,13 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 const userCols = `id, collection_id, email, email_visibility, verified, name, avatar,
-	password_hash, created, updated`
+	password_hash, created, updated, profile, status`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -17,29 +18,40 @@ type scanner interface{ Scan(dest ...any) error }
 func scanUser(s scanner) (core.User, error) {
 	var u core.User
 	err := s.Scan(&u.ID, &u.CollectionID, &u.Email, &u.EmailVisibility, &u.Verified,
-		&u.Name, &u.Avatar, &u.PasswordHash, timeCol{&u.Created}, timeCol{&u.Updated})
+		&u.Name, &u.Avatar, &u.PasswordHash, timeCol{&u.Created}, timeCol{&u.Updated},
+		profileCol{&u.Profile}, (*string)(&u.Status))
 	return u, err
 }
 
 // InsertUser adds a user; a taken id, or a taken email in the same
 // collection, wraps core.ErrConflict.
 func (q queries) InsertUser(ctx context.Context, u core.User) error {
-	_, err := q.write.ExecContext(ctx, `INSERT INTO users (`+userCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	profile, err := profileArg(u.Profile)
+	if err != nil {
+		return fmt.Errorf("sqlite: insert user: %w", err)
+	}
+	_, err = q.write.ExecContext(ctx, `INSERT INTO users (`+userCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.CollectionID, u.Email, b2i(u.EmailVisibility), b2i(u.Verified),
-		u.Name, u.Avatar, u.PasswordHash, msOrNull(u.Created), msOrNull(u.Updated))
+		u.Name, u.Avatar, u.PasswordHash, msOrNull(u.Created), msOrNull(u.Updated),
+		profile, string(u.Status.OrActive()))
 	return wrap("insert user", err)
 }
 
 // UpdateUser replaces every stored field of the user matched by collection
-// and id (Created included). A missing user wraps core.ErrNotFound, a
+// and id (Created, the profile document and the status included). A missing user wraps core.ErrNotFound, a
 // taken email core.ErrConflict.
 func (q queries) UpdateUser(ctx context.Context, u core.User) error {
+	profile, err := profileArg(u.Profile)
+	if err != nil {
+		return fmt.Errorf("sqlite: update user: %w", err)
+	}
 	res, err := q.write.ExecContext(ctx, `UPDATE users SET email = ?, email_visibility = ?,
-		verified = ?, name = ?, avatar = ?, password_hash = ?, created = ?, updated = ?
+		verified = ?, name = ?, avatar = ?, password_hash = ?, created = ?, updated = ?,
+		profile = ?, status = ?
 		WHERE collection_id = ? AND id = ?`,
 		u.Email, b2i(u.EmailVisibility), b2i(u.Verified), u.Name, u.Avatar, u.PasswordHash,
-		msOrNull(u.Created), msOrNull(u.Updated), u.CollectionID, u.ID)
+		msOrNull(u.Created), msOrNull(u.Updated), profile, string(u.Status.OrActive()), u.CollectionID, u.ID)
 	return mustAffect("update user", res, err)
 }
 

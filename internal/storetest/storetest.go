@@ -29,6 +29,10 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"UserUpdate", testUserUpdate},
 		{"UserDeleteCascades", testUserDeleteCascades},
 		{"UserWithoutPassword", testUserWithoutPassword},
+		{"UserProfileRoundTrip", testUserProfileRoundTrip},
+		{"UserProfileUpdate", testUserProfileUpdate},
+		{"UserProfileDefaults", testUserProfileDefaults},
+		{"UserProfileLarge", testUserProfileLarge},
 		{"HostileStrings", testHostileStrings},
 		{"TimeRoundTrip", testTimeRoundTrip},
 		{"ListUsersFilter", testListUsersFilter},
@@ -122,6 +126,7 @@ func user(coll, id, email string) core.User {
 		Name:            "Name " + id,
 		Avatar:          id + ".png",
 		PasswordHash:    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+		Status:          core.UserActive,
 		Created:         at(0),
 		Updated:         at(time.Second),
 	}

@@ -91,7 +91,8 @@ func testUserUpdate(t *testing.T, s core.Store) {
 		ID: "u1", CollectionID: core.UsersID, Email: "new@example.com",
 		EmailVisibility: false, Verified: false, Name: "Renamed", Avatar: "",
 		PasswordHash: "$2b$10$abcdefghijklmnopqrstuv", Created: orig.Created,
-		Updated: at(time.Hour),
+		Updated: at(time.Hour), Profile: map[string]any{"first_name": "Re", "last_name": "Named"},
+		Status: core.UserSuspended,
 	}
 	wantOK(t, "UpdateUser", s.UpdateUser(ctx, upd))
 	got, err := s.UserByID(ctx, core.UsersID, "u1")

@@ -33,27 +33,34 @@ type errorBody struct {
 	Errors []errorItem `json:"errors"`
 }
 
-// writeErrors writes errs as one envelope. Directus answers 500 when the
+// answerOf builds one envelope of errs. Directus answers 500 when the
 // errors disagree on their status; the surface's lists never do.
-func writeErrors(w http.ResponseWriter, errs ...*apiError) {
+func answerOf(errs ...*apiError) httpapi.Answer {
 	body := errorBody{Errors: make([]errorItem, 0, len(errs))}
-	status := errs[0].status
+	a := httpapi.Answer{Status: errs[0].status, Body: body}
 	for _, e := range errs {
 		ext := map[string]any{"code": e.code}
 		for k, v := range e.extra {
 			ext[k] = v
 		}
 		body.Errors = append(body.Errors, errorItem{Message: e.message, Extensions: ext})
-		if e.status != status {
-			status = http.StatusInternalServerError
+		if e.status != a.Status {
+			a.Status = http.StatusInternalServerError
 		}
-		if e.retryAfter > 0 {
-			// Round up: a client that waits exactly this long must not
-			// be refused again.
-			w.Header().Set("Retry-After", strconv.Itoa(int((e.retryAfter+time.Second-1)/time.Second)))
-		}
+		a.RetryAfter = max(a.RetryAfter, e.retryAfter)
 	}
-	_ = httpapi.WriteJSON(w, status, body)
+	a.Body = body
+	return a
+}
+
+// writeErrors writes errs as one envelope, outside the error path (the
+// CSRF refusal).
+func writeErrors(w http.ResponseWriter, errs ...*apiError) {
+	a := answerOf(errs...)
+	if a.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(httpapi.RetryAfterSeconds(a.RetryAfter), 10))
+	}
+	_ = httpapi.WriteJSON(w, a.Status, a.Body)
 }
 
 // Directus's error classes, as the surface uses them.

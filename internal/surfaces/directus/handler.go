@@ -62,8 +62,12 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("directus: Collection: %q does not log in by email, which Directus needs", c.Name)
 	}
 	public, _ := url.Parse(opt.PublicURL) // validated above
+	svc, err := d.Service.WithProfile(opt.profile())
+	if err != nil {
+		return nil, fmt.Errorf("directus: %w", err)
+	}
 	s := &server{
-		svc: d.Service, log: d.Logger, c: c, opt: opt, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, public: public,
+		svc: svc, log: d.Logger, c: c, opt: opt, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, public: public,
 		cookie: httpapi.CookieOptions{Secure: opt.SecureCookies(), Domain: opt.CookieDomain, SameSite: opt.sameSite()},
 	}
 	if s.log == nil {

@@ -3,18 +3,16 @@ package directus
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // handleLogin answers POST /auth/login {email, password, mode?, otp?}.
-// The answer, success or failure, is padded to LoginStall.
+// Core pads the login, success or failure, to LoginStall (the surface's
+// profile).
 func (s *server) handleLogin() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		start := time.Now()
 		m, res, err := s.login(r)
-		stall(r.Context(), start, s.opt.LoginStall)
 		if err != nil {
 			return err
 		}
@@ -45,8 +43,7 @@ func (s *server) login(r *http.Request) (mode, core.AuthResult, error) {
 		return "", core.AuthResult{}, err
 	}
 	res, err := s.svc.LoginWithPassword(r.Context(), s.c, core.PasswordLogin{
-		Identity: email, IdentityField: "email", Password: password,
-		RefreshToken: m != modeSession, Tokens: s.tokenOptions(m), FoldEmailCase: true,
+		Identity: email, IdentityField: "email", Password: password, RefreshToken: m != modeSession,
 	})
 	if err == nil {
 		return m, res, nil
@@ -64,9 +61,7 @@ func (s *server) secondFactor(ctx context.Context, mfaID, otp string, m mode) (c
 	if otp == "" {
 		return core.AuthResult{}, errInvalidOTP()
 	}
-	res, err := s.svc.LoginWithTOTPInput(ctx, s.c, core.TOTPLogin{
-		MFAID: mfaID, Code: otp, RefreshToken: m != modeSession, Tokens: s.tokenOptions(m),
-	})
+	res, err := s.svc.LoginWithTOTP(ctx, s.c, core.TOTPLogin{MFAID: mfaID, Code: otp, RefreshToken: m != modeSession})
 	if err != nil {
 		switch core.AsError(err).Kind {
 		case core.KindInvalid, core.KindUnauthenticated:

@@ -74,7 +74,8 @@ func (s *server) handleMe() http.Handler {
 var writableFields = []string{"first_name", "last_name", "password", "old_password"}
 
 // handleUpdateMe answers PATCH /users/me {first_name?, last_name?,
-// password? + old_password}. Every other field is FORBIDDEN: Gatehouse
+// password? + old_password}. The names are kept as given in the user's
+// profile document, and joined into the name PocketBase clients read. Every other field is FORBIDDEN: Gatehouse
 // keeps no role, preferences or status to set, and an email change goes
 // through core's confirmation flow; sending the current email back is
 // allowed. A password change ends every session, this one included.
@@ -94,7 +95,7 @@ func (s *server) handleUpdateMe() http.Handler {
 		}
 		u, err := s.svc.UpdateUser(r.Context(), p, s.c, p.User.ID, in)
 		if err != nil {
-			return err
+			return nameErrorOnly(err)
 		}
 		updated := *p
 		updated.User = u
@@ -114,7 +115,7 @@ func (s *server) updateInput(p *core.Principal, b body) (core.UserInput, error) 
 		return core.UserInput{}, errForbiddenField(clip(k))
 	}
 	var in core.UserInput
-	first, last := splitName(p.User.Name)
+	first, last := namesOf(p.User)
 	if b.f.Has("first_name") || b.f.Has("last_name") {
 		f, err := b.strPtr("first_name")
 		if err != nil {
@@ -133,6 +134,7 @@ func (s *server) updateInput(p *core.Principal, b body) (core.UserInput, error) 
 		}
 		name := joinName(deref(first), deref(last))
 		in.Name = &name
+		in.Profile = withNames(p.User.Profile, first, last)
 	}
 	if b.f.Has("password") {
 		pw, err := b.required("password")

@@ -38,14 +38,6 @@ func (b body) mode(def mode) (mode, error) {
 	return "", errInvalidPayload(`"mode" must be one of [json, cookie, session]`)
 }
 
-// tokenOptions are the lifetimes core issues a mode's tokens with.
-func (s *server) tokenOptions(m mode) core.TokenOptions {
-	if m == modeSession {
-		return core.TokenOptions{AccessTTL: s.opt.SessionTTL.Std()}
-	}
-	return core.TokenOptions{AccessTTL: s.opt.AccessTTL.Std(), RefreshTTL: s.opt.RefreshTTL.Std()}
-}
-
 // tokenData is the data of a login or refresh answer, in Directus's key
 // order; each mode leaves out what it keeps in a cookie.
 type tokenData struct {

@@ -3,21 +3,17 @@ package directus
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // handlePasswordRequest answers POST /auth/password/request {email,
-// reset_url?} with 204 whether or not the address has an account, padded
-// to LoginStall. The mail links to reset_url (when the allow list admits
-// it) or PublicURL/admin/reset-password, with ?token=<token>.
+// reset_url?} with 204 whether or not the address has an account (core
+// pads it to LoginStall). The mail links to reset_url (when the allow
+// list admits it) or PublicURL/admin/reset-password, with ?token=<token>.
 func (s *server) handlePasswordRequest() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		start := time.Now()
-		err := s.passwordRequest(r)
-		stall(r.Context(), start, s.opt.LoginStall)
-		if err != nil {
+		if err := s.passwordRequest(r); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -45,7 +41,7 @@ func (s *server) passwordRequest(r *http.Request) error {
 	if !ok {
 		return errInvalidPayload(`URL "` + clip(resetURL) + `" can't be used to reset passwords`)
 	}
-	return s.svc.RequestPasswordResetWith(r.Context(), s.c, core.MailRequest{Email: email, ActionURL: link, FoldEmailCase: true})
+	return s.svc.RequestPasswordReset(r.Context(), s.c, core.MailRequest{Email: email, ActionURL: link})
 }
 
 // handlePasswordReset answers POST /auth/password/reset {token,

@@ -70,18 +70,15 @@ func (s *server) handleRefresh() http.Handler {
 			if err != nil {
 				return err
 			}
-			res, err = s.svc.RotateSession(r.Context(), p, s.c, core.SessionRotation{
-				AccessTTL: s.opt.SessionTTL.Std(), Grace: s.opt.SessionGrace.Std(), RefuseLocked: true,
-			})
+			res, err = s.svc.RotateSession(r.Context(), p, s.c)
 			if err != nil {
 				return refreshError(err)
 			}
 		} else {
-			res, err = s.svc.RefreshWithTokenOptions(r.Context(), s.c, tr.token, core.RefreshOptions{
-				// Directus kills a rotated token at once, so a second use is
-				// a replay at once too: the session is revoked.
-				Tokens: s.tokenOptions(tr.mode), RefuseLocked: true, NoReuseGrace: true,
-			})
+			// Directus kills a rotated token at once, so a second use
+			// is a replay at once too (the profile's NoReuseGrace): the
+			// session is revoked.
+			res, err = s.svc.RefreshWithToken(r.Context(), s.c, tr.token)
 			if err != nil {
 				return refreshError(err)
 			}

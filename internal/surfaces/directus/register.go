@@ -2,7 +2,6 @@ package directus
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
@@ -10,18 +9,17 @@ import (
 // handleRegister answers POST /users/register {email, password,
 // verification_url?, first_name?, last_name?} with 204, for a new address
 // and a registered one alike (core's Register does nothing for the
-// latter), padded to RegisterStall. The new user is unverified until it
+// latter), padded by core to RegisterStall. The new user is unverified until it
 // follows the mailed link: verification_url when the allow list admits
 // it, else PublicURL/users/register/verify-email, with ?token=<token>.
+// The names are kept as given in the profile document, and joined into
+// the user's name.
 func (s *server) handleRegister() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if !s.opt.PublicRegistration {
 			return errForbidden()
 		}
-		start := time.Now()
-		err := s.register(r)
-		stall(r.Context(), start, s.opt.RegisterStall)
-		if err != nil {
+		if err := s.register(r); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -46,11 +44,11 @@ func (s *server) register(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	first, err := b.str("first_name")
+	first, err := b.strPtr("first_name")
 	if err != nil {
 		return err
 	}
-	last, err := b.str("last_name")
+	last, err := b.strPtr("last_name")
 	if err != nil {
 		return err
 	}
@@ -58,11 +56,12 @@ func (s *server) register(r *http.Request) error {
 	if !ok {
 		return errInvalidPayload(`URL "` + clip(verifyURL) + `" can't be used to verify registered users`)
 	}
-	in := core.Registration{Email: email, Password: password, ActionURL: link, FoldEmailCase: true}
-	if name := joinName(first, last); name != "" {
+	in := core.Registration{Email: email, Password: password, ActionURL: link}
+	if name := joinName(deref(first), deref(last)); name != "" {
 		in.Name = &name
+		in.Profile = withNames(nil, first, last)
 	}
-	return s.svc.Register(r.Context(), s.c, in)
+	return nameErrorOnly(s.svc.Register(r.Context(), s.c, in))
 }
 
 // handleVerifyEmail answers GET /users/register/verify-email?token= with
@@ -70,7 +69,7 @@ func (s *server) register(r *http.Request) error {
 // verified, to the login page when the token is missing or bad.
 func (s *server) handleVerifyEmail() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := s.svc.VerifyEmail(r.Context(), s.c, r.URL.Query().Get("token"))
+		id, err := s.svc.ConfirmVerification(r.Context(), s.c, r.URL.Query().Get("token"))
 		if err != nil {
 			switch core.AsError(err).Kind {
 			case core.KindInternal, core.KindUnavailable, core.KindRateLimited:

@@ -5,23 +5,52 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
-// renderError writes err in Directus's envelope. The surface's own
-// *apiError is written as is; a body that could not be read is a 4xx;
+// mapper translates errors into Directus's envelope. The surface's own
+// *apiError is answered as is; a body that could not be read is a 4xx;
 // core errors map by kind (routes translate the codes Directus tells
-// apart before they get here). Anything unrecognised is a 500 whose cause
-// is logged with the request id and never sent.
-func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	writeErrors(w, s.toAPIErrors(r, err)...)
+// apart before they get here), with the words from words.go.
+type mapper struct{}
+
+// renderer renders the surface's errors (httpapi.Renderer logs a 500's
+// cause with the request id and never sends it).
+func (s *server) renderer() httpapi.Renderer {
+	return httpapi.Renderer{Log: s.log, Map: mapper{}}
 }
 
-// toAPIErrors translates err into Directus errors.
+// renderError writes err in Directus's envelope.
+func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	s.renderer().Render(w, r, err)
+}
+
+// Own answers the surface's own errors.
+func (mapper) Own(_ *http.Request, err error) (httpapi.Answer, bool) {
+	if e, ok := asAPIError(err); ok {
+		return answerOf(e), true
+	}
+	return httpapi.Answer{}, false
+}
+
+// Decode answers a body that could not be read.
+func (mapper) Decode(r *http.Request, de *httpapi.DecodeError) httpapi.Answer {
+	return answerOf(decodeError(r, de))
+}
+
+// Core answers a core error.
+func (mapper) Core(_ *http.Request, e *core.Error) httpapi.Answer {
+	return answerOf(coreErrors(e)...)
+}
+
+// Internal is Directus's 500.
+func (mapper) Internal() httpapi.Answer { return answerOf(errInternal()) }
+
+// toAPIErrors translates err into Directus errors, for answers that are
+// not an error body (the SSO callback's redirect names the first code).
+// An unrecognised error is logged as the renderer would.
 func (s *server) toAPIErrors(r *http.Request, err error) []*apiError {
 	if e, ok := asAPIError(err); ok {
 		return []*apiError{e}
@@ -30,11 +59,19 @@ func (s *server) toAPIErrors(r *http.Request, err error) []*apiError {
 	if errors.As(err, &de) {
 		return []*apiError{decodeError(r, de)}
 	}
-	e := core.AsError(err)
+	if e := core.AsError(err); e.Kind != core.KindInternal {
+		return coreErrors(e)
+	}
+	s.log.ErrorContext(r.Context(), "request failed", "request_id", httpapi.RequestIDFrom(r.Context()), "err", err)
+	return []*apiError{errInternal()}
+}
+
+// coreErrors maps a core error (of any kind but internal) by kind.
+func coreErrors(e *core.Error) []*apiError {
 	switch e.Kind {
 	case core.KindInvalid, core.KindConflict:
 		if len(e.Fields) == 0 {
-			return []*apiError{errInvalidPayload(reasonText(e.Message))}
+			return []*apiError{errInvalidPayload(reason(e))}
 		}
 		out := make([]*apiError, 0, len(e.Fields))
 		for _, name := range sortedKeys(e.Fields) {
@@ -51,12 +88,11 @@ func (s *server) toAPIErrors(r *http.Request, err error) []*apiError {
 		return []*apiError{errRequestsExceeded(e.RetryAfter)}
 	case core.KindUnavailable:
 		service := "database"
-		if e.Code == core.CodeHashingBusy {
+		if e.Code == core.CodeHashingBusy || e.Code == core.CodeHashingInterrupted {
 			service = "auth"
 		}
-		return []*apiError{errServiceUnavailable(service, reasonText(e.Message), e.RetryAfter)}
+		return []*apiError{errServiceUnavailable(service, reason(e), e.RetryAfter)}
 	}
-	s.log.ErrorContext(r.Context(), "request failed", "request_id", httpapi.RequestIDFrom(r.Context()), "err", err)
 	return []*apiError{errInternal()}
 }
 
@@ -89,37 +125,6 @@ func mediaType(r *http.Request) string {
 		mt = mt[:100]
 	}
 	return mt
-}
-
-// coreFieldNames maps core's field names to Directus's.
-var coreFieldNames = map[string]string{"oldPassword": "old_password", "name": "first_name"}
-
-// fieldReason words a core field error the way Joi does: `"password"
-// must be at least 8 character(s)`.
-func fieldReason(name string, f core.FieldError) string {
-	if n, ok := coreFieldNames[name]; ok {
-		name = n
-	}
-	if f.Code == core.FieldRequired {
-		return quote(name) + " is required"
-	}
-	// Core's messages are sentences about the field ("Must be ...",
-	// "The length must be ..."); Joi's name it first.
-	return quote(name) + " " + lowerFirst(strings.TrimPrefix(reasonText(f.Message), "The "))
-}
-
-// reasonText turns a core message into a Directus reason: without the
-// final period, which the envelope's message adds back.
-func reasonText(msg string) string {
-	return strings.TrimSuffix(strings.TrimSpace(msg), ".")
-}
-
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // quote wraps a field name in double quotes, as Joi's messages do.

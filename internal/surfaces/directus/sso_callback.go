@@ -71,7 +71,7 @@ func (s *server) ssoLogin(r *http.Request, prov core.OAuthProvider, data map[str
 	}
 	res, _, err := s.svc.LoginWithOAuth2(r.Context(), s.c, nil, core.OAuth2Login{
 		Provider: prov.Name(), Code: code, CodeVerifier: data[stateVerifier], RedirectURL: s.callbackURL(prov.Name()),
-		RefreshToken: m != modeSession, Tokens: s.tokenOptions(m),
+		RefreshToken: m != modeSession,
 	})
 	if err == nil {
 		return res, nil

@@ -76,7 +76,7 @@ func TestBadTokens(t *testing.T) {
 	if _, err := e.svc.UpsertSuperuser(context.Background(), "root@example.com", "rootpassword"); err != nil {
 		t.Fatal(err)
 	}
-	supers := e.svc.Collections().Superusers()
+	supers, _ := e.svc.Collection("_superusers")
 	res, err := e.svc.LoginWithPassword(context.Background(), supers, corePasswordLogin("root@example.com", "rootpassword"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -46,10 +48,91 @@ func joinName(first, last string) string {
 	return strings.TrimSpace(strings.TrimSpace(first) + " " + strings.TrimSpace(last))
 }
 
+// The profile document's keys for Directus's two name fields. The
+// surface writes them as the client gave them, beside the joined name
+// (which PocketBase clients read), so "Ada Lovelace" + "King" comes back
+// as given instead of as "Ada" + "Lovelace King".
+const (
+	profileFirstName = "first_name"
+	profileLastName  = "last_name"
+)
+
+// namesOf returns u's first_name and last_name: the profile's pair while
+// it still joins to u's name, else the name split in two. A pair that no
+// longer joins to the name is stale (the name was changed through another
+// surface) and must not hide the change.
+func namesOf(u core.User) (first, last *string) {
+	if first, last, ok := profileNames(u.Profile); ok && joinName(deref(first), deref(last)) == u.Name {
+		return first, last
+	}
+	return splitName(u.Name)
+}
+
+// profileNames reads the name pair from a profile: ok when at least one
+// key is there and each is a string or null (a missing key reads as
+// null).
+func profileNames(doc map[string]any) (first, last *string, ok bool) {
+	var found bool
+	for _, f := range []struct {
+		key string
+		dst **string
+	}{{profileFirstName, &first}, {profileLastName, &last}} {
+		v, there := doc[f.key]
+		if !there {
+			continue
+		}
+		found = true
+		switch v := v.(type) {
+		case nil:
+		case string:
+			*f.dst = &v
+		default:
+			return nil, nil, false
+		}
+	}
+	return first, last, found
+}
+
+// withNames returns a copy of doc with the name pair set (nil as null):
+// the rest of the document, which other surfaces may own, is kept.
+func withNames(doc map[string]any, first, last *string) map[string]any {
+	out := maps.Clone(doc)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for key, v := range map[string]*string{profileFirstName: first, profileLastName: last} {
+		if v == nil {
+			out[key] = nil
+		} else {
+			out[key] = *v
+		}
+	}
+	return out
+}
+
+// nameErrorOnly drops the profile's error from a validation error that
+// also refuses the name: the profile's pair carries the same text, so
+// Directus would otherwise report one bad first_name twice.
+func nameErrorOnly(err error) error {
+	var ce *core.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	_, name := ce.Fields["name"]
+	_, profile := ce.Fields["profile"]
+	if !name || !profile {
+		return err
+	}
+	out := *ce
+	out.Fields = maps.Clone(ce.Fields)
+	delete(out.Fields, "profile")
+	return &out
+}
+
 // userValues renders p's user as a Directus user item. status is
-// "suspended" while core's lockout holds (it ends by core's rules: time,
-// or a superuser's unlock), "unverified" before the email is verified,
-// else "active". Gatehouse keeps no role, policies or preferences:
+// "suspended" while the user is suspended or core's lockout holds (it
+// ends by core's rules: time, or a superuser's unlock), "unverified"
+// before the email is verified, else "active". Gatehouse keeps no role, policies or preferences:
 // those read as null, [] and Directus's defaults.
 func (s *server) userValues(ctx context.Context, p *core.Principal) (map[string]any, error) {
 	u := p.User
@@ -59,7 +142,7 @@ func (s *server) userValues(ctx context.Context, p *core.Principal) (map[string]
 	}
 	status := "active"
 	switch {
-	case !locked.IsZero():
+	case u.Suspended() || !locked.IsZero():
 		status = "suspended"
 	case !u.Verified:
 		status = "unverified"
@@ -76,7 +159,7 @@ func (s *server) userValues(ctx context.Context, p *core.Principal) (map[string]
 	if u.PasswordHash != "" {
 		password = masked
 	}
-	first, last := splitName(u.Name)
+	first, last := namesOf(u)
 	return map[string]any{
 		"id": u.ID, "first_name": first, "last_name": last, "email": u.Email, "password": password,
 		"location": nil, "title": nil, "description": nil, "tags": nil, "avatar": nil, "language": nil,

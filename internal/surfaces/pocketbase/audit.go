@@ -71,7 +71,7 @@ func auditTimeParam(name, v string) (time.Time, error) {
 	}
 	t, err := parseFilterTime(v)
 	if err != nil {
-		return time.Time{}, core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid %s time.", name)
+		return time.Time{}, &pbError{status: 400, message: "Invalid " + name + " time."}
 	}
 	return t, nil
 }

@@ -41,7 +41,7 @@ func (s *server) loadAuth(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(ctx)) // guest
 				return
 			}
-			errorRenderer{log: s.log}.render(w, r.WithContext(ctx), err)
+			s.renderer("").Render(w, r.WithContext(ctx), err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalKey{}, p)))

@@ -71,11 +71,7 @@ func (s *server) handleImpersonate() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		d, err := durationFromSeconds(secs)
-		if err != nil {
-			return err
-		}
-		res, err := s.svc.Impersonate(r.Context(), p, c, id, d)
+		res, err := s.svc.Impersonate(r.Context(), p, c, id, durationFromSeconds(secs))
 		if err != nil {
 			return err
 		}

@@ -2,11 +2,8 @@ package pocketbase
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,16 +34,24 @@ const (
 	msgLoad       = "An error occurred while loading the submitted data."
 )
 
-// writeAPIError writes one PocketBase error. The message is sentenized
-// (capitalized, with a final period) as PocketBase does.
-func writeAPIError(w http.ResponseWriter, status int, msg string, data map[string]any) {
+// errorAnswer builds one PocketBase error answer. The message is
+// sentenized (capitalized, with a final period) as PocketBase does; an
+// empty one is the status's default.
+func errorAnswer(status int, msg string, data map[string]any) httpapi.Answer {
 	if msg == "" {
 		msg = defaultMessages[status]
 	}
 	if data == nil {
 		data = map[string]any{}
 	}
-	_ = httpapi.WriteJSON(w, status, apiError{Data: data, Message: sentenize(msg), Status: status})
+	return httpapi.Answer{Status: status, Body: apiError{Data: data, Message: sentenize(msg), Status: status}}
+}
+
+// writeAPIError writes one PocketBase error outside the error path (a
+// missing collection, an unknown route).
+func writeAPIError(w http.ResponseWriter, status int, msg string, data map[string]any) {
+	a := errorAnswer(status, msg, data)
+	_ = httpapi.WriteJSON(w, a.Status, a.Body)
 }
 
 func sentenize(s string) string {
@@ -62,99 +67,99 @@ func sentenize(s string) string {
 	return s
 }
 
-// errorRenderer renders errors for one route: validationMsg is the
-// top-level message that route gives field errors.
-type errorRenderer struct {
-	log           *slog.Logger
-	validationMsg string
+// pbError is an error answer of the surface's own, for what only
+// PocketBase's dialect has (a realtime client id, an audit time bound):
+// it is rendered as is.
+type pbError struct {
+	status  int
+	message string
 }
 
-// render writes err in PocketBase's format. Core errors map by kind (and,
-// where PocketBase differs from the kind, by code); anything else is a
-// 500 whose cause is logged with the request id and never sent.
-func (er errorRenderer) render(w http.ResponseWriter, r *http.Request, err error) {
-	var de *httpapi.DecodeError
-	if errors.As(err, &de) {
-		writeDecodeError(w, de)
-		return
+// Error describes the error for logs.
+func (e *pbError) Error() string { return e.message }
+
+// mapper translates errors into PocketBase's answers for one route:
+// validationMsg is the top-level message that route gives field errors.
+type mapper struct{ validationMsg string }
+
+// renderer returns the error renderer of a route with this validation
+// message.
+func (s *server) renderer(validationMsg string) httpapi.Renderer {
+	return httpapi.Renderer{Log: s.log, Map: mapper{validationMsg: validationMsg}}
+}
+
+// Own answers the surface's own errors.
+func (mapper) Own(_ *http.Request, err error) (httpapi.Answer, bool) {
+	var e *pbError
+	if !errors.As(err, &e) {
+		return httpapi.Answer{}, false
 	}
-	e := core.AsError(err)
-	if e.RetryAfter > 0 {
-		// Round up: a client that waits exactly this long must not be
-		// refused again.
-		w.Header().Set("Retry-After", strconv.Itoa(int(max(1, (e.RetryAfter+time.Second-1)/time.Second))))
-	}
+	return errorAnswer(e.status, e.message, nil), true
+}
+
+// Core answers a core error by its kind, and where PocketBase differs
+// from the kind, by its code; the words come from messages.
+func (m mapper) Core(_ *http.Request, e *core.Error) httpapi.Answer {
 	switch e.Kind {
 	case core.KindInvalid, core.KindConflict:
 		if len(e.Fields) > 0 {
-			msg := er.validationMsg
+			msg := m.validationMsg
 			if msg == "" {
 				msg = msgValidation
 			}
-			writeAPIError(w, 400, msg, fieldData(e.Fields))
-			return
+			return errorAnswer(400, msg, fieldData(e.Fields))
 		}
-		writeAPIError(w, 400, e.Message, nil)
+		return errorAnswer(400, message(e), nil)
 	case core.KindUnauthenticated:
-		if e.Code == core.CodeMFARequired {
+		switch e.Code {
+		case core.CodeMFARequired:
 			// PocketBase's MFA answer is just the challenge id.
-			_ = httpapi.WriteJSON(w, 401, struct {
+			return httpapi.Answer{Status: 401, Body: struct {
 				MFAID string `json:"mfaId"`
-			}{e.MFAID})
-			return
+			}{e.MFAID}}
+		case core.CodeInvalidCredentials, core.CodeAccountLocked:
+			// PocketBase answers a failed login with 400.
+			return errorAnswer(400, message(e), nil)
 		}
-		if e.Code == core.CodeInvalidCredentials || e.Code == core.CodeAccountLocked {
-			// PocketBase answers a failed login with 400, and a locked
-			// account looks exactly the same: no Retry-After, which
-			// would reveal the lock (and so the account).
-			w.Header().Del("Retry-After")
-			writeAPIError(w, 400, "Failed to authenticate.", nil)
-			return
-		}
-		writeAPIError(w, 401, e.Message, nil)
+		return errorAnswer(401, message(e), nil)
 	case core.KindForbidden:
-		writeAPIError(w, 403, e.Message, nil)
+		return errorAnswer(403, message(e), nil)
 	case core.KindNotFound:
-		writeAPIError(w, 404, e.Message, nil)
+		return errorAnswer(404, message(e), nil)
 	case core.KindRateLimited:
-		msg := ""
-		if e.Code == core.CodeOTPTooMany {
-			msg = e.Message // PocketBase's own wording for its OTP limiter
-		}
-		writeAPIError(w, 429, msg, nil)
+		return errorAnswer(429, message(e), nil)
 	case core.KindUnavailable:
-		writeAPIError(w, 503, e.Message, nil)
-	default:
-		er.log.ErrorContext(r.Context(), "request failed", "request_id", httpapi.RequestIDFrom(r.Context()), "err", err)
-		writeAPIError(w, 500, "", nil)
+		return errorAnswer(503, message(e), nil)
 	}
+	return mapper{}.Internal()
+}
+
+// Internal is PocketBase's 500.
+func (mapper) Internal() httpapi.Answer { return errorAnswer(500, "", nil) }
+
+// Decode answers a body that could not be read.
+func (mapper) Decode(_ *http.Request, de *httpapi.DecodeError) httpapi.Answer {
+	switch de.Reason {
+	case httpapi.ReasonUnsupportedType:
+		return errorAnswer(400, "Unsupported Content-Type.", nil)
+	case httpapi.ReasonTooLarge:
+		return errorAnswer(413, "Request entity too large.", nil)
+	case httpapi.ReasonFiles:
+		return errorAnswer(400, msgLoad, fieldData(map[string]core.FieldError{de.Field: {Code: core.FieldFileUpload}}))
+	}
+	return errorAnswer(400, msgLoad, nil)
 }
 
 // fieldData renders field errors as PocketBase's `data` object.
 func fieldData(fields map[string]core.FieldError) map[string]any {
 	data := make(map[string]any, len(fields))
 	for name, f := range fields {
-		item := map[string]any{"code": f.Code, "message": f.Message}
-		if len(f.Params) > 0 {
+		w := fieldWords(f)
+		item := map[string]any{"code": w.code, "message": w.message}
+		if w.params && len(f.Params) > 0 {
 			item["params"] = f.Params
 		}
 		data[name] = item
 	}
 	return data
-}
-
-// writeDecodeError answers a body that could not be read.
-func writeDecodeError(w http.ResponseWriter, de *httpapi.DecodeError) {
-	switch de.Reason {
-	case httpapi.ReasonUnsupportedType:
-		writeAPIError(w, 400, "Unsupported Content-Type.", nil)
-	case httpapi.ReasonTooLarge:
-		writeAPIError(w, 413, "Request entity too large.", nil)
-	case httpapi.ReasonFiles:
-		writeAPIError(w, 400, msgLoad, map[string]any{de.Field: map[string]any{
-			"code": core.FieldInvalidValue, "message": "File uploads are not supported.",
-		}})
-	default:
-		writeAPIError(w, 400, msgLoad, nil)
-	}
 }

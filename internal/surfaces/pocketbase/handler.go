@@ -40,10 +40,25 @@ type server struct {
 	realtime  *broker
 }
 
+// profile is the surface's policy in core: emails match exactly, a lock
+// reads as a wrong password, a rotated refresh token is good for a retry
+// within the server's grace, tokens live as their collection says, and
+// no answer is padded: PocketBase pads none, and its logins cost a dummy
+// hash for unknown accounts, which is what hides who has one.
+func profile() core.Profile {
+	return core.Profile{
+		Floors: core.TimingFloors{Login: core.NoFloor, Register: core.NoFloor, MailRequest: core.NoFloor},
+	}
+}
+
 // NewHandler returns the PocketBase surface. It serves `/api/...` and
 // answers every other path with PocketBase's 404.
 func NewHandler(d Deps) http.Handler {
-	s := &server{svc: d.Service, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
+	svc, err := d.Service.WithProfile(profile())
+	if err != nil {
+		panic(err) // a constant profile: any test that builds the surface finds it
+	}
+	s := &server{svc: svc, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -59,7 +74,7 @@ func NewHandler(d Deps) http.Handler {
 	s.addRoutes(mux)
 	return httpapi.Chain(mux,
 		httpapi.LimitBody(s.bodyLimit),
-		httpapi.Recover(s.log, func(w http.ResponseWriter, r *http.Request) { writeAPIError(w, 500, "", nil) }),
+		httpapi.Recover(s.log, s.renderer("").WriteInternal),
 		httpapi.SecurityHeaders(map[string]string{
 			"X-Content-Type-Options": "nosniff",
 			"X-Frame-Options":        "SAMEORIGIN",
@@ -73,8 +88,7 @@ func NewHandler(d Deps) http.Handler {
 // handle adapts a route handler; its errors render with the given
 // validation message.
 func (s *server) handle(validationMsg string, fn httpapi.HandlerFunc) http.Handler {
-	er := errorRenderer{log: s.log, validationMsg: validationMsg}
-	return httpapi.Handle(fn, er.render)
+	return httpapi.Handle(fn, s.renderer(validationMsg).Render)
 }
 
 // collection resolves the {collection} path value, or writes PocketBase's

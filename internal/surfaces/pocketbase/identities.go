@@ -45,7 +45,7 @@ func (s *server) handleDeleteExternalAuth() http.Handler {
 	return s.handle("", func(w http.ResponseWriter, r *http.Request) error {
 		p := principal(r)
 		if p == nil {
-			return core.Errorf(core.KindNotFound, core.CodeNotFound, "")
+			return core.NewError(core.KindNotFound, core.CodeNotFound)
 		}
 		if err := s.svc.UnlinkIdentity(r.Context(), p, p.Collection, p.User.ID, r.PathValue("id")); err != nil {
 			return err

@@ -81,7 +81,7 @@ func (s *server) handleAuthWithOAuth2() http.Handler {
 	return s.collectionRoute(msgNoCollection, msgLoad, func(w http.ResponseWriter, r *http.Request, c *core.Collection) error {
 		if !c.OAuth2.Enabled {
 			// PocketBase refuses before reading the body.
-			return core.Errorf(core.KindForbidden, core.CodeOAuthDisabled, "The collection is not configured to allow OAuth2 authentication.")
+			return core.NewError(core.KindForbidden, core.CodeOAuthDisabled)
 		}
 		f, err := s.readForm(r)
 		if err != nil {

@@ -14,7 +14,7 @@ func (s *server) handleRequestPasswordReset() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		return s.svc.RequestPasswordReset(r.Context(), c, email)
+		return s.svc.RequestPasswordReset(r.Context(), c, core.MailRequest{Email: email})
 	})
 }
 

@@ -175,7 +175,7 @@ func (s *server) handleRealtimeConnect() http.Handler {
 func (b *broker) open(ctx context.Context, ip string) (*realtimeClient, error) {
 	c, ok := b.add(ip)
 	if !ok {
-		return nil, core.Errorf(core.KindUnavailable, "realtime_full", "Too many realtime connections.")
+		return nil, &pbError{status: 503, message: "Too many realtime connections."}
 	}
 	if b.relay == nil {
 		return c, nil

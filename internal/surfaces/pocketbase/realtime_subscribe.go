@@ -44,7 +44,7 @@ func (s *server) handleRealtimeSubscribe() http.Handler {
 			return err
 		}
 		if !ok {
-			return core.Errorf(core.KindNotFound, core.CodeNotFound, "Missing or invalid client id.")
+			return &pbError{status: 404, message: "Missing or invalid client id."}
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -62,7 +62,7 @@ func (s *server) handleOAuth2Redirect() http.Handler {
 		state, code, errParam := r.Form.Get("state"), r.Form.Get("code"), r.Form.Get("error")
 		c, ok, err := s.realtime.lookup(r.Context(), state)
 		if err != nil {
-			errorRenderer{log: s.log}.render(w, r, err)
+			s.renderer("").Render(w, r, err)
 			return
 		}
 		ok = ok && c.IP == httpapi.ClientIPFrom(r.Context()) && slices.Contains(c.Subscriptions, "@oauth2")
@@ -74,7 +74,7 @@ func (s *server) handleOAuth2Redirect() http.Handler {
 			data, _ := json.Marshal(msg)
 			if err := s.realtime.send(r.Context(), state, realtimeMsg{event: "@oauth2", data: data}); err != nil {
 				if e := core.AsError(err); e.Kind == core.KindUnavailable {
-					errorRenderer{log: s.log}.render(w, r, e)
+					s.renderer("").Render(w, r, e)
 					return
 				}
 				ok = false

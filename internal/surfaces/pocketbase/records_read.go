@@ -37,11 +37,11 @@ func (s *server) handleListRecords() http.Handler {
 		pg := readPaging(qs)
 		filter, err := parseFilter(qs.Get("filter"), p)
 		if err != nil {
-			return core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid filter parameters.")
+			return core.NewError(core.KindInvalid, core.CodeInvalidFilter)
 		}
 		sort, err := parseSort(qs.Get("sort"))
 		if err != nil {
-			return core.Errorf(core.KindInvalid, core.CodeValidation, "Invalid sort parameters.")
+			return core.NewError(core.KindInvalid, core.CodeInvalidSort)
 		}
 		skipTotal, _ := strconv.ParseBool(qs.Get("skipTotal"))
 		res, err := s.svc.ListUsers(r.Context(), p, c, core.UserQuery{

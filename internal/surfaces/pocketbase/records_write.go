@@ -39,13 +39,13 @@ func bindUserInput(f *form, c *core.Collection) (core.UserInput, error) {
 	}
 	bad := map[string]core.FieldError{}
 	for _, k := range f.unknown(writableRecordKeys, ignoredRecordKeys) {
-		bad[k] = core.FieldError{Code: core.FieldUnknown, Message: "Unknown field."}
+		bad[k] = core.FieldError{Code: core.FieldUnknown}
 	}
 	if !c.HasField("name") && f.fields.Has("name") {
-		bad["name"] = core.FieldError{Code: core.FieldUnknown, Message: "Unknown field."}
+		bad["name"] = core.FieldError{Code: core.FieldUnknown}
 	}
 	if avatar != "" {
-		bad["avatar"] = core.FieldError{Code: core.FieldInvalidValue, Message: "File uploads are not supported."}
+		bad["avatar"] = core.FieldError{Code: core.FieldFileUpload}
 	}
 	if len(bad) > 0 {
 		return in, core.Invalid(bad)

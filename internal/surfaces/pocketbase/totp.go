@@ -21,7 +21,9 @@ func (s *server) handleAuthWithTOTP() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		res, err := s.svc.LoginWithTOTP(r.Context(), c, id, code, r.URL.Query().Get("withRefreshToken") == "true")
+		res, err := s.svc.LoginWithTOTP(r.Context(), c, core.TOTPLogin{
+			MFAID: id, Code: code, RefreshToken: r.URL.Query().Get("withRefreshToken") == "true",
+		})
 		if err != nil {
 			return err
 		}

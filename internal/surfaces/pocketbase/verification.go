@@ -14,7 +14,7 @@ func (s *server) handleRequestVerification() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		return s.svc.RequestVerification(r.Context(), c, email)
+		return s.svc.RequestVerification(r.Context(), c, core.MailRequest{Email: email})
 	})
 }
 
@@ -25,6 +25,7 @@ func (s *server) handleConfirmVerification() http.Handler {
 		if f.err != nil {
 			return f.err
 		}
-		return s.svc.ConfirmVerification(r.Context(), c, token)
+		_, err := s.svc.ConfirmVerification(r.Context(), c, token)
+		return err
 	})
 }

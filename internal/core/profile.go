@@ -1,0 +1,153 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Profile is one surface's policy: what core does differently for the
+// clients of one wire dialect. A surface chooses it once, when it is built
+// (Service.WithProfile), so no request can pick another, and every flow
+// of the returned Service applies it. Every field's zero value is the
+// safe choice: a surface that sets nothing reveals no lock and no
+// account, and pads its answers to core's default timing floors.
+type Profile struct {
+	// FoldEmailCase looks emails up ignoring letter case (Directus's
+	// rule); off, only the exact spelling matches (PocketBase's). See
+	// userByEmail for what happens when two accounts differ only in case.
+	FoldEmailCase bool
+	// DiscloseLockout answers a login refused by the lockout with
+	// CodeAccountLocked and the time the lock ends. Off, the answer is
+	// exactly a wrong password's (no retry-after), so it does not tell
+	// that the account exists.
+	DiscloseLockout bool
+	// RefuseLockedRefresh refuses to refresh a session (refresh token or
+	// session rotation) while its user is locked out, with
+	// CodeAccountLocked: Directus suspends such a user. The holder of a
+	// session learns of the lock, which tells nothing it does not know.
+	RefuseLockedRefresh bool
+	// NoReuseGrace treats any second use of a rotated refresh token as a
+	// replay, however soon it comes (Directus kills a rotated token at
+	// once), instead of answering a retry within the server's reuse
+	// grace with the same successor.
+	NoReuseGrace bool
+	// Tokens are the lifetimes this surface issues tokens with; zero
+	// fields take the collection's.
+	Tokens TokenOptions
+	// Floors are the least time the answers that could tell by their
+	// timing whether an account exists take; zero fields take core's
+	// defaults, NoFloor turns one off.
+	Floors TimingFloors
+}
+
+// TimingFloors pad answers to a minimum time, so success, a wrong
+// password and an unknown account take as long: the dummy hash makes the
+// work alike, the floor hides what is left (a new account's mail, a
+// token's write).
+type TimingFloors struct {
+	// Login pads password logins.
+	Login time.Duration
+	// Register pads public registration.
+	Register time.Duration
+	// MailRequest pads the guest "mail me" requests: password reset,
+	// verification, one-time code.
+	MailRequest time.Duration
+}
+
+// NoFloor, as a TimingFloors field, turns that floor off: the surface
+// asks explicitly to answer as fast as it can.
+const NoFloor time.Duration = -1
+
+// Core's default timing floors, for a profile that leaves a floor zero.
+// They are Directus's, the one seed system that pads.
+const (
+	DefaultLoginFloor       = 500 * time.Millisecond
+	DefaultRegisterFloor    = 750 * time.Millisecond
+	DefaultMailRequestFloor = 500 * time.Millisecond
+)
+
+// maxFloor bounds a floor: answers padded longer tie up connections.
+const maxFloor = time.Minute
+
+// WithProfile returns a Service that applies p. It shares everything
+// else (store, caches, hasher) with s; s itself is unchanged.
+func (s *Service) WithProfile(p Profile) (*Service, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	c := *s
+	c.profile = p
+	return &c, nil
+}
+
+// validate reports a profile field out of range.
+func (p Profile) validate() error {
+	ttls := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"Tokens.AccessTTL", p.Tokens.AccessTTL}, {"Tokens.RefreshTTL", p.Tokens.RefreshTTL},
+		{"Tokens.SessionTTL", p.Tokens.SessionTTL},
+	}
+	for _, t := range ttls {
+		if t.d != 0 && (t.d < MinTokenTTL || t.d > MaxTokenTTL) {
+			return fmt.Errorf("core: profile %s %s is outside %s..%s", t.name, t.d, MinTokenTTL, MaxTokenTTL)
+		}
+	}
+	if p.Tokens.SessionGrace < 0 || p.Tokens.SessionGrace > time.Hour {
+		return fmt.Errorf("core: profile Tokens.SessionGrace %s is outside 0..1h", p.Tokens.SessionGrace)
+	}
+	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
+		if f != NoFloor && (f < 0 || f > maxFloor) {
+			return fmt.Errorf("core: profile Floors.%s %s is outside 0..%s (or NoFloor)", name, f, maxFloor)
+		}
+	}
+	return nil
+}
+
+// floor resolves one timing floor: zero is def, NoFloor none.
+func floor(f, def time.Duration) time.Duration {
+	switch {
+	case f == 0:
+		return def
+	case f < 0:
+		return 0
+	}
+	return f
+}
+
+// pad returns a function that, deferred by a flow, waits until d has
+// passed since pad was called (or the request is gone). It measures wall
+// time, not the service clock: what a client can time is real.
+func pad(ctx context.Context, d time.Duration) func() {
+	if d <= 0 {
+		return func() {}
+	}
+	start := time.Now()
+	return func() {
+		wait := d - time.Since(start)
+		if wait <= 0 {
+			return
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// Padding of this service's timed flows, by its profile.
+func (s *Service) padLogin(ctx context.Context) func() {
+	return pad(ctx, floor(s.profile.Floors.Login, DefaultLoginFloor))
+}
+
+func (s *Service) padRegister(ctx context.Context) func() {
+	return pad(ctx, floor(s.profile.Floors.Register, DefaultRegisterFloor))
+}
+
+func (s *Service) padMailRequest(ctx context.Context) func() {
+	return pad(ctx, floor(s.profile.Floors.MailRequest, DefaultMailRequestFloor))
+}
