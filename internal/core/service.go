@@ -58,6 +58,9 @@ type Service struct {
 	settings    Settings
 	// authCache, when on, caches session checks (authcache.go).
 	authCache *authCache
+	// extraClaims, when set, adds claims to every access token (see
+	// signAccess); nil adds none.
+	extraClaims func(c *Collection, u User) []Claim
 }
 
 // New builds a Service.

@@ -79,16 +79,21 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 	return res, nil
 }
 
-// signAccess signs an access token (see AccessClaims). The expiry never
-// outlives the session.
+// signAccess signs an access token (see AccessClaims), with the extra
+// claims of the service's extraClaims hook. The expiry never outlives the
+// session.
 func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.Time, refreshable bool) (string, error) {
 	if exp.After(sess.Expires) {
 		exp = sess.Expires
 	}
-	token, err := s.signer.SignAccess(AccessClaims{
+	claims := AccessClaims{
 		UserID: u.ID, CollectionID: c.ID, SessionID: sess.ID, Issuer: s.settings.Issuer,
 		IssuedAt: now.Unix(), Expires: exp.Unix(), Refreshable: refreshable,
-	})
+	}
+	if s.extraClaims != nil {
+		claims.Extra = s.extraClaims(c, u)
+	}
+	token, err := s.signer.SignAccess(claims)
 	if err != nil {
 		return "", Internal(err)
 	}
