@@ -165,13 +165,11 @@ func (k *key) sigSize() int {
 	return ed25519.SignatureSize
 }
 
-// sign signs input with k's algorithm.
-func (k *key) sign(input []byte) ([]byte, error) {
-	if k.rsa != nil {
-		h := sha256.Sum256(input)
-		return rsa.SignPKCS1v15(nil, k.rsa, crypto.SHA256, h[:])
-	}
-	return ed25519.Sign(k.private, input), nil
+// signRSA signs input RS256 with k's RSA key. (Ed25519 is signed in
+// signObject itself, where the signature can stay on the stack.)
+func (k *key) signRSA(input []byte) ([]byte, error) {
+	h := sha256.Sum256(input)
+	return rsa.SignPKCS1v15(nil, k.rsa, crypto.SHA256, h[:])
 }
 
 // verify checks sig over input with k's algorithm. Both are
