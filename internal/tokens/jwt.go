@@ -100,8 +100,9 @@ func invalid(reason string) error {
 // Verify checks token and returns its claims, with JSON numbers as
 // float64. It accepts only a compact JWS whose header names a kid in the
 // ring and, as alg, that key's own algorithm (EdDSA or RS256), whose
-// signature verifies with that key, and whose payload is a JSON object. It does not look at exp, nbf or
-// any other claim: the caller does, with its own clock.
+// signature verifies with that key, and whose payload is a JSON object.
+// It does not look at exp, nbf or any other claim: the caller does, with
+// its own clock.
 func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	if len(token) > MaxTokenLen {
 		return nil, invalid("token too long")

@@ -107,7 +107,7 @@ func newRing(keys []core.SigningKey) (*ring, error) {
 		}
 	}
 	if r.signer == nil {
-		return nil, fmt.Errorf("tokens: every %s signing key is retired", Algorithm)
+		return nil, fmt.Errorf("tokens: no unretired %s key to sign with", Algorithm)
 	}
 	r.jwks = buildJWKS(r.keys)
 	return r, nil
