@@ -3,7 +3,6 @@ package httpapi
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 )
@@ -85,5 +84,3 @@ func FuzzTokenRule(f *testing.F) {
 		}
 	})
 }
-
-var _ = url.QueryEscape // net/url is the reference for queryValue
