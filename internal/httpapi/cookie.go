@@ -2,15 +2,13 @@ package httpapi
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
 // CookieOptions are the attributes every cookie of a deployment shares.
 type CookieOptions struct {
-	// Secure marks cookies Secure; set it when the app URL is https
-	// (SecureFromURL), so a cookie never travels in clear text.
+	// Secure marks cookies Secure; set it when the public URL is https,
+	// so a cookie never travels in clear text.
 	Secure bool
 	// Domain, when set, shares the cookie with subdomains; empty keeps it
 	// on the exact host, which is the safer default.
@@ -46,13 +44,6 @@ func ClearCookie(w http.ResponseWriter, name string, o CookieOptions) {
 	c := newCookie(name, "", o)
 	expire(c)
 	http.SetCookie(w, c)
-}
-
-// SecureFromURL reports whether appURL is an https URL, i.e. whether
-// cookies for it should be Secure. Anything unparseable is false.
-func SecureFromURL(appURL string) bool {
-	u, err := url.Parse(strings.TrimSpace(appURL))
-	return err == nil && strings.EqualFold(u.Scheme, "https")
 }
 
 func newCookie(name, value string, o CookieOptions) *http.Cookie {
