@@ -71,4 +71,3 @@ func TestClearCookie(t *testing.T) {
 		t.Errorf("Set-Cookie mismatch (-want +got):\n%s", diff)
 	}
 }
-
