@@ -14,7 +14,7 @@ Usage:
   gatehouse superuser upsert EMAIL PASSWORD [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
   gatehouse superuser delete EMAIL [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
   gatehouse migrate [up|status] [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
-  gatehouse keys rotate [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
+  gatehouse keys rotate [--alg EdDSA|RS256] [--dir DATA_DIR | --db POSTGRES_URL] [--config FILE]
   gatehouse db copy --from DATA_DIR --to POSTGRES_URL
 
 Configuration: defaults < --config YAML file < GATEHOUSE_* environment < flags.

@@ -52,10 +52,9 @@ func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Princip
 	if err := fe.err(); err != nil {
 		return AuthResult{}, OAuth2Meta{}, err
 	}
-	prov, ok := c.OAuth2.Provider(in.Provider)
-	if !ok {
-		return AuthResult{}, OAuth2Meta{}, Invalid(map[string]FieldError{"provider": {
-			Code: FieldInvalidProvider, Params: map[string]any{"provider": truncate(in.Provider, 100)}}})
+	prov, err := c.oauthProvider(in.Provider)
+	if err != nil {
+		return AuthResult{}, OAuth2Meta{}, err
 	}
 	if err := s.limit(ctx, ActionLogin, ""); err != nil {
 		return AuthResult{}, OAuth2Meta{}, err

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -30,15 +31,25 @@ func (p *Principal) Is(c *Collection, userID string) bool {
 // (errors.Is finds it). Every refusal has the same kind, code and message;
 // a surface whose wire format tells them apart (Directus answers
 // TOKEN_EXPIRED, INVALID_TOKEN or INVALID_CREDENTIALS) reads the cause.
+// Exactly one of them is the cause of a refusal.
 var (
 	// ErrTokenExpired: a token of ours, intact, past its exp.
 	ErrTokenExpired = errors.New("token expired")
-	// ErrTokenInvalid: not a token of ours (bad signature, unknown key,
-	// another type, missing or malformed claims).
+	// ErrTokenInvalid: shaped like a JWT (three dot-separated parts) but
+	// not a token of ours: bad signature, unknown key, another type,
+	// missing or malformed claims.
 	ErrTokenInvalid = errors.New("token invalid")
+	// ErrTokenMalformed: not a JWT at all (not three dot-separated
+	// parts), such as an opaque key a client mistook for a token. A
+	// surface with static API keys would look such a token up rather than
+	// call it forged.
+	ErrTokenMalformed = errors.New("token malformed")
 	// ErrSessionEnded: a valid token whose session was revoked or ran
 	// out, or whose user is gone.
 	ErrSessionEnded = errors.New("session ended")
+	// ErrWrongCollection: a valid token of a user of another collection
+	// than the one AuthenticateIn was asked for. It names no user there.
+	ErrWrongCollection = errors.New("token of another collection")
 )
 
 // badToken is what a rejected access token reads as; the reason is for
@@ -55,6 +66,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	claims, err := s.signer.Verify(token)
 	if err != nil {
 		s.log.DebugContext(ctx, "token rejected", "reason", err)
+		if strings.Count(token, ".") != 2 {
+			return nil, badToken(ErrTokenMalformed)
+		}
 		return nil, badToken(ErrTokenInvalid)
 	}
 	now := s.Now()
@@ -91,6 +105,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		User: u, Collection: c, Session: sess, Token: token,
 		Refreshable: refreshable, Expires: time.Unix(int64(exp), 0).UTC(),
 	}, nil
+}
+
+// AuthenticateIn is Authenticate for a surface bound to one collection:
+// a valid token of a user of another collection is refused like any bad
+// token, with ErrWrongCollection as its cause. A nil c accepts every
+// collection, as Authenticate does.
+func (s *Service) AuthenticateIn(ctx context.Context, c *Collection, token string) (*Principal, error) {
+	p, err := s.Authenticate(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil && p.Collection.ID != c.ID {
+		return nil, badToken(ErrWrongCollection)
+	}
+	return p, nil
 }
 
 // claimString returns a string claim, or "" when it is missing or not a

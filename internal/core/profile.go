@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -39,6 +40,21 @@ type Profile struct {
 	// timing whether an account exists take; zero fields take core's
 	// defaults, NoFloor turns one off.
 	Floors TimingFloors
+	// Claims are added to every access token the surface's flows sign,
+	// after the standard ones (Payload's clients read `collection` and
+	// `email`, AccountMaker's `acc`, `role`, `app`). Their names are
+	// checked when the profile is applied: a standard claim's name (in
+	// any letter case) or a name given twice is refused.
+	Claims []AccessClaim
+}
+
+// AccessClaim is one claim a surface adds to its access tokens: a name
+// fixed when the surface is built, and its value for a token's user.
+type AccessClaim struct {
+	Name string
+	// Value returns the claim's value for u of c; it must be something
+	// encoding/json can encode.
+	Value func(c *Collection, u User) any
 }
 
 // TimingFloors pad answers to a minimum time, so success, a wrong
@@ -97,6 +113,14 @@ func (p Profile) validate() error {
 	}
 	if p.Tokens.SessionGrace < 0 || p.Tokens.SessionGrace > time.Hour {
 		return fmt.Errorf("core: profile Tokens.SessionGrace %s is outside 0..1h", p.Tokens.SessionGrace)
+	}
+	seen := map[string]bool{}
+	for _, ac := range p.Claims {
+		key := strings.ToLower(ac.Name)
+		if ReservedClaim(ac.Name) || seen[key] || ac.Value == nil {
+			return fmt.Errorf("core: profile claim %q is reserved, repeated or has no value", ac.Name)
+		}
+		seen[key] = true
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {

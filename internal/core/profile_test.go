@@ -136,3 +136,17 @@ func TestProfileValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroReuseGrace: a server configured with no reuse grace treats a
+// second use as a replay even within the same millisecond (the test
+// clock does not move between the two).
+func TestZeroReuseGrace(t *testing.T) {
+	e := newEnvWith(t, func(s *core.Settings) { s.RefreshReuseGrace = 0 })
+	ctx := context.Background()
+	res := loginWithRefresh(t, e, "alice@example.com")
+	if _, err := e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken)
+	wantKind(t, err, core.KindUnauthenticated, core.CodeRefreshReuse)
+}

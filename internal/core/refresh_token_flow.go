@@ -54,7 +54,13 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID || u.Suspended() {
 			return errBadRefresh
 		}
-		replayed := !rt.RotatedAt.IsZero() && (s.profile.NoReuseGrace || now.Sub(rt.RotatedAt) > s.settings.RefreshReuseGrace)
+		// With no grace at all (the profile's, or a zero setting) any
+		// second use is a replay, even within the same millisecond.
+		grace := s.settings.RefreshReuseGrace
+		if s.profile.NoReuseGrace {
+			grace = 0
+		}
+		replayed := !rt.RotatedAt.IsZero() && (grace <= 0 || now.Sub(rt.RotatedAt) > grace)
 		if s.profile.RefuseLockedRefresh && !replayed {
 			// A replay is theft whatever the lock: it still revokes.
 			if err := s.refuseLocked(ctx, q, u.ID, now); err != nil {

@@ -79,16 +79,23 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 	return res, nil
 }
 
-// signAccess signs an access token (see AccessClaims). The expiry never
-// outlives the session.
+// signAccess signs an access token (see AccessClaims), with the extra
+// claims of the service's profile. The expiry never outlives the session.
 func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.Time, refreshable bool) (string, error) {
 	if exp.After(sess.Expires) {
 		exp = sess.Expires
 	}
-	token, err := s.signer.SignAccess(AccessClaims{
+	claims := AccessClaims{
 		UserID: u.ID, CollectionID: c.ID, SessionID: sess.ID, Issuer: s.settings.Issuer,
 		IssuedAt: now.Unix(), Expires: exp.Unix(), Refreshable: refreshable,
-	})
+	}
+	if len(s.profile.Claims) > 0 {
+		claims.Extra = make([]Claim, len(s.profile.Claims))
+		for i, ac := range s.profile.Claims {
+			claims.Extra[i] = Claim{Name: ac.Name, Value: ac.Value(c, u)}
+		}
+	}
+	token, err := s.signer.SignAccess(claims)
 	if err != nil {
 		return "", Internal(err)
 	}

@@ -69,7 +69,7 @@ func TestAuthenticateReasons(t *testing.T) {
 	_, err := e.svc.Authenticate(ctx, res.Token[:len(res.Token)-4]+"AAAA")
 	wantReason(t, err, core.ErrTokenInvalid)
 	_, err = e.svc.Authenticate(ctx, "not-a-jwt")
-	wantReason(t, err, core.ErrTokenInvalid)
+	wantReason(t, err, core.ErrTokenMalformed)
 
 	if err := e.svc.Logout(ctx, p, e.users); err != nil {
 		t.Fatal(err)

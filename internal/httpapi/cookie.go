@@ -2,15 +2,13 @@ package httpapi
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
 // CookieOptions are the attributes every cookie of a deployment shares.
 type CookieOptions struct {
-	// Secure marks cookies Secure; set it when the app URL is https
-	// (SecureFromURL), so a cookie never travels in clear text.
+	// Secure marks cookies Secure; set it when the public URL is https,
+	// so a cookie never travels in clear text.
 	Secure bool
 	// Domain, when set, shares the cookie with subdomains; empty keeps it
 	// on the exact host, which is the safer default.
@@ -48,13 +46,6 @@ func ClearCookie(w http.ResponseWriter, name string, o CookieOptions) {
 	http.SetCookie(w, c)
 }
 
-// SecureFromURL reports whether appURL is an https URL, i.e. whether
-// cookies for it should be Secure. Anything unparseable is false.
-func SecureFromURL(appURL string) bool {
-	u, err := url.Parse(strings.TrimSpace(appURL))
-	return err == nil && strings.EqualFold(u.Scheme, "https")
-}
-
 func newCookie(name, value string, o CookieOptions) *http.Cookie {
 	c := &http.Cookie{
 		Name:     name,
@@ -79,4 +70,59 @@ func newCookie(name, value string, o CookieOptions) *http.Cookie {
 func expire(c *http.Cookie) {
 	c.MaxAge = -1
 	c.Expires = time.Unix(0, 0)
+}
+
+// CookieJar is a surface's auth cookies (a session cookie, a refresh
+// cookie...): their names and the attributes they all share, so every
+// one of them is set and cleared alike. The zero jar has no names and
+// default attributes.
+type CookieJar struct {
+	// Names are the auth cookies: the ones ClearCarried clears and whose
+	// presence makes a request cookie-authenticated for CSRF.
+	Names   []string
+	Options CookieOptions
+}
+
+// Set sets the cookie name for maxAge, at least a second: a lifetime
+// that rounds to 0 would make a browser-session cookie, which outlives
+// what it holds.
+func (j CookieJar) Set(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	SetCookie(w, name, value, max(time.Second, maxAge), j.Options)
+}
+
+// Clear deletes the cookie name, with the attributes it was set with (or
+// the browser keeps it).
+func (j CookieJar) Clear(w http.ResponseWriter, name string) {
+	ClearCookie(w, name, j.Options)
+}
+
+// Value returns the request's cookie name, "" when it has none.
+func (j CookieJar) Value(r *http.Request, name string) string {
+	return cookieValue(r, name)
+}
+
+// ClearCarried deletes each of the jar's cookies that the request
+// carried (a logout), in the order of Names.
+func (j CookieJar) ClearCarried(w http.ResponseWriter, r *http.Request) {
+	for _, name := range j.Names {
+		if _, err := r.Cookie(name); err == nil {
+			j.Clear(w, name)
+		}
+	}
+}
+
+// CSRF is the CSRF middleware for the jar's cookies: o's CookieNames are
+// the jar's Names, so a request carrying any of them is judged.
+func (j CookieJar) CSRF(o CSRFOptions) Middleware {
+	o.CookieNames = j.Names
+	return CSRF(o)
+}
+
+// cookieValue returns a cookie's value, "" when it is missing.
+func cookieValue(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return ""
+	}
+	return c.Value
 }

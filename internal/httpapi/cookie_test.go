@@ -71,24 +71,3 @@ func TestClearCookie(t *testing.T) {
 		t.Errorf("Set-Cookie mismatch (-want +got):\n%s", diff)
 	}
 }
-
-func TestSecureFromURL(t *testing.T) {
-	t.Parallel()
-	tests := map[string]bool{
-		"https://auth.example.com":      true,
-		"HTTPS://auth.example.com/path": true,
-		" https://auth.example.com ":    true,
-		"http://auth.example.com":       false,
-		"http://localhost:8090":         false,
-		"":                              false,
-		"auth.example.com":              false,
-		"https//missing-colon":          false,
-		"ht tps://x":                    false,
-		"https://[::1":                  false,
-	}
-	for in, want := range tests {
-		if got := SecureFromURL(in); got != want {
-			t.Errorf("SecureFromURL(%q) = %v, want %v", in, got, want)
-		}
-	}
-}

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 	"strings"
 )
@@ -23,7 +21,7 @@ type CSRFOptions struct {
 	// TokenCookie and TokenHeader, both set, enable the double-submit
 	// token: a request passes when the header repeats the cookie's value.
 	// A page on another site can neither read the cookie nor set the
-	// header.
+	// header. The token is any unguessable value (core.NewSecret).
 	TokenCookie, TokenHeader string
 	// PassWithoutFetchMetadata lets a request with neither Origin nor
 	// Sec-Fetch-Site through: every browser in use sends one of them on a
@@ -74,14 +72,6 @@ func CSRF(o CSRFOptions) Middleware {
 			reject(w, r)
 		})
 	}
-}
-
-// NewCSRFToken returns a fresh double-submit token: 32 random bytes,
-// base64url without padding.
-func NewCSRFToken() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails: crypto/rand panics rather than return short
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // safeMethod reports the methods that must not change state. Methods are

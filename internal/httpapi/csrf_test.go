@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/tls"
-	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -138,18 +137,6 @@ func TestCSRFDefaultReject(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden || rec.Body.Len() != 0 {
 		t.Errorf("response = %d %q, want bare 403", rec.Code, rec.Body.String())
-	}
-}
-
-func TestNewCSRFToken(t *testing.T) {
-	t.Parallel()
-	a, b := NewCSRFToken(), NewCSRFToken()
-	if a == b {
-		t.Errorf("two tokens are equal: %q", a)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(a)
-	if err != nil || len(raw) != 32 {
-		t.Errorf("token %q decodes to %d bytes, %v; want 32 bytes of base64url", a, len(raw), err)
 	}
 }
 

@@ -7,15 +7,16 @@ import (
 )
 
 // FuzzVerify checks that Verify never panics and never accepts a token
-// that the ring's keys did not sign. Ed25519 signing is deterministic and
-// every accepted encoding is canonical, so the only tokens Verify may
-// accept are exactly the ones signed below: anything else it accepts is a
-// forgery it let through.
+// that the ring's keys did not sign. Ed25519 and RS256 (PKCS #1 v1.5)
+// signing are deterministic and every accepted encoding is canonical, so
+// the only tokens Verify may accept are exactly the ones signed below:
+// anything else it accepts is a forgery it let through.
 func FuzzVerify(f *testing.F) {
 	active := fixedKey(1, "active", t0)
 	retired := fixedKey(2, "retired", t0.Add(-time.Hour))
 	retired.RetiredAt = t0
-	kr := mustRing(f, active, retired)
+	rk := fixedRSAKey(f, "rsa2048-a.pem", "rsa", t0)
+	kr := mustRing(f, active, retired, rk)
 
 	signed := map[string]bool{}
 	for _, claims := range []map[string]any{
@@ -28,6 +29,10 @@ func FuzzVerify(f *testing.F) {
 			f.Fatal(err)
 		}
 		signed[tok] = true
+		if tok, err = kr.SignWith(RS256, claims); err != nil {
+			f.Fatal(err)
+		}
+		signed[tok] = true
 	}
 	// forgeries are built around this token, so mutating one back into
 	// it is a legitimate find, not a forgery.
@@ -35,6 +40,7 @@ func FuzzVerify(f *testing.F) {
 	for _, payload := range []string{`{"sub":"u1"}`, `{}`, `{"exp":1e10,"x":"\u00e9"}`} {
 		signed[forge(retired, `{"alg":"EdDSA","kid":"retired","typ":"JWT"}`, payload)] = true
 		signed[forge(active, `{"alg":"EdDSA","kid":"active"}`, payload)] = true
+		signed[forgeRSA(rsaPrivate(f, rk), `{"alg":"RS256","kid":"rsa"}`, payload)] = true
 	}
 	for tok := range signed {
 		if _, err := kr.Verify(tok); err != nil {
@@ -43,6 +49,9 @@ func FuzzVerify(f *testing.F) {
 		f.Add(tok)
 	}
 	for _, tok := range forgeries(active) {
+		f.Add(tok)
+	}
+	for _, tok := range rsaForgeries(f, active, rk) {
 		f.Add(tok)
 	}
 

@@ -21,6 +21,10 @@ var ErrInvalidToken = errors.New("tokens: invalid token")
 // (yet: another node may just have rotated one in).
 var errUnknownKid = errors.New("unknown key id")
 
+// ErrNoSigningKey is returned by SignWith for an algorithm the ring holds
+// no unretired key of.
+var ErrNoSigningKey = errors.New("tokens: no signing key for the algorithm")
+
 // header is the JWS protected header we write. The field order is the
 // order they are encoded in: {"alg":"EdDSA","kid":"...","typ":"JWT"}.
 type header struct {
@@ -29,12 +33,25 @@ type header struct {
 	Typ string `json:"typ"`
 }
 
-// Sign returns a compact JWS of claims signed with the ring's current key.
-// Claims are encoded with encoding/json (map keys sorted); a nil map
-// signs as {}. Access tokens, signed on every refresh, go through
+// Sign returns a compact JWS of claims signed with the ring's current
+// EdDSA key. Claims are encoded with encoding/json (map keys sorted); a
+// nil map signs as {}. Access tokens, signed on every refresh, go through
 // SignAccess instead; what remains here (state cookies, one-time links)
 // is rare enough for reflection.
 func (kr *Keyring) Sign(claims map[string]any) (string, error) {
+	return kr.SignWith(Algorithm, claims)
+}
+
+// SignWith is Sign with the newest unretired key of alg (EdDSA or RS256),
+// for a token whose reader chooses the algorithm, such as an OpenID
+// Connect ID token. It returns an error wrapping ErrNoSigningKey when the
+// ring holds no such key: keys are created ahead (LoadOrCreate, Rotate),
+// never while a request waits.
+func (kr *Keyring) SignWith(alg string, claims map[string]any) (string, error) {
+	k := kr.state.Load().signerFor(alg)
+	if k == nil {
+		return "", fmt.Errorf("%w %q", ErrNoSigningKey, alg)
+	}
 	if claims == nil {
 		claims = map[string]any{}
 	}
@@ -42,25 +59,35 @@ func (kr *Keyring) Sign(claims map[string]any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("tokens: encode claims: %v", err)
 	}
-	return kr.signObject(payload)
+	return signObject(k, payload)
 }
 
-// signObject returns a compact JWS whose payload is object, an encoded
-// JSON object from one of this package's encoders (only its braces are
-// checked). Every refresh signs a token, so the token is assembled in one
-// buffer: header, payload and signature are encoded into it in place, and
-// it is copied once, into the returned string.
-func (kr *Keyring) signObject(object []byte) (string, error) {
+// signObject returns a compact JWS, signed by k, whose payload is object,
+// an encoded JSON object from one of this package's encoders (only its
+// braces are checked). Every refresh signs a token, so the token is
+// assembled in one buffer: header, payload and signature are encoded into
+// it in place, and it is copied once, into the returned string.
+func signObject(k *key, object []byte) (string, error) {
 	if len(object) < 2 || object[0] != '{' || object[len(object)-1] != '}' {
 		return "", errors.New("tokens: payload is not a JSON object")
 	}
-	r := kr.state.Load()
 	enc := base64.RawURLEncoding
-	buf := make([]byte, 0, len(r.header)+1+enc.EncodedLen(len(object))+1+enc.EncodedLen(ed25519.SignatureSize))
-	buf = append(buf, r.header...)
+	buf := make([]byte, 0, len(k.header)+1+enc.EncodedLen(len(object))+1+enc.EncodedLen(k.sigSize()))
+	buf = append(buf, k.header...)
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, object)
-	sig := ed25519.Sign(r.signer.private, buf)
+	var sig []byte
+	if k.rsa != nil {
+		var err error
+		if sig, err = k.signRSA(buf); err != nil {
+			return "", fmt.Errorf("tokens: sign: %v", err)
+		}
+	} else {
+		// Called here rather than in a helper of key's: inlined, it
+		// leaves the signature on the stack (one allocation less on
+		// every refresh).
+		sig = ed25519.Sign(k.private, buf)
+	}
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, sig)
 	return string(buf), nil
@@ -71,10 +98,11 @@ func invalid(reason string) error {
 }
 
 // Verify checks token and returns its claims, with JSON numbers as
-// float64. It accepts only a compact JWS whose header says alg "EdDSA"
-// and names a kid in the ring, whose Ed25519 signature verifies with that
-// key, and whose payload is a JSON object. It does not look at exp, nbf or
-// any other claim: the caller does, with its own clock.
+// float64. It accepts only a compact JWS whose header names a kid in the
+// ring and, as alg, that key's own algorithm (EdDSA or RS256), whose
+// signature verifies with that key, and whose payload is a JSON object.
+// It does not look at exp, nbf or any other claim: the caller does, with
+// its own clock.
 func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	if len(token) > MaxTokenLen {
 		return nil, invalid("token too long")
@@ -105,7 +133,7 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	}
 	// The signed input is the token's own first two segments, byte for
 	// byte, so nothing that was not signed can influence the result.
-	if !ed25519.Verify(k.public, []byte(token[:len(parts[0])+1+len(parts[1])]), sig) {
+	if !k.verify([]byte(token[:len(parts[0])+1+len(parts[1])]), sig) {
 		return nil, invalid("bad signature")
 	}
 	rawPayload, ok := decodeSegment(parts[1])
@@ -120,17 +148,21 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	return claims, nil
 }
 
-// keyFor reads a decoded header and returns the key it names. Header
-// names are matched exactly (encoding/json would match struct fields
-// case-insensitively, letting "ALG" stand in for "alg").
+// keyFor reads a decoded header and returns the key it names. The kid
+// alone picks the key; alg must be a supported algorithm (so junk never
+// makes the ring reload) and then exactly the key's own, so a token
+// cannot make an RSA key verify as an HMAC secret or an Ed25519 key's
+// signature pass for RS256. Header names are matched exactly
+// (encoding/json would match struct fields case-insensitively, letting
+// "ALG" stand in for "alg").
 func (r *ring) keyFor(rawHeader []byte) (*key, error) {
 	var h map[string]json.RawMessage
 	if err := json.Unmarshal(rawHeader, &h); err != nil || h == nil {
 		return nil, invalid("header is not a JSON object")
 	}
 	var alg, kid string
-	if json.Unmarshal(h["alg"], &alg) != nil || alg != Algorithm {
-		return nil, invalid("algorithm must be EdDSA")
+	if json.Unmarshal(h["alg"], &alg) != nil || !Supported(alg) {
+		return nil, invalid("unsupported algorithm")
 	}
 	if raw, ok := h["typ"]; ok {
 		var typ string
@@ -149,6 +181,9 @@ func (r *ring) keyFor(rawHeader []byte) (*key, error) {
 	k := r.byID[kid]
 	if k == nil {
 		return nil, fmt.Errorf("%w: %w", errUnknownKid, ErrInvalidToken)
+	}
+	if k.alg != alg {
+		return nil, invalid("algorithm does not match the key")
 	}
 	return k, nil
 }

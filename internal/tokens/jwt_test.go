@@ -98,7 +98,7 @@ func TestSignObject(t *testing.T) {
 	k := fixedKey(1, "kid-1", t0)
 	kr := mustRing(t, k)
 	const payload = `{"exp":1740830400,"sid":"s1","sub":"u1"}`
-	tok, err := kr.signObject([]byte(payload))
+	tok, err := signObject(kr.state.Load().signer, []byte(payload))
 	if err != nil {
 		t.Fatalf("signObject: %v", err)
 	}
@@ -109,7 +109,7 @@ func TestSignObject(t *testing.T) {
 		t.Errorf("Sign(map) = %s, want signObject's %s", viaMap, tok)
 	}
 	for _, bad := range []string{"", "{", "}", "[]", `"x"`, "null", "1"} {
-		if got, err := kr.signObject([]byte(bad)); err == nil {
+		if got, err := signObject(kr.state.Load().signer, []byte(bad)); err == nil {
 			t.Errorf("signObject(%q) = %q, want error", bad, got)
 		}
 	}

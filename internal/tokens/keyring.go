@@ -1,22 +1,21 @@
-// Package tokens is Ed25519-signed JWTs and the JWKS document.
+// Package tokens is signed JWTs (Ed25519, and RSA for OpenID Connect)
+// and the JWKS document.
 //
 // A Keyring holds the server's signing keys as they are stored in the
-// database. It signs with the newest key that has not been retired,
-// verifies with any key it holds (so tokens signed before a rotation keep
-// working until they expire), and publishes every public key as a JWKS
-// document for services that verify our tokens offline.
+// database. It signs with the newest key of an algorithm that has not been
+// retired (EdDSA unless asked otherwise), verifies with any key it holds
+// (so tokens signed before a rotation keep working until they expire), and
+// publishes every public key as a JWKS document for services that verify
+// our tokens offline.
 //
-// Verification is deliberately narrow: the only algorithm is EdDSA and the
-// key is chosen by kid from the ring, never from anything else in the
-// token, so algorithm-confusion and key-injection tricks have nothing to
-// work with.
+// Verification is deliberately narrow: the key is chosen by kid from the
+// ring, never from anything else in the token, and the header's alg must
+// be that key's own algorithm, so algorithm-confusion and key-injection
+// tricks have nothing to work with.
 package tokens
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -29,14 +28,11 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
-// Algorithm is the JWS alg of every key and token: Ed25519 (RFC 8037).
-const Algorithm = "EdDSA"
-
 // maxKeyIDLen bounds a stored kid; ours are 22 characters.
 const maxKeyIDLen = 128
 
-// Keyring signs and verifies tokens with a set of Ed25519 keys. It is safe
-// for concurrent use; Reload swaps the whole set at once.
+// Keyring signs and verifies tokens with a set of keys. It is safe for
+// concurrent use; Reload swaps the whole set at once.
 type Keyring struct {
 	state  atomic.Pointer[ring]
 	reload reloader
@@ -46,47 +42,22 @@ var _ core.Signer = (*Keyring)(nil)
 
 // ring is one immutable snapshot of the keys.
 type ring struct {
-	keys   []*key // newest first
-	byID   map[string]*key
-	signer *key
-	// header is the encoded JWS header for signer, built once.
-	header string
-	jwks   []byte
+	keys []*key // newest first
+	byID map[string]*key
+	// signer is the newest unretired EdDSA key, the default; signers
+	// holds it and the newest unretired key of every other algorithm.
+	signer  *key
+	signers []*key
+	jwks    []byte
 	// verified caches signature checks made with this snapshot's keys.
 	verified *verifiedCache
 }
 
-type key struct {
-	id      string
-	public  ed25519.PublicKey
-	private ed25519.PrivateKey
-	created time.Time
-	retired bool
-}
-
-// Generate makes a new Ed25519 signing key whose kid is 128 random bits,
-// base64url-encoded (22 characters).
-func Generate(now time.Time) (core.SigningKey, error) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return core.SigningKey{}, fmt.Errorf("tokens: generate key: %v", err)
-	}
-	id := make([]byte, 16)
-	rand.Read(id)
-	return core.SigningKey{
-		ID:        base64.RawURLEncoding.EncodeToString(id),
-		Algorithm: Algorithm,
-		Private:   priv.Seed(),
-		Public:    pub,
-		Created:   now,
-	}, nil
-}
-
 // NewKeyring builds a ring from stored keys. It refuses an empty set, a
-// set with no unretired key to sign with, duplicate kids, and any key
-// that is not a well-formed Ed25519 key whose public half matches its
-// seed: a damaged key must stop startup, not produce tokens nobody can
-// verify.
+// set with no unretired EdDSA key to sign with, duplicate kids, and any
+// key that is not a well-formed key of a supported algorithm whose public
+// half matches its private half: a damaged key must stop startup, not
+// produce tokens nobody can verify.
 func NewKeyring(keys []core.SigningKey) (*Keyring, error) {
 	r, err := newRing(keys)
 	if err != nil {
@@ -122,57 +93,66 @@ func newRing(keys []core.SigningKey) (*ring, error) {
 		return strings.Compare(b.id, a.id)
 	})
 	for _, k := range r.keys {
-		if !k.retired {
+		if k.retired || slices.ContainsFunc(r.signers, func(s *key) bool { return s.alg == k.alg }) {
+			continue
+		}
+		h, err := json.Marshal(header{Alg: k.alg, Kid: k.id, Typ: "JWT"})
+		if err != nil {
+			return nil, fmt.Errorf("tokens: encode header: %v", err)
+		}
+		k.header = base64.RawURLEncoding.EncodeToString(h)
+		r.signers = append(r.signers, k)
+		if k.alg == Algorithm {
 			r.signer = k
-			break
 		}
 	}
 	if r.signer == nil {
-		return nil, errors.New("tokens: every signing key is retired")
+		return nil, fmt.Errorf("tokens: no unretired %s key to sign with", Algorithm)
 	}
-	h, err := json.Marshal(header{Alg: Algorithm, Kid: r.signer.id, Typ: "JWT"})
-	if err != nil {
-		return nil, fmt.Errorf("tokens: encode header: %v", err)
-	}
-	r.header = base64.RawURLEncoding.EncodeToString(h)
 	r.jwks = buildJWKS(r.keys)
 	return r, nil
 }
 
-func parseKey(sk core.SigningKey) (*key, error) {
-	switch {
-	case sk.ID == "" || len(sk.ID) > maxKeyIDLen:
-		return nil, fmt.Errorf("tokens: key id must be 1 to %d characters", maxKeyIDLen)
-	case sk.Algorithm != Algorithm:
-		return nil, fmt.Errorf("tokens: key %q: unsupported algorithm %q", sk.ID, sk.Algorithm)
-	case len(sk.Private) != ed25519.SeedSize || len(sk.Public) != ed25519.PublicKeySize:
-		return nil, fmt.Errorf("tokens: key %q: bad Ed25519 key length", sk.ID)
+// signerFor returns the key that signs alg, or nil.
+func (r *ring) signerFor(alg string) *key {
+	for _, k := range r.signers {
+		if k.alg == alg {
+			return k
+		}
 	}
-	priv := ed25519.NewKeyFromSeed(sk.Private)
-	pub := priv.Public().(ed25519.PublicKey)
-	if !bytes.Equal(pub, sk.Public) {
-		return nil, fmt.Errorf("tokens: key %q: public key does not match private key", sk.ID)
-	}
-	return &key{id: sk.ID, public: pub, private: priv, created: sk.Created, retired: !sk.RetiredAt.IsZero()}, nil
+	return nil
 }
 
 // LoadOrCreate loads the stored keys and builds a ring. When there is no
-// key to sign with (a fresh database, or every key retired) it generates
-// one, stores it and loads again, so two processes starting together each
-// end up with a ring of keys that are really in the store.
-func LoadOrCreate(ctx context.Context, store core.KeyStore, now time.Time) (*Keyring, error) {
+// unretired key of EdDSA, or of one of algs (a fresh database, every key
+// retired, or an algorithm asked for the first time), it generates one,
+// stores it and loads again, so two processes starting together each end
+// up with a ring of keys that are really in the store.
+//
+// Only EdDSA is created unasked: an RSA key takes a noticeable part of a
+// second to generate, so it is made when a caller needs one (`keys rotate
+// --alg RS256`, or a feature that signs RS256 passing it here).
+func LoadOrCreate(ctx context.Context, store core.KeyStore, now time.Time, algs ...string) (*Keyring, error) {
 	keys, err := store.SigningKeys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("tokens: load keys: %w", err)
 	}
-	if !slices.ContainsFunc(keys, func(k core.SigningKey) bool { return k.RetiredAt.IsZero() }) {
-		k, err := Generate(now)
+	inserted := false
+	for _, alg := range append([]string{Algorithm}, algs...) {
+		if slices.ContainsFunc(keys, func(k core.SigningKey) bool { return k.Algorithm == alg && k.RetiredAt.IsZero() }) {
+			continue
+		}
+		k, err := Generate(alg, now)
 		if err != nil {
 			return nil, err
 		}
 		if err := store.InsertSigningKey(ctx, k); err != nil {
 			return nil, fmt.Errorf("tokens: store new key: %w", err)
 		}
+		keys = append(keys, k)
+		inserted = true
+	}
+	if inserted {
 		if keys, err = store.SigningKeys(ctx); err != nil {
 			return nil, fmt.Errorf("tokens: reload keys: %w", err)
 		}
@@ -205,30 +185,3 @@ func (kr *Keyring) KeyIDs() []string {
 	}
 	return ids
 }
-
-// jwk is one public key in a JWKS document (RFC 8037 OKP key). Fields are
-// in alphabetical order, which is the order they are written in.
-type jwk struct {
-	Alg string `json:"alg"`
-	Crv string `json:"crv"`
-	Kid string `json:"kid"`
-	Kty string `json:"kty"`
-	Use string `json:"use"`
-	X   string `json:"x"`
-}
-
-func buildJWKS(keys []*key) []byte {
-	doc := struct {
-		Keys []jwk `json:"keys"`
-	}{Keys: make([]jwk, len(keys))}
-	for i, k := range keys {
-		doc.Keys[i] = jwk{Alg: Algorithm, Crv: "Ed25519", Kid: k.id, Kty: "OKP", Use: "sig",
-			X: base64.RawURLEncoding.EncodeToString(k.public)}
-	}
-	b, _ := json.Marshal(doc) // strings only: cannot fail
-	return b
-}
-
-// JWKS returns the JSON Web Key Set of every key in the ring, retired ones
-// included (tokens they signed are still valid), newest first.
-func (kr *Keyring) JWKS() []byte { return bytes.Clone(kr.state.Load().jwks) }

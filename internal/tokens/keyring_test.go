@@ -40,11 +40,11 @@ func mustRing(t testing.TB, keys ...core.SigningKey) *Keyring {
 
 func TestGenerate(t *testing.T) {
 	t.Parallel()
-	a, err := Generate(t0)
+	a, err := Generate(EdDSA, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Generate(t0)
+	b, err := Generate(EdDSA, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,8 @@ func TestNewKeyringRejects(t *testing.T) {
 		keys []core.SigningKey
 	}{
 		{"empty", nil},
-		{"unknown-alg", []core.SigningKey{edit(func(k *core.SigningKey) { k.Algorithm = "RS256" })}},
+		{"unknown-alg", []core.SigningKey{edit(func(k *core.SigningKey) { k.Algorithm = "ES256" })}},
+		{"ed25519-bytes-as-rs256", []core.SigningKey{edit(func(k *core.SigningKey) { k.Algorithm = "RS256" })}},
 		{"ed25519-spelling", []core.SigningKey{edit(func(k *core.SigningKey) { k.Algorithm = "Ed25519" })}},
 		{"short-private", []core.SigningKey{edit(func(k *core.SigningKey) { k.Private = k.Private[:31] })}},
 		{"full-private-key", []core.SigningKey{edit(func(k *core.SigningKey) {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestVerifyCache(t *testing.T) {
-	k, err := Generate(time.Now())
+	k, err := Generate(EdDSA, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

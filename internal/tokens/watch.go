@@ -2,7 +2,9 @@ package tokens
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -64,13 +66,33 @@ func (kr *Keyring) reloadForUnknownKid() bool {
 	return kr.Reload(ctx, kr.reload.source) == nil
 }
 
-// Rotate adds a new signing key to the store. Every ring following the
-// store signs with it from its next reload; older keys keep verifying the
-// tokens they signed.
-func Rotate(ctx context.Context, store core.KeyStore, now time.Time) (core.SigningKey, error) {
-	k, err := Generate(now)
+// Rotate adds a new signing key of alg to the store. Every ring following
+// the store signs alg with it from its next reload; older keys keep
+// verifying the tokens they signed. It is also how the first key of an
+// algorithm other than EdDSA is made.
+func Rotate(ctx context.Context, store core.KeyStore, alg string, now time.Time) (core.SigningKey, error) {
+	k, err := Generate(alg, now)
 	if err != nil {
 		return core.SigningKey{}, err
 	}
 	return k, store.InsertSigningKey(ctx, k)
+}
+
+// InUse returns the algorithms the store holds an unretired key of,
+// EdDSA first (even before its first key exists: every ring signs with
+// it), the rest in alphabetical order: what a rotation of every key in use
+// rotates.
+func InUse(ctx context.Context, store core.KeyStore) ([]string, error) {
+	keys, err := store.SigningKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("tokens: load keys: %w", err)
+	}
+	algs := []string{Algorithm}
+	for _, k := range keys {
+		if k.RetiredAt.IsZero() && !slices.Contains(algs, k.Algorithm) {
+			algs = append(algs, k.Algorithm)
+		}
+	}
+	slices.Sort(algs[1:])
+	return algs, nil
 }

@@ -25,7 +25,7 @@ func TestRotationAcrossNodes(t *testing.T) {
 	b.SetSource(store)
 	go b.Follow(ctx, store, 50*time.Millisecond, nil)
 
-	newKey, err := Rotate(ctx, store, time.Now().Add(time.Second))
+	newKey, err := Rotate(ctx, store, EdDSA, time.Now().Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,8 @@ import (
 // csrf refuses cookie-authenticated writes a browser sent on behalf of
 // another site. Directus itself relies on SameSite=Lax alone; this adds
 // the check Gatehouse applies to every cookie it authenticates with
-// (httpapi.CSRF: same origin, or PublicURL's origin).
+// (httpapi.CSRF on the surface's cookie jar: same origin, or PublicURL's
+// origin).
 //
 // It only judges requests that carry a browser's evidence (an Origin or
 // Sec-Fetch-Site header): every current browser sends one of them on a
@@ -17,8 +18,7 @@ import (
 // cookie jar, curl) send neither and cannot be made to send a victim's
 // cookies anyway.
 func (s *server) csrf(next http.Handler) http.Handler {
-	return httpapi.CSRF(httpapi.CSRFOptions{
-		CookieNames:              []string{s.opt.RefreshCookieName, s.opt.SessionCookieName},
+	return s.jar.CSRF(httpapi.CSRFOptions{
 		AllowedOrigins:           []string{s.public.Scheme + "://" + s.public.Host},
 		PassWithoutFetchMetadata: true,
 		OnReject: func(w http.ResponseWriter, r *http.Request) {

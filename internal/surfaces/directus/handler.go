@@ -38,8 +38,9 @@ type server struct {
 	opt       Options
 	bodyLimit int64
 	onRoute   func(r *http.Request, pattern string)
-	cookie    httpapi.CookieOptions
-	public    *url.URL // opt.PublicURL, parsed
+	jar       httpapi.CookieJar   // the refresh and session cookies
+	state     httpapi.StateCookie // the SSO state cookies
+	public    *url.URL            // opt.PublicURL, parsed
 }
 
 // NewHandler returns the surface. It serves paths relative to its mount
@@ -68,8 +69,8 @@ func NewHandler(d Deps) (http.Handler, error) {
 	}
 	s := &server{
 		svc: svc, log: d.Logger, c: c, opt: opt, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, public: public,
-		cookie: httpapi.CookieOptions{Secure: opt.SecureCookies(), Domain: opt.CookieDomain, SameSite: opt.sameSite()},
 	}
+	s.jar, s.state = newCookies(opt)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

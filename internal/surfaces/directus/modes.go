@@ -56,9 +56,9 @@ func (s *server) writeTokens(w http.ResponseWriter, m mode, res core.AuthResult)
 		data.RefreshToken, data.AccessToken = res.RefreshToken, res.Token
 	case modeCookie:
 		data.AccessToken = res.Token
-		s.setCookie(w, s.opt.RefreshCookieName, res.RefreshToken, res.RefreshExpires.Sub(s.svc.Now()))
+		s.jar.Set(w, s.opt.RefreshCookieName, res.RefreshToken, res.RefreshExpires.Sub(s.svc.Now()))
 	case modeSession:
-		s.setCookie(w, s.opt.SessionCookieName, res.Token, res.AccessTTL)
+		s.jar.Set(w, s.opt.SessionCookieName, res.Token, res.AccessTTL)
 	}
 	return httpapi.WriteJSON(w, http.StatusOK, dataBody{Data: data})
 }

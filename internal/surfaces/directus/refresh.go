@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // errNoRefreshToken is the answer to a refresh or logout without a token.
@@ -42,9 +43,9 @@ func (s *server) readTokenRequest(r *http.Request) (tokenRequest, error) {
 			return tokenRequest{}, err
 		}
 	case modeCookie:
-		tr.token = cookieValue(r, s.opt.RefreshCookieName)
+		tr.token = s.jar.Value(r, s.opt.RefreshCookieName)
 	case modeSession:
-		tr.token = cookieValue(r, s.opt.SessionCookieName)
+		tr.token = s.jar.Value(r, s.opt.SessionCookieName)
 	}
 	if tr.token == "" {
 		return tokenRequest{}, errNoRefreshToken()
@@ -90,10 +91,14 @@ func (s *server) handleRefresh() http.Handler {
 // sessionPrincipal authenticates the session cookie's token: the caller
 // itself when the cookie was what authenticated the request.
 func (s *server) sessionPrincipal(r *http.Request, token string) (*core.Principal, error) {
-	if c := callerOf(r); c.source == sourceCookie {
-		return c.p, nil
+	if c := httpapi.CallerFrom(r.Context()); c.Source == httpapi.SourceCookie {
+		return c.Principal, nil
 	}
-	return s.authenticate(r.Context(), token)
+	p, err := s.svc.AuthenticateIn(r.Context(), s.c, token)
+	if err != nil {
+		return nil, tokenError(err)
+	}
+	return p, nil
 }
 
 // refreshError translates a refused refresh: a locked account is
@@ -130,7 +135,7 @@ func (s *server) handleLogout() http.Handler {
 		if err != nil {
 			return err
 		}
-		s.clearCarried(w, r)
+		s.jar.ClearCarried(w, r)
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})

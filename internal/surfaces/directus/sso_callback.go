@@ -18,29 +18,32 @@ type callbackData struct {
 }
 
 // handleSSOCallback answers GET /auth/login/{provider}/callback?code=
-// &state=. With a redirect (from the state cookie) the login is a
-// session-mode one: the session cookie is set and the browser goes to
-// the redirect, or on failure to the redirect with ?reason=<CODE>.
-// Without one the answer is JSON with both tokens (json mode).
+// &state=. The state cookie is single use, whatever the outcome. A state
+// that does not verify (forged, expired, another provider's, not the
+// one echoed) is INVALID_CREDENTIALS, with no redirect: the redirect
+// comes from the state, so a forged one is never followed. With a
+// redirect the login is a session-mode one: the session cookie is set
+// and the browser goes to the redirect, or on failure to the redirect
+// with ?reason=<CODE>. Without one the answer is JSON with both tokens
+// (json mode).
 func (s *server) handleSSOCallback() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		prov, err := s.provider(r)
 		if err != nil {
 			return err
 		}
-		data, err := s.readSSOState(r, prov)
-		if cookieValue(r, ssoCookieName(prov.Name())) != "" {
-			s.setStateCookie(w, prov.Name(), "", -1) // single use, whatever the outcome
+		q := r.URL.Query()
+		done, err := s.svc.CompleteOAuth2(r.Context(), s.c, core.OAuth2Complete{
+			Provider: prov.Name(), Kind: ssoStateKind, CallbackURL: s.callbackURL(prov.Name()),
+			SignedState: s.state.Take(w, r, prov.Name()),
+			EchoedState: q.Get("state"), Code: q.Get("code"), ProviderError: q.Get("error"),
+			Session: func(st core.OAuth2State) bool { return ssoMode(st) != modeSession },
+		})
+		if !done.Verified {
+			return errInvalidCredentials()
 		}
-		if err != nil {
-			return err
-		}
-		redirect := data[stateRedirect]
-		m := modeJSON
-		if redirect != "" {
-			m = modeSession
-		}
-		res, err := s.ssoLogin(r, prov, data, m)
+		redirect := done.State.Redirect
+		res, err := s.ssoResult(r, done, err)
 		switch {
 		case err != nil && redirect != "":
 			base, _, _ := strings.Cut(redirect, "?")
@@ -50,7 +53,7 @@ func (s *server) handleSSOCallback() http.Handler {
 		case err != nil:
 			return err
 		case redirect != "":
-			s.setCookie(w, s.opt.SessionCookieName, res.Token, res.AccessTTL)
+			s.jar.Set(w, s.opt.SessionCookieName, res.Token, res.AccessTTL)
 			redirectTo(w, redirect, http.StatusFound)
 			return nil
 		}
@@ -60,31 +63,32 @@ func (s *server) handleSSOCallback() http.Handler {
 	})
 }
 
-// ssoLogin exchanges the provider's code through core, with the otp the
-// login started with as second factor when the user has an
-// authenticator app.
-func (s *server) ssoLogin(r *http.Request, prov core.OAuthProvider, data map[string]string, m mode) (core.AuthResult, error) {
-	q := r.URL.Query()
-	code := q.Get("code")
-	if q.Get("error") != "" || code == "" {
-		return core.AuthResult{}, errInvalidCredentials() // the provider refused, or the user cancelled
+// ssoMode is the mode of an SSO login: session with a redirect (the
+// browser goes back to the app with the session cookie), json without.
+func ssoMode(st core.OAuth2State) mode {
+	if st.Redirect != "" {
+		return modeSession
 	}
-	res, _, err := s.svc.LoginWithOAuth2(r.Context(), s.c, nil, core.OAuth2Login{
-		Provider: prov.Name(), Code: code, CodeVerifier: data[stateVerifier], RedirectURL: s.callbackURL(prov.Name()),
-		RefreshToken: m != modeSession,
-	})
+	return modeJSON
+}
+
+// ssoResult translates a verified login's outcome: a second factor is
+// asked for with the otp the login started with; every other refusal
+// reads as Directus's.
+func (s *server) ssoResult(r *http.Request, done core.OAuth2Completion, err error) (core.AuthResult, error) {
 	if err == nil {
-		return res, nil
+		return done.Result, nil
 	}
 	e := core.AsError(err)
 	switch {
 	case e.Code == core.CodeMFARequired:
-		return s.secondFactor(r.Context(), e.MFAID, data[stateOTP], m)
+		return s.secondFactor(r.Context(), e.MFAID, done.State.Extra[stateOTP], ssoMode(done.State))
 	case e.Code == core.CodeOAuthDisabled:
 		return core.AuthResult{}, &apiError{status: 403, code: "INVALID_PROVIDER", message: "Invalid provider."}
 	case e.Kind == core.KindInvalid || e.Kind == core.KindUnauthenticated || e.Kind == core.KindForbidden:
-		// A failed exchange, a provider account that cannot be linked,
-		// sign-up closed: Directus reports them all as bad credentials.
+		// The provider refused or the user cancelled, a failed exchange,
+		// a provider account that cannot be linked, sign-up closed:
+		// Directus reports them all as bad credentials.
 		return core.AuthResult{}, errInvalidCredentials()
 	}
 	return core.AuthResult{}, err

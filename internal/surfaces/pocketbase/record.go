@@ -20,8 +20,9 @@ func formatTime(t time.Time) string {
 
 // recordJSON renders a user as PocketBase's record model. It is a map, so
 // encoding/json writes the keys alphabetically, as PocketBase does. The
-// password hash never appears; the email only when showEmail or the
-// record made it public.
+// password hash never appears; the email only when showEmail, which the
+// caller decides with core.EmailVisibleTo (or sets for the user's own
+// auth answer).
 func recordJSON(c *core.Collection, u core.User, showEmail bool) map[string]any {
 	m := map[string]any{
 		"collectionId":    c.ID,
@@ -32,7 +33,7 @@ func recordJSON(c *core.Collection, u core.User, showEmail bool) map[string]any 
 		"updated":         formatTime(u.Updated),
 		"verified":        u.Verified,
 	}
-	if showEmail || u.EmailVisibility {
+	if showEmail {
 		m["email"] = u.Email
 	}
 	if c.HasField("name") {
@@ -42,12 +43,6 @@ func recordJSON(c *core.Collection, u core.User, showEmail bool) map[string]any 
 		m["avatar"] = u.Avatar
 	}
 	return m
-}
-
-// showEmailTo reports whether the caller may see u's email: the user
-// itself or a superuser.
-func showEmailTo(p *core.Principal, c *core.Collection, u core.User) bool {
-	return p.IsSuperuser() || p.Is(c, u.ID)
 }
 
 // authResponse is PocketBase's auth answer: meta (when it has one),
@@ -95,7 +90,7 @@ func appendRecord(b []byte, c *core.Collection, u core.User, showEmail bool) []b
 	b = jsonenc.AppendJSONString(b, c.Name)
 	b = append(b, `,"created":`...)
 	b = jsonenc.AppendJSONString(b, formatTime(u.Created))
-	if showEmail || u.EmailVisibility {
+	if showEmail {
 		b = append(b, `,"email":`...)
 		b = jsonenc.AppendJSONString(b, u.Email)
 	}
@@ -141,7 +136,8 @@ func (a authResponse) AppendJSON(dst []byte) ([]byte, bool) {
 }
 
 // authJSON renders an auth result. Auth responses always include the
-// email.
+// email: they go to the user itself, whom core.EmailVisibleTo always
+// lets see it.
 func authJSON(res core.AuthResult) authResponse {
 	out := authResponse{src: recordSrc{c: res.Collection, u: res.User, showEmail: true}, Token: res.Token}
 	if res.RefreshToken != "" {

@@ -25,7 +25,7 @@ func (s *server) handleViewRecord() http.Handler {
 		if err != nil {
 			return err
 		}
-		return respond(w, r, http.StatusOK, recordJSON(c, u, showEmailTo(p, c, u)))
+		return respond(w, r, http.StatusOK, recordJSON(c, u, core.EmailVisibleTo(p, c, u)))
 	})
 }
 
@@ -52,7 +52,7 @@ func (s *server) handleListRecords() http.Handler {
 		}
 		out := pg.list(res.Total, len(res.Users))
 		for _, u := range res.Users {
-			out.Items = append(out.Items, recordJSON(c, u, showEmailTo(p, c, u)))
+			out.Items = append(out.Items, recordJSON(c, u, core.EmailVisibleTo(p, c, u)))
 		}
 		return respond(w, r, http.StatusOK, out)
 	})
