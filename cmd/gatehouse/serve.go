@@ -139,12 +139,12 @@ func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-cha
 	// A shared database relays realtime streams between nodes; SQLite
 	// serves one node, whose streams are all in memory.
 	relay, _ := a.db.(core.RealtimeRelay)
-	mux.Handle("/", pocketbase.NewHandler(pocketbase.Deps{
-		Service: a.service, Logger: log,
-		BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
-		OnRoute: metrics.SetRoute, Done: done, Realtime: relay,
-	}))
-	mounts, err := surfaceMounts(a, log)
+	pb, err := pocketbase.NewHandler(a.surfaceDeps(log, metrics.SetRoute, done), pocketbase.Options{Realtime: relay})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/", pb)
+	mounts, err := surfaceMounts(a, log, done)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/metrics"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
@@ -162,15 +163,7 @@ type surface struct {
 	// place returns whether the configuration enables it, and its mount.
 	place func(cfg config.Config) (enabled bool, mount string)
 	roots []string // the top-level paths it serves, which it claims at "/"
-	build func(a *app, d surfaceDeps) (http.Handler, error)
-}
-
-// surfaceDeps is what every surface is built with.
-type surfaceDeps struct {
-	log         *slog.Logger
-	bodyLimit   int64 // http.body_limit
-	onRoute     func(r *http.Request, pattern string)
-	corsOrigins []string
+	build func(a *app, d surfaces.Deps) (http.Handler, error)
 }
 
 // surfaceTable lists the compatible surfaces in mounting order. Adding
@@ -180,14 +173,8 @@ func surfaceTable() []surface {
 	return []surface{{
 		name: "Directus", key: "surfaces.directus", roots: directus.Roots(),
 		place: placed(func(c config.Config) config.Surface[directus.Options] { return c.Surfaces.Directus }),
-		build: func(a *app, d surfaceDeps) (http.Handler, error) {
-			// Directus caps bodies at 1 MB (its MAX_PAYLOAD_SIZE); a lower
-			// http.body_limit still wins.
-			return directus.NewHandler(directus.Deps{
-				Service: a.service, Logger: d.log, BodyLimit: min(d.bodyLimit, directus.DefaultBodyLimit),
-				OnRoute: d.onRoute, CORSOrigins: d.corsOrigins,
-				Options: a.cfg.Surfaces.Directus.Resolved(a.cfg.App.URL),
-			})
+		build: func(a *app, d surfaces.Deps) (http.Handler, error) {
+			return directus.NewHandler(d, a.cfg.Surfaces.Directus.Resolved(a.cfg.App.URL))
 		},
 	}}
 }
@@ -200,18 +187,26 @@ func placed[O config.SurfaceOptions](section func(config.Config) config.Surface[
 	}
 }
 
+// surfaceDeps are what every surface is built with: the server's core,
+// log, body limit and CORS origins, its route labels, and done (closed
+// when the server shuts down).
+func (a *app) surfaceDeps(log *slog.Logger, onRoute func(r *http.Request, pattern string), done <-chan struct{}) surfaces.Deps {
+	return surfaces.Deps{
+		Service: a.service, Logger: log, BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
+		OnRoute: onRoute, Done: done,
+	}
+}
+
 // surfaceMounts builds the surfaces of the table that the configuration
 // enables.
-func surfaceMounts(a *app, log *slog.Logger) ([]mount, error) {
+func surfaceMounts(a *app, log *slog.Logger, done <-chan struct{}) ([]mount, error) {
 	var ms []mount
 	for _, s := range surfaceTable() {
 		on, prefix := s.place(a.cfg)
 		if !on {
 			continue
 		}
-		h, err := s.build(a, surfaceDeps{
-			log: log, bodyLimit: int64(a.cfg.HTTP.BodyLimit), onRoute: mountedRoute(prefix), corsOrigins: a.cfg.HTTP.CORSOrigins,
-		})
+		h, err := s.build(a, a.surfaceDeps(log, mountedRoute(prefix), done))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.key, err)
 		}

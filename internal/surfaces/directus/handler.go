@@ -10,25 +10,11 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 )
 
 // DefaultBodyLimit is Directus's MAX_PAYLOAD_SIZE default (1 MB).
 const DefaultBodyLimit = 1 << 20
-
-// Deps are what the surface needs.
-type Deps struct {
-	Service *core.Service
-	Logger  *slog.Logger
-	// BodyLimit caps request bodies; 0 means DefaultBodyLimit.
-	BodyLimit int64
-	// OnRoute, when set, is told the route pattern each request matched
-	// (metrics label by route, never by raw path).
-	OnRoute func(r *http.Request, pattern string)
-	// CORSOrigins are the browser origins that may call the surface
-	// (http.cors_origins, as for PocketBase's API); empty means any.
-	CORSOrigins []string
-	Options     Options
-}
 
 // server holds the surface's settings for its handlers.
 type server struct {
@@ -46,12 +32,14 @@ type server struct {
 // NewHandler returns the surface. It serves paths relative to its mount
 // ("/auth/login", "/users/me", ...): the server strips the mount prefix
 // (http.StripPrefix) before calling it. It returns an error for invalid
-// options (an unknown collection, a bad PublicURL...).
-func NewHandler(d Deps) (http.Handler, error) {
+// options (an unknown collection, a bad PublicURL...). Bodies are capped
+// at Directus's MAX_PAYLOAD_SIZE (DefaultBodyLimit), or the server's
+// lower limit.
+func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 	if d.Service == nil {
 		return nil, errors.New("directus: a core service is required")
 	}
-	opt := d.Options.withDefaults()
+	opt = opt.withDefaults()
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
@@ -74,7 +62,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.bodyLimit <= 0 {
+	if s.bodyLimit <= 0 || s.bodyLimit > DefaultBodyLimit {
 		s.bodyLimit = DefaultBodyLimit
 	}
 	origins := d.CORSOrigins

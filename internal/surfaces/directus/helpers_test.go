@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/setting"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
@@ -68,7 +69,7 @@ func newEnv(t testing.TB, mod func(*config)) *env {
 			}
 		},
 	})
-	h, err := directus.NewHandler(directus.Deps{Service: ce.Service, Options: cfg.opt, BodyLimit: cfg.bodyLimit})
+	h, err := directus.NewHandler(surfaces.Deps{Service: ce.Service, BodyLimit: cfg.bodyLimit}, cfg.opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/setting"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 )
 
@@ -57,7 +58,7 @@ func TestNewHandlerOptions(t *testing.T) {
 		opt := directus.DefaultOptions()
 		opt.PublicURL = publicURL
 		tc.mod(&opt)
-		_, err := directus.NewHandler(directus.Deps{Service: ce.Service, Options: opt})
+		_, err := directus.NewHandler(surfaces.Deps{Service: ce.Service}, opt)
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s: %v", tc.name, err)
@@ -65,7 +66,7 @@ func TestNewHandlerOptions(t *testing.T) {
 			t.Errorf("%s: err = %v, want one naming %q", tc.name, err, tc.want)
 		}
 	}
-	if _, err := directus.NewHandler(directus.Deps{Options: directus.DefaultOptions()}); err == nil {
+	if _, err := directus.NewHandler(surfaces.Deps{}, directus.DefaultOptions()); err == nil {
 		t.Error("NewHandler without a service succeeded")
 	}
 }
@@ -137,8 +138,8 @@ func TestOnRoute(t *testing.T) {
 	var got []string
 	opt := directus.DefaultOptions()
 	opt.PublicURL = publicURL
-	h, err := directus.NewHandler(directus.Deps{Service: ce.Service, Options: opt,
-		OnRoute: func(r *http.Request, pattern string) { got = append(got, pattern) }})
+	h, err := directus.NewHandler(surfaces.Deps{Service: ce.Service,
+		OnRoute: func(r *http.Request, pattern string) { got = append(got, pattern) }}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

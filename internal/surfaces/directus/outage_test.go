@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	gatetokens "github.com/gatehouse/gatehouse/internal/tokens"
 )
@@ -66,7 +67,7 @@ func TestStoreOutage(t *testing.T) {
 	}
 	opt := directus.DefaultOptions()
 	opt.PublicURL, opt.LoginStall = publicURL, setting.Duration(time.Millisecond)
-	handler, err := directus.NewHandler(directus.Deps{Service: svc, Options: opt})
+	handler, err := directus.NewHandler(surfaces.Deps{Service: svc}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 // part is one multipart part; a filename makes it a file.
@@ -168,7 +166,7 @@ func TestBodyFileParts(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
-	e := newEnvWith(t, pocketbase.Deps{BodyLimit: 1024})
+	e := newEnvWith(t, testDeps{BodyLimit: 1024})
 	e.signUp(t, "alice@example.com", "password123")
 	tooLarge := errBody(413, "Request entity too large.", `{}`)
 	big := `{"identity":"alice@example.com","password":"password123","pad":"` + strings.Repeat("x", 1024) + `"}`

@@ -17,7 +17,6 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 // Paths and messages of the OTP, MFA and TOTP routes.
@@ -209,7 +208,7 @@ func (e *env) methodsOf(t testing.TB, coll, token string) []string {
 func newEnvCollections(t testing.TB, mod func(users, supers *core.Collection)) *env {
 	t.Helper()
 	ce := coretest.NewWithOptions(t, coretest.Options{Collections: mod})
-	root := httpapi.Chain(pocketbase.NewHandler(pocketbase.Deps{Service: ce.Service}), httpapi.ClientIP(nil))
+	root := httpapi.Chain(testDeps{Service: ce.Service}.handler(t), httpapi.ClientIP(nil))
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 // oauthFuzzRoutes are the OAuth2 routes that read a body.
@@ -31,7 +30,7 @@ func newOAuthFuzzEnv(t testing.TB) (*fuzzEnv, string) {
 	p.set("ok", core.OAuthUser{ID: "o-1", Email: "ok@example.com", EmailVerified: true, Name: "OK", Raw: map[string]any{"a": []any{1.0, "b"}}})
 	p.set("linked", core.OAuthUser{ID: "o-2", Email: "fuzz@example.com", EmailVerified: true})
 	p.set("noemail", core.OAuthUser{ID: "o-3", Username: "u"})
-	e := newOAuthEnv(t, pocketbase.Deps{}, p)
+	e := newOAuthEnv(t, testDeps{}, p)
 	user, id := e.user(t, "fuzz@example.com")
 	super, _ := e.superuser(t)
 	var hashes []string

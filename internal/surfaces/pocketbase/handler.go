@@ -1,31 +1,22 @@
 package pocketbase
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 )
 
 // DefaultBodyLimit is PocketBase's request body cap (32 MiB).
 const DefaultBodyLimit = 32 << 20
 
-// Deps are what the surface needs.
-type Deps struct {
-	Service *core.Service
-	Logger  *slog.Logger
-	// BodyLimit caps request bodies; 0 means DefaultBodyLimit.
-	BodyLimit int64
-	// CORSOrigins lists the allowed origins; empty means "*", PocketBase's
-	// default.
-	CORSOrigins []string
-	// OnRoute, when set, is told the route pattern each request matched
-	// (metrics label latency by route, never by raw path).
-	OnRoute func(r *http.Request, pattern string)
-	// Done, when closed, ends open realtime streams (so a graceful
-	// shutdown does not wait for them).
-	Done <-chan struct{}
+// Options are the surface's own settings, beside the surfaces.Deps every
+// surface gets.
+type Options struct {
 	// Realtime, when set, shares realtime streams with the other nodes of
 	// a deployment; nil means this node is the only one.
 	Realtime core.RealtimeRelay
@@ -52,17 +43,21 @@ func profile() core.Profile {
 }
 
 // NewHandler returns the PocketBase surface. It serves `/api/...` and
-// answers every other path with PocketBase's 404.
-func NewHandler(d Deps) http.Handler {
+// answers every other path with PocketBase's 404. A body limit of 0 is
+// PocketBase's own (DefaultBodyLimit).
+func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
+	if d.Service == nil {
+		return nil, errors.New("pocketbase: a core service is required")
+	}
 	svc, err := d.Service.WithProfile(profile())
 	if err != nil {
-		panic(err) // a constant profile: any test that builds the surface finds it
+		return nil, fmt.Errorf("pocketbase: %w", err)
 	}
 	s := &server{svc: svc, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.realtime = newBroker(d.Done, d.Realtime, s.log)
+	s.realtime = newBroker(d.Done, opt.Realtime, s.log)
 	if s.bodyLimit <= 0 {
 		s.bodyLimit = DefaultBodyLimit
 	}
@@ -82,7 +77,7 @@ func NewHandler(d Deps) http.Handler {
 		}),
 		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: origins, AllowMethods: "GET,HEAD,PUT,PATCH,POST,DELETE"}),
 		s.loadAuth,
-	)
+	), nil
 }
 
 // handle adapts a route handler; its errors render with the given

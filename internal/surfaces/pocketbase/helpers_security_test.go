@@ -10,7 +10,6 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 // Paths and messages of the extension routes.
@@ -31,7 +30,7 @@ const (
 func newSecEnv(t testing.TB, mod func(*core.Settings)) *env {
 	t.Helper()
 	ce := coretest.NewWith(t, mod)
-	root := httpapi.Chain(pocketbase.NewHandler(pocketbase.Deps{Service: ce.Service}), httpapi.ClientIP(nil))
+	root := httpapi.Chain(testDeps{Service: ce.Service}.handler(t), httpapi.ClientIP(nil))
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}

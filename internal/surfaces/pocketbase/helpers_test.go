@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
+	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
@@ -34,15 +35,35 @@ type env struct {
 	clock   *coretest.Clock
 }
 
-func newEnv(t testing.TB) *env { return newEnvWith(t, pocketbase.Deps{}) }
+func newEnv(t testing.TB) *env { return newEnvWith(t, testDeps{}) }
+
+// testDeps are a test's surfaces.Deps and Options in one literal.
+type testDeps struct {
+	Service   *core.Service
+	BodyLimit int64
+	OnRoute   func(r *http.Request, pattern string)
+	Done      <-chan struct{}
+	Realtime  core.RealtimeRelay
+}
+
+// handler builds the surface from d, as cmd does.
+func (d testDeps) handler(t testing.TB) http.Handler {
+	t.Helper()
+	h, err := pocketbase.NewHandler(surfaces.Deps{Service: d.Service, BodyLimit: d.BodyLimit, OnRoute: d.OnRoute, Done: d.Done},
+		pocketbase.Options{Realtime: d.Realtime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
 
 // newEnvWith builds an env whose surface gets d (its Service is filled
 // in).
-func newEnvWith(t testing.TB, d pocketbase.Deps) *env {
+func newEnvWith(t testing.TB, d testDeps) *env {
 	t.Helper()
 	ce := coretest.New(t)
 	d.Service = ce.Service
-	root := httpapi.Chain(pocketbase.NewHandler(d), httpapi.ClientIP(nil))
+	root := httpapi.Chain(d.handler(t), httpapi.ClientIP(nil))
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}

@@ -13,7 +13,6 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 // Paths and messages of the OAuth2 routes.
@@ -98,7 +97,7 @@ func (f *fakeProvider) lastExchange() exchange {
 
 // newOAuthEnv is an env whose users collection has OAuth2 on with the
 // given providers; d is passed to the surface (its Service is filled in).
-func newOAuthEnv(t testing.TB, d pocketbase.Deps, providers ...*fakeProvider) *env {
+func newOAuthEnv(t testing.TB, d testDeps, providers ...*fakeProvider) *env {
 	t.Helper()
 	ce := coretest.NewWithOptions(t, coretest.Options{Collections: func(users, _ *core.Collection) {
 		users.OAuth2.Enabled = true
@@ -107,7 +106,7 @@ func newOAuthEnv(t testing.TB, d pocketbase.Deps, providers ...*fakeProvider) *e
 		}
 	}})
 	d.Service = ce.Service
-	root := httpapi.Chain(pocketbase.NewHandler(d), httpapi.ClientIP(nil))
+	root := httpapi.Chain(d.handler(t), httpapi.ClientIP(nil))
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 // memRelay is an in-memory core.RealtimeRelay shared by the handlers of
@@ -140,9 +139,9 @@ func relayPair(t *testing.T) (a, b *env, relay *memRelay) {
 	t.Helper()
 	relay = newMemRelay()
 	done := make(chan struct{})
-	a = newEnvWith(t, pocketbase.Deps{Realtime: relay, Done: done})
+	a = newEnvWith(t, testDeps{Realtime: relay, Done: done})
 	t.Cleanup(func() { close(done) }) // runs first: streams end before the servers close
-	rootB := httpapi.Chain(pocketbase.NewHandler(pocketbase.Deps{Service: a.svc, Realtime: relay, Done: done}), httpapi.ClientIP(nil))
+	rootB := httpapi.Chain(testDeps{Service: a.svc, Realtime: relay, Done: done}.handler(t), httpapi.ClientIP(nil))
 	srvB := httptest.NewServer(rootB)
 	t.Cleanup(srvB.Close)
 	bb := *a

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
 
 func TestRealtimeConnect(t *testing.T) {
@@ -158,7 +156,7 @@ func TestOAuth2RedirectRefused(t *testing.T) {
 func TestRealtimeEndsOnDone(t *testing.T) {
 	t.Parallel()
 	done := make(chan struct{})
-	e := newOAuthEnv(t, pocketbase.Deps{Done: done})
+	e := newOAuthEnv(t, testDeps{Done: done})
 	s1, s2 := e.openStream(t), e.openStream(t)
 	e.subscribe(t, s1.id, "@oauth2")
 	close(done)

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -17,7 +16,7 @@ func TestOnRoute(t *testing.T) {
 		mu  sync.Mutex
 		got []string
 	)
-	e := newEnvWith(t, pocketbase.Deps{OnRoute: func(r *http.Request, pattern string) {
+	e := newEnvWith(t, testDeps{OnRoute: func(r *http.Request, pattern string) {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, r.Method+" "+r.URL.Path+" => "+pattern)
