@@ -10,7 +10,7 @@ import (
 // every body route: whatever arrives, the answer is never a 5xx and
 // always in Directus's shape (checkResponse).
 func FuzzBodies(f *testing.F) {
-	e := newEnv(f, func(c *config) { c.bodyLimit = 8192 })
+	e := newEnv(f, func(c *config) { c.BodyLimit = 8192 })
 	e.user(f, "ada@example.com")
 	tk, _ := e.login(f, "ada@example.com", "json")
 

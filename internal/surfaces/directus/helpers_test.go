@@ -3,9 +3,7 @@ package directus_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,10 +11,10 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // publicURL is the surface's public base in tests: links and SSO
@@ -26,23 +24,24 @@ const publicURL = "http://gatehouse.test/directus"
 // password is what the helpers' users log in with.
 const password = "correct horse"
 
-// env is the Directus surface over a real core and SQLite store with
-// cheap hashing, served on a loopback listener the way cmd composes it
-// (ClientIP outside the surface).
+// env is the Directus surface served by the shared harness (surfacetest:
+// a real core over SQLite, the surface behind ClientIP on a loopback
+// listener, as cmd composes it), with the users collection and the
+// Options it was built with at hand.
 type env struct {
-	*coretest.Env
+	*surfacetest.Server
 	svc   *core.Service
 	users *core.Collection
-	srv   *httptest.Server
 	opt   directus.Options
 }
 
-// config tunes an env before it is built.
+// config tunes an env before it is built: the surface's deps, its
+// Options, the core's settings and the OAuth2 providers of users.
 type config struct {
+	surfacetest.Deps
 	opt       directus.Options
 	settings  func(*core.Settings)
 	providers []core.OAuthProvider
-	bodyLimit int64
 }
 
 // newEnv builds an env with small stalls, a 10 s refresh reuse grace and
@@ -55,7 +54,7 @@ func newEnv(t testing.TB, mod func(*config)) *env {
 	if mod != nil {
 		mod(&cfg)
 	}
-	ce := coretest.NewWithOptions(t, coretest.Options{
+	coreOpt := coretest.Options{
 		Settings: func(s *core.Settings) {
 			s.RefreshReuseGrace = 10 * time.Second
 			if cfg.settings != nil {
@@ -68,15 +67,15 @@ func newEnv(t testing.TB, mod func(*config)) *env {
 				users.OAuth2.Providers = cfg.providers
 			}
 		},
-	})
-	h, err := directus.NewHandler(surfaces.Deps{Service: ce.Service, BodyLimit: cfg.bodyLimit}, cfg.opt)
-	if err != nil {
-		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.Chain(h, httpapi.ClientIP(nil)))
-	t.Cleanup(srv.Close)
-	users, _ := ce.Service.Collection("users")
-	return &env{Env: ce, svc: ce.Service, users: users, srv: srv, opt: cfg.opt}
+	s := surfacetest.Start(t, surfacetest.Options{Core: coreOpt, Deps: cfg.Deps}, build(cfg.opt))
+	users, _ := s.Service.Collection("users")
+	return &env{Server: s, svc: s.Service, users: users, opt: cfg.opt}
+}
+
+// build is the harness's builder of the Directus surface with opt.
+func build(opt directus.Options) surfacetest.Builder {
+	return func(d surfaces.Deps) (http.Handler, error) { return directus.NewHandler(d, opt) }
 }
 
 // request is one HTTP call. A non-empty body is sent as
@@ -102,45 +101,12 @@ type response struct {
 
 func (e *env) do(t testing.TB, r request) response {
 	t.Helper()
-	req, err := http.NewRequest(r.method, e.srv.URL+r.path, strings.NewReader(r.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.body == "" {
-		req.Body, req.ContentLength = http.NoBody, 0
-	}
-	ct := r.ctype
-	if ct == "" && r.body != "" {
-		ct = "application/json"
-	}
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
+	req := surfacetest.Request{Method: r.method, Path: r.path, Body: r.body, ContentType: r.ctype, Header: r.header, Cookies: r.cookies}
 	if r.token != "" {
-		req.Header.Set("Authorization", "Bearer "+r.token)
+		req.Authorization = "Bearer " + r.token
 	}
-	for k, v := range r.header {
-		req.Header.Set(k, v)
-	}
-	for k, v := range r.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	client := *e.srv.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	start := time.Now()
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.method, r.path, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := response{status: res.StatusCode, header: res.Header, body: string(body), cookies: map[string]*http.Cookie{}, elapsed: time.Since(start)}
-	for _, c := range res.Cookies() {
-		out.cookies[c.Name] = c
-	}
+	res := e.Do(t, req)
+	out := response{status: res.Status, header: res.Header, body: res.Body, cookies: res.Cookies, elapsed: res.Elapsed}
 	checkResponse(t, r.method+" "+r.path, out)
 	return out
 }

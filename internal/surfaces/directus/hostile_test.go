@@ -28,7 +28,7 @@ var bodyRoutes = []struct {
 // clear 4xx in Directus's envelope (checkResponse checks the envelope).
 func TestHostileBodies(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(c *config) { c.bodyLimit = 4096 })
+	e := newEnv(t, func(c *config) { c.BodyLimit = 4096 })
 	e.user(t, "ada@example.com")
 	tk, _ := e.login(t, "ada@example.com", "json")
 

@@ -134,17 +134,13 @@ func TestZeroOptions(t *testing.T) {
 // raw paths.
 func TestOnRoute(t *testing.T) {
 	t.Parallel()
-	ce := coretest.New(t)
 	var got []string
-	opt := directus.DefaultOptions()
-	opt.PublicURL = publicURL
-	h, err := directus.NewHandler(surfaces.Deps{Service: ce.Service,
-		OnRoute: func(r *http.Request, pattern string) { got = append(got, pattern) }}, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEnv(t, func(c *config) {
+		c.OnRoute = func(r *http.Request, pattern string) { got = append(got, pattern) }
+	})
+	// In process, so the hook runs on this goroutine.
 	for _, path := range []string{"/auth", "/auth/login/google/callback", "/secret/path"} {
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+		e.Handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
 	}
 	want := "GET /auth|GET /auth/login/{provider}/callback|/"
 	if strings.Join(got, "|") != want {
@@ -168,7 +164,7 @@ func TestCSRF(t *testing.T) {
 	for name, h := range map[string]map[string]string{
 		"no browser headers": nil,
 		"same origin fetch":  {"Sec-Fetch-Site": "same-origin"},
-		"own origin":         {"Origin": e.srv.URL},
+		"own origin":         {"Origin": e.URL},
 		"public url origin":  {"Origin": "http://gatehouse.test"},
 	} {
 		if r := patch(h); r.status != http.StatusOK {

@@ -4,19 +4,18 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/coretest"
 	"github.com/gatehouse/gatehouse/internal/hashing"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
-	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 	gatetokens "github.com/gatehouse/gatehouse/internal/tokens"
 )
 
@@ -67,13 +66,7 @@ func TestStoreOutage(t *testing.T) {
 	}
 	opt := directus.DefaultOptions()
 	opt.PublicURL, opt.LoginStall = publicURL, setting.Duration(time.Millisecond)
-	handler, err := directus.NewHandler(surfaces.Deps{Service: svc}, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpapi.Chain(handler, httpapi.ClientIP(nil)))
-	t.Cleanup(srv.Close)
-	e := &env{svc: svc, srv: srv}
+	e := &env{Server: surfacetest.Serve(t, &coretest.Env{Service: svc, DB: db}, surfacetest.Deps{}, build(opt)), svc: svc}
 
 	store.down.Store(true)
 	for _, path := range []string{"/auth/login", "/auth/password/request"} {

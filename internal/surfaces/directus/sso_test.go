@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // fakeIdP is an OAuth2 provider that hands out the user registered for
@@ -219,7 +220,7 @@ func TestSSOWithOTP(t *testing.T) {
 	gen := e.do(t, request{method: http.MethodPost, path: "/users/me/tfa/generate", token: tk.AccessToken, body: `{"password":"correct horse"}`})
 	var g struct{ Secret string }
 	data(t, gen, &g)
-	enable := `{"secret":` + jsonString(g.Secret) + `,"otp":` + jsonString(totpCode(t, g.Secret, e.Clock.Now())) + `}`
+	enable := `{"secret":` + jsonString(g.Secret) + `,"otp":` + jsonString(surfacetest.TOTP(t, g.Secret, e.Clock.Now())) + `}`
 	wantStatus(t, e.do(t, request{method: http.MethodPost, path: "/users/me/tfa/enable", token: tk.AccessToken, body: enable}), http.StatusNoContent)
 	e.Clock.Advance(30 * time.Second)
 
@@ -228,7 +229,7 @@ func TestSSOWithOTP(t *testing.T) {
 	if got := r.header.Get("Location"); got != "/app?reason=INVALID_OTP" {
 		t.Errorf("without otp: Location %q", got)
 	}
-	state, _, cookie = e.ssoStart(t, "?redirect=/app&otp="+totpCode(t, g.Secret, e.Clock.Now()))
+	state, _, cookie = e.ssoStart(t, "?redirect=/app&otp="+surfacetest.TOTP(t, g.Secret, e.Clock.Now()))
 	r = e.ssoCallback(t, "good", state, cookie)
 	if got := r.header.Get("Location"); got != "/app" || r.cookies["directus_session_token"] == nil {
 		t.Errorf("with otp: Location %q, cookies %v", got, r.header.Values("Set-Cookie"))

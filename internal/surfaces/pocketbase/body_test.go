@@ -166,7 +166,7 @@ func TestBodyFileParts(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
-	e := newEnvWith(t, testDeps{BodyLimit: 1024})
+	e := newEnvWith(t, func(c *config) { c.BodyLimit = 1024 })
 	e.signUp(t, "alice@example.com", "password123")
 	tooLarge := errBody(413, "Request entity too large.", `{}`)
 	big := `{"identity":"alice@example.com","password":"password123","pad":"` + strings.Repeat("x", 1024) + `"}`
@@ -177,12 +177,12 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("known length: got %d %q, want %q", r.status, r.body, tooLarge)
 	}
 	// Without a Content-Length (chunked) the limit is found while reading.
-	req, err := http.NewRequest("POST", e.srv.URL+loginPath, io.MultiReader(strings.NewReader(big)))
+	req, err := http.NewRequest("POST", e.URL+loginPath, io.MultiReader(strings.NewReader(big)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	res, err := e.srv.Client().Do(req)
+	res, err := e.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,22 +1,11 @@
 package pocketbase_test
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base32"
-	"encoding/binary"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/coretest"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // Paths and messages of the OTP, MFA and TOTP routes.
@@ -45,38 +34,6 @@ func (e *env) factors(t testing.TB, name string, otp, mfa bool) *core.Collection
 	}
 	c.OTP.Enabled, c.MFA.Enabled = otp, mfa
 	return c
-}
-
-// rfc6238 computes the 6-digit, 30-second, HMAC-SHA1 code of a base32
-// secret at a time, the way authenticator apps do: written here from the
-// RFC, not with the server's library, so a shared bug cannot hide.
-func rfc6238(t testing.TB, secret string, at time.Time) string {
-	t.Helper()
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimRight(strings.ToUpper(secret), "="))
-	if err != nil {
-		t.Fatalf("secret %q: %v", secret, err)
-	}
-	var counter [8]byte
-	binary.BigEndian.PutUint64(counter[:], uint64(at.Unix()/30))
-	h := hmac.New(sha1.New, key)
-	h.Write(counter[:])
-	mac := h.Sum(nil)
-	off := int(mac[19] & 0xf)
-	bin := binary.BigEndian.Uint32(mac[off:off+4]) & 0x7fffffff
-	return fmt.Sprintf("%06d", bin%1000000)
-}
-
-// TestRFC6238Vector pins rfc6238 to the RFC's own SHA-1 test vectors
-// (Appendix B, truncated to 6 digits), so the helper cannot be wrong in
-// the same way the server might be.
-func TestRFC6238Vector(t *testing.T) {
-	t.Parallel()
-	secret := base32.StdEncoding.EncodeToString([]byte("12345678901234567890"))
-	for unix, want := range map[int64]string{59: "287082", 1111111109: "081804", 1234567890: "005924", 2000000000: "279037"} {
-		if got := rfc6238(t, secret, time.Unix(unix, 0)); got != want {
-			t.Errorf("T=%d: %s, want %s", unix, got, want)
-		}
-	}
 }
 
 // otpInMail finds the code in the OTP mail's text part.
@@ -151,33 +108,6 @@ func (e *env) wantMFA(t testing.TB, r request) string {
 	return m[1]
 }
 
-// rawDo sends r like env.do but checks nothing.
-func (e *env) rawDo(t testing.TB, r request) response {
-	t.Helper()
-	req, err := http.NewRequest(r.method, e.srv.URL+r.path, strings.NewReader(r.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.body == "" {
-		req.Body, req.ContentLength = http.NoBody, 0
-	} else {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if r.token != "" {
-		req.Header.Set("Authorization", r.token)
-	}
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: string(body)}
-}
-
 // authOK asserts the standard auth response (see checkAuth) and returns
 // its token and record.
 func authOK(t testing.TB, r response, keys []string) (string, record) {
@@ -207,9 +137,5 @@ func (e *env) methodsOf(t testing.TB, coll, token string) []string {
 // (superusers with OTP get MFA forced).
 func newEnvCollections(t testing.TB, mod func(users, supers *core.Collection)) *env {
 	t.Helper()
-	ce := coretest.NewWithOptions(t, coretest.Options{Collections: mod})
-	root := httpapi.Chain(testDeps{Service: ce.Service}.handler(t), httpapi.ClientIP(nil))
-	srv := httptest.NewServer(root)
-	t.Cleanup(srv.Close)
-	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
+	return newEnvWith(t, func(c *config) { c.Core.Collections = mod })
 }

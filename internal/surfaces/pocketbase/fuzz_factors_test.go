@@ -30,7 +30,7 @@ var factorRoutes = []struct{ method, path string }{
 func (fe *fuzzEnv) serveFactor(t *testing.T, req *http.Request) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	fe.handler.ServeHTTP(rec, req)
+	fe.Handler.ServeHTTP(rec, req)
 	res := response{status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
 	what := req.Method + " " + req.URL.String()
 	if res.status >= 500 {

@@ -30,7 +30,7 @@ func newOAuthFuzzEnv(t testing.TB) (*fuzzEnv, string) {
 	p.set("ok", core.OAuthUser{ID: "o-1", Email: "ok@example.com", EmailVerified: true, Name: "OK", Raw: map[string]any{"a": []any{1.0, "b"}}})
 	p.set("linked", core.OAuthUser{ID: "o-2", Email: "fuzz@example.com", EmailVerified: true})
 	p.set("noemail", core.OAuthUser{ID: "o-3", Username: "u"})
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	user, id := e.user(t, "fuzz@example.com")
 	super, _ := e.superuser(t)
 	var hashes []string

@@ -61,7 +61,7 @@ func newFuzzEnv(t testing.TB) *fuzzEnv {
 func (fe *fuzzEnv) serve(t *testing.T, req *http.Request) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	fe.handler.ServeHTTP(rec, req)
+	fe.Handler.ServeHTTP(rec, req)
 	res := response{status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
 	if res.status >= 500 {
 		t.Fatalf("%s %s: status %d, body %s", req.Method, req.URL, res.status, res.body)

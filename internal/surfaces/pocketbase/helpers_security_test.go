@@ -3,13 +3,10 @@ package pocketbase_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/coretest"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // Paths and messages of the extension routes.
@@ -29,11 +26,7 @@ const (
 // refresh grace): mod changes them before the service is built.
 func newSecEnv(t testing.TB, mod func(*core.Settings)) *env {
 	t.Helper()
-	ce := coretest.NewWith(t, mod)
-	root := httpapi.Chain(testDeps{Service: ce.Service}.handler(t), httpapi.ClientIP(nil))
-	srv := httptest.NewServer(root)
-	t.Cleanup(srv.Close)
-	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
+	return newEnvWith(t, func(c *config) { c.Core.Settings = mod })
 }
 
 // loginBody is the JSON body of a password login.

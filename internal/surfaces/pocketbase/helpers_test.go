@@ -2,19 +2,16 @@ package pocketbase_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/coretest"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // Root credentials every env can create with superuser.
@@ -23,50 +20,42 @@ const (
 	rootPassword = "rootpassword"
 )
 
-// env is the PocketBase surface over a real core and SQLite store with
-// cheap hashing, served on a loopback listener the way cmd composes it
-// (ClientIP outside the surface).
+// env is the PocketBase surface served by the shared harness
+// (surfacetest: a real core over SQLite, the surface behind ClientIP on a
+// loopback listener, as cmd composes it), with short names for what its
+// tests use most.
 type env struct {
-	*coretest.Env
-	svc     *core.Service
-	db      *sqlite.DB
-	handler http.Handler
-	srv     *httptest.Server
-	clock   *coretest.Clock
+	*surfacetest.Server
+	svc   *core.Service
+	db    *sqlite.DB
+	clock *coretest.Clock
 }
 
-func newEnv(t testing.TB) *env { return newEnvWith(t, testDeps{}) }
-
-// testDeps are a test's surfaces.Deps and Options in one literal.
-type testDeps struct {
-	Service   *core.Service
-	BodyLimit int64
-	OnRoute   func(r *http.Request, pattern string)
-	Done      <-chan struct{}
-	Realtime  core.RealtimeRelay
+// config is what a test may change before its env is built: the
+// harness's options (the core and the surface's deps) and PocketBase's
+// own Options.
+type config struct {
+	surfacetest.Options
+	opt pocketbase.Options
 }
 
-// handler builds the surface from d, as cmd does.
-func (d testDeps) handler(t testing.TB) http.Handler {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith builds an env as mod (which may be nil) configures it.
+func newEnvWith(t testing.TB, mod func(*config)) *env {
 	t.Helper()
-	h, err := pocketbase.NewHandler(surfaces.Deps{Service: d.Service, BodyLimit: d.BodyLimit, OnRoute: d.OnRoute, Done: d.Done},
-		pocketbase.Options{Realtime: d.Realtime})
-	if err != nil {
-		t.Fatal(err)
+	var c config
+	if mod != nil {
+		mod(&c)
 	}
-	return h
+	return envOf(surfacetest.Start(t, c.Options, func(d surfaces.Deps) (http.Handler, error) {
+		return pocketbase.NewHandler(d, c.opt)
+	}))
 }
 
-// newEnvWith builds an env whose surface gets d (its Service is filled
-// in).
-func newEnvWith(t testing.TB, d testDeps) *env {
-	t.Helper()
-	ce := coretest.New(t)
-	d.Service = ce.Service
-	root := httpapi.Chain(d.handler(t), httpapi.ClientIP(nil))
-	srv := httptest.NewServer(root)
-	t.Cleanup(srv.Close)
-	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
+// envOf is the env of a server the harness started.
+func envOf(s *surfacetest.Server) *env {
+	return &env{Server: s, svc: s.Service, db: s.DB, clock: s.Clock}
 }
 
 // request is one HTTP call. A non-empty body defaults to Content-Type
@@ -80,48 +69,29 @@ type request struct {
 	header map[string]string
 }
 
-// response is what came back, already checked by checkResponse.
+// response is what came back.
 type response struct {
 	status int
 	header http.Header
 	body   string
 }
 
+// do sends r and checks what every answer must be (checkResponse) and
+// that it leaks no secret.
 func (e *env) do(t testing.TB, r request) response {
 	t.Helper()
-	req, err := http.NewRequest(r.method, e.srv.URL+r.path, strings.NewReader(r.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.body == "" {
-		req.Body, req.ContentLength = http.NoBody, 0
-	}
-	ct := r.ctype
-	if ct == "" && r.body != "" {
-		ct = "application/json"
-	}
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
-	if r.token != "" {
-		req.Header.Set("Authorization", r.token)
-	}
-	for k, v := range r.header {
-		req.Header.Set(k, v)
-	}
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.method, r.path, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := response{status: res.StatusCode, header: res.Header, body: string(body)}
+	out := e.rawDo(t, r)
 	checkResponse(t, r.method+" "+r.path, out)
 	checkNoLeak(t, r.method+" "+r.path, out, secretMarkers)
 	return out
+}
+
+// rawDo sends r like env.do but checks nothing.
+func (e *env) rawDo(t testing.TB, r request) response {
+	t.Helper()
+	res := e.Do(t, surfacetest.Request{Method: r.method, Path: r.path, Body: r.body, ContentType: r.ctype,
+		Authorization: r.token, Header: r.header})
+	return response{status: res.Status, header: res.Header, body: res.Body}
 }
 
 func (e *env) get(t testing.TB, path, token string) response {

@@ -57,7 +57,7 @@ type identityEnv struct {
 func newIdentityEnv(t testing.TB) *identityEnv {
 	t.Helper()
 	fake, second := newFakeProvider("fake", true), newFakeProvider("second", false)
-	e := newOAuthEnv(t, testDeps{}, fake, second)
+	e := newOAuthEnv(t, nil, fake, second)
 	fake.set("ann", core.OAuthUser{ID: "g-ann", Email: "ann@example.com", EmailVerified: true})
 	fake.set("alice", core.OAuthUser{ID: "g-alice"})
 	second.set("ann2", core.OAuthUser{ID: "s-ann"})

@@ -22,7 +22,7 @@ func annUser(expiry time.Time) core.OAuthUser {
 func TestAuthWithOAuth2NewThenReturning(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	expiry := time.Date(2030, 1, 2, 3, 4, 5, 600e6, time.UTC)
 	p.set("c1", annUser(expiry))
 
@@ -60,7 +60,7 @@ func TestAuthWithOAuth2NewThenReturning(t *testing.T) {
 func TestAuthWithOAuth2CreateData(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	p.set("c1", annUser(time.Time{}))
 	r := e.post(t, oauthPath, "", `{"provider":"fake","code":"c1","createData":{"name":"Chosen","emailVisibility":true}}`)
 	a := checkOAuth(t, r, metaKeys, userKeys)
@@ -86,7 +86,7 @@ func TestAuthWithOAuth2CreateData(t *testing.T) {
 func TestAuthWithOAuth2RedirectURLSpellings(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	p.set("c1", annUser(time.Time{}))
 	for _, tc := range []struct{ body, want string }{
 		{`{"provider":"fake","code":"c1","redirectUrl":"https://legacy.test/cb"}`, "https://legacy.test/cb"},
@@ -109,7 +109,7 @@ func TestAuthWithOAuth2RedirectURLSpellings(t *testing.T) {
 func TestAuthWithOAuth2WithRefreshToken(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	p.set("c1", annUser(time.Time{}))
 	now := e.clock.Now()
 	r := e.post(t, oauthPath+"?withRefreshToken=true", "", oauthBody("c1"))
@@ -137,7 +137,7 @@ func TestAuthWithOAuth2WithRefreshToken(t *testing.T) {
 func TestAuthWithOAuth2Errors(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	p.set("c1", annUser(time.Time{}))
 
 	wantError(t, e.post(t, oauthPath, "", oauthBody(codeTokenFails)), 400, msgOAuthToken, `{}`)
@@ -177,7 +177,7 @@ func TestAuthWithOAuth2Errors(t *testing.T) {
 // step), not with the "validating" message other routes use.
 func TestAuthWithOAuth2Validation(t *testing.T) {
 	t.Parallel()
-	e := newOAuthEnv(t, testDeps{}, newFakeProvider("fake", true))
+	e := newOAuthEnv(t, nil, newFakeProvider("fake", true))
 	wantFields(t, e.post(t, oauthPath, "", `{}`), 400, msgLoad,
 		map[string]string{"provider": "validation_required", "code": "validation_required"})
 	wantFields(t, e.post(t, oauthPath, "", `{"provider":"fake"}`), 400, msgLoad,
@@ -197,7 +197,7 @@ func TestAuthWithOAuth2Validation(t *testing.T) {
 func TestAuthWithOAuth2UnverifiedEmailDoesNotLink(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	aliceID := e.signUp(t, "alice@example.com", alicePassword)
 	// A provider account claiming alice's address without vouching for
 	// it gets a record of its own, without that email.
@@ -213,7 +213,7 @@ func TestAuthWithOAuth2UnverifiedEmailDoesNotLink(t *testing.T) {
 func TestAuthWithOAuth2LinksSignedInUser(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	alice, aliceID := e.user(t, "alice@example.com")
 	p.set("c1", core.OAuthUser{ID: "gh-7", Email: "other@example.com", EmailVerified: true})
 	a := e.oauthLogin(t, alice, "c1")
@@ -232,7 +232,7 @@ func TestAuthWithOAuth2LinksSignedInUser(t *testing.T) {
 func TestAuthWithOAuth2MFA(t *testing.T) {
 	t.Parallel()
 	p := newFakeProvider("fake", true)
-	e := newOAuthEnv(t, testDeps{}, p)
+	e := newOAuthEnv(t, nil, p)
 	alice, aliceID := e.user(t, "alice@example.com")
 	p.set("c1", core.OAuthUser{ID: "g-a", Email: "alice@example.com", EmailVerified: true})
 	e.oauthLogin(t, alice, "c1") // link before MFA is on

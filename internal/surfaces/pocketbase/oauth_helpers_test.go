@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/coretest"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // Paths and messages of the OAuth2 routes.
@@ -96,20 +93,20 @@ func (f *fakeProvider) lastExchange() exchange {
 }
 
 // newOAuthEnv is an env whose users collection has OAuth2 on with the
-// given providers; d is passed to the surface (its Service is filled in).
-func newOAuthEnv(t testing.TB, d testDeps, providers ...*fakeProvider) *env {
+// given providers; mod (which may be nil) configures the rest.
+func newOAuthEnv(t testing.TB, mod func(*config), providers ...*fakeProvider) *env {
 	t.Helper()
-	ce := coretest.NewWithOptions(t, coretest.Options{Collections: func(users, _ *core.Collection) {
-		users.OAuth2.Enabled = true
-		for _, p := range providers {
-			users.OAuth2.Providers = append(users.OAuth2.Providers, p)
+	return newEnvWith(t, func(c *config) {
+		c.Core.Collections = func(users, _ *core.Collection) {
+			users.OAuth2.Enabled = true
+			for _, p := range providers {
+				users.OAuth2.Providers = append(users.OAuth2.Providers, p)
+			}
 		}
-	}})
-	d.Service = ce.Service
-	root := httpapi.Chain(d.handler(t), httpapi.ClientIP(nil))
-	srv := httptest.NewServer(root)
-	t.Cleanup(srv.Close)
-	return &env{Env: ce, svc: ce.Service, db: ce.DB, handler: root, srv: srv, clock: ce.Clock}
+		if mod != nil {
+			mod(c)
+		}
+	})
 }
 
 // oauthBody is an auth-with-oauth2 body for the "fake" provider.

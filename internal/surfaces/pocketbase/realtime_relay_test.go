@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sync"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
-	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // memRelay is an in-memory core.RealtimeRelay shared by the handlers of
@@ -139,14 +137,9 @@ func relayPair(t *testing.T) (a, b *env, relay *memRelay) {
 	t.Helper()
 	relay = newMemRelay()
 	done := make(chan struct{})
-	a = newEnvWith(t, testDeps{Realtime: relay, Done: done})
+	a = newEnvWith(t, func(c *config) { c.opt.Realtime, c.Done = relay, done })
 	t.Cleanup(func() { close(done) }) // runs first: streams end before the servers close
-	rootB := httpapi.Chain(testDeps{Service: a.svc, Realtime: relay, Done: done}.handler(t), httpapi.ClientIP(nil))
-	srvB := httptest.NewServer(rootB)
-	t.Cleanup(srvB.Close)
-	bb := *a
-	bb.handler, bb.srv = rootB, srvB
-	return a, &bb, relay
+	return a, envOf(a.Node(t)), relay
 }
 
 // A stream held by node A receives the code of an OAuth2 redirect that

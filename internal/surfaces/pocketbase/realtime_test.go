@@ -156,7 +156,7 @@ func TestOAuth2RedirectRefused(t *testing.T) {
 func TestRealtimeEndsOnDone(t *testing.T) {
 	t.Parallel()
 	done := make(chan struct{})
-	e := newOAuthEnv(t, testDeps{Done: done})
+	e := newOAuthEnv(t, func(c *config) { c.Done = done })
 	s1, s2 := e.openStream(t), e.openStream(t)
 	e.subscribe(t, s1.id, "@oauth2")
 	close(done)

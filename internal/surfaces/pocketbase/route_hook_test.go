@@ -16,11 +16,13 @@ func TestOnRoute(t *testing.T) {
 		mu  sync.Mutex
 		got []string
 	)
-	e := newEnvWith(t, testDeps{OnRoute: func(r *http.Request, pattern string) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, r.Method+" "+r.URL.Path+" => "+pattern)
-	}})
+	e := newEnvWith(t, func(c *config) {
+		c.OnRoute = func(r *http.Request, pattern string) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, r.Method+" "+r.URL.Path+" => "+pattern)
+		}
+	})
 	id := e.signUp(t, "alice@example.com", "password123")
 	token, _ := e.login(t, "users", "alice@example.com", "password123")
 	e.get(t, "/api/health", "")

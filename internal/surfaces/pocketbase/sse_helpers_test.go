@@ -34,11 +34,11 @@ var connectEvent = regexp.MustCompile(`^id:([A-Za-z0-9]{40})\nevent:PB_CONNECT\n
 func (e *env) openStream(t testing.TB) *stream {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.srv.URL+realtimePath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.URL+realtimePath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.srv.Client().Do(req)
+	res, err := e.Client().Do(req)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -134,30 +134,13 @@ func (e *env) subscribe(t testing.TB, id string, topics ...string) {
 // text page with the surface's security headers and returns it.
 func (e *env) redirect(t testing.TB, method string, q url.Values) response {
 	t.Helper()
-	target := e.srv.URL + redirectPath
-	var body io.Reader = http.NoBody
+	r := request{method: method, path: redirectPath}
 	if method == http.MethodGet {
-		target += "?" + q.Encode()
+		r.path += "?" + q.Encode()
 	} else {
-		body = strings.NewReader(q.Encode())
+		r.body, r.ctype = q.Encode(), "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequest(method, target, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if method != http.MethodGet {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := response{status: res.StatusCode, header: res.Header, body: string(b)}
+	out := e.rawDo(t, r)
 	checkRedirectPage(t, out)
 	return out
 }
@@ -187,7 +170,7 @@ func (e *env) redirectFrom(t testing.TB, remote string, q url.Values) response {
 	req := httptest.NewRequest(http.MethodGet, redirectPath+"?"+q.Encode(), nil)
 	req.RemoteAddr = remote
 	rec := httptest.NewRecorder()
-	e.handler.ServeHTTP(rec, req)
+	e.Handler.ServeHTTP(rec, req)
 	out := response{status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
 	checkRedirectPage(t, out)
 	return out

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 const (
@@ -64,7 +66,7 @@ func (e *env) enrollTOTP(t testing.TB, token, email string) string {
 // returns the recovery codes, checking their shape.
 func (e *env) confirmTOTP(t testing.TB, token, secret string) []string {
 	t.Helper()
-	r := e.post(t, totpPath+"/confirm", token, codeBody(rfc6238(t, secret, e.clock.Now())))
+	r := e.post(t, totpPath+"/confirm", token, codeBody(surfacetest.TOTP(t, secret, e.clock.Now())))
 	return checkRecoveryCodes(t, r)
 }
 
@@ -124,7 +126,7 @@ func TestTOTPEnrollAndConfirm(t *testing.T) {
 		t.Fatal("re-enrolment kept the secret")
 	}
 	e.totpStatus(t, alice, totpPending)
-	if c := rfc6238(t, stale, e.clock.Now()); c != rfc6238(t, secret, e.clock.Now()) {
+	if c := surfacetest.TOTP(t, stale, e.clock.Now()); c != surfacetest.TOTP(t, secret, e.clock.Now()) {
 		wantError(t, e.post(t, totpPath+"/confirm", alice, codeBody(c)), 400, msgBadCode, `{}`)
 	}
 	wantError(t, e.post(t, totpPath+"/confirm", alice, codeBody("abc")), 400, msgBadCode, `{}`)
@@ -132,7 +134,7 @@ func TestTOTPEnrollAndConfirm(t *testing.T) {
 	e.totpStatus(t, alice, `{"enabled":true,"pending":false,"recoveryCodesLeft":10}`+"\n")
 
 	wantError(t, e.post(t, totpPath+"/enroll", alice, `{"password":`+jsonString(alicePassword)+`}`), 400, "An authenticator app is already enabled.", `{}`)
-	wantError(t, e.post(t, totpPath+"/confirm", alice, codeBody(rfc6238(t, secret, e.clock.Now()))), 400, "There is no authenticator app enrolment to confirm.", `{}`)
+	wantError(t, e.post(t, totpPath+"/confirm", alice, codeBody(surfacetest.TOTP(t, secret, e.clock.Now()))), 400, "There is no authenticator app enrolment to confirm.", `{}`)
 }
 
 func TestTOTPLogin(t *testing.T) {
@@ -144,9 +146,9 @@ func TestTOTPLogin(t *testing.T) {
 
 	// The code that confirmed the app cannot also log in.
 	mfaID := e.wantMFA(t, passwordFirst)
-	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now()))), 400, msgBadCode, `{}`)
+	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, surfacetest.TOTP(t, secret, e.clock.Now()))), 400, msgBadCode, `{}`)
 	e.clock.Advance(30 * time.Second)
-	code := rfc6238(t, secret, e.clock.Now())
+	code := surfacetest.TOTP(t, secret, e.clock.Now())
 	token, _ := authOK(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, code)), userKeys)
 	if got := e.methodsOf(t, "users", token); !equalSlices(got, []string{"pwd", "totp", "mfa"}) {
 		t.Errorf("session methods = %v, want [pwd totp mfa]", got)
@@ -155,10 +157,10 @@ func TestTOTPLogin(t *testing.T) {
 	mfaID = e.wantMFA(t, passwordFirst)
 	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, code)), 400, msgBadCode, `{}`)
 	// One step ahead is accepted (clock drift); the step before it then is not.
-	authOK(t, e.post(t, totpLoginPath+"?mfaId="+mfaID, "", codeBody(rfc6238(t, secret, e.clock.Now().Add(30*time.Second)))), userKeys)
+	authOK(t, e.post(t, totpLoginPath+"?mfaId="+mfaID, "", codeBody(surfacetest.TOTP(t, secret, e.clock.Now().Add(30*time.Second)))), userKeys)
 	e.clock.Advance(30 * time.Second)
 	mfaID = e.wantMFA(t, passwordFirst)
-	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now().Add(-30*time.Second)))), 400, msgBadCode, `{}`)
+	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, surfacetest.TOTP(t, secret, e.clock.Now().Add(-30*time.Second)))), 400, msgBadCode, `{}`)
 
 	// Recovery codes, typed in upper case, with or without the dash.
 	for i, typed := range []string{strings.ToUpper(strings.ReplaceAll(codes[0], "-", "")), strings.ToUpper(codes[1])} {
@@ -176,7 +178,7 @@ func TestTOTPLogin(t *testing.T) {
 	otpID, otp := e.otpFor(t, "users", "alice@example.com")
 	mfaID = e.wantMFA(t, request{method: http.MethodPost, path: otpLoginPath, body: otpBody(otpID, otp)})
 	e.clock.Advance(30 * time.Second)
-	token, _ = authOK(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now()))), userKeys)
+	token, _ = authOK(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, surfacetest.TOTP(t, secret, e.clock.Now()))), userKeys)
 	if got := e.methodsOf(t, "users", token); !equalSlices(got, []string{"otp", "totp", "mfa"}) {
 		t.Errorf("session methods = %v, want [otp totp mfa]", got)
 	}
@@ -187,7 +189,7 @@ func TestTOTPLogin(t *testing.T) {
 	wantError(t, e.post(t, totpLoginPath, "", totpLogin("aaaaaaaaaaaaaaa", "123456")), 400, msgBadMFA, `{}`)
 	mfaID = e.wantMFA(t, passwordFirst)
 	e.clock.Advance(users.MFA.Duration + time.Second)
-	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now()))), 400, msgBadMFA, `{}`)
+	wantError(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, surfacetest.TOTP(t, secret, e.clock.Now()))), 400, msgBadMFA, `{}`)
 }
 
 func TestTOTPDisable(t *testing.T) {
@@ -203,7 +205,7 @@ func TestTOTPDisable(t *testing.T) {
 	// count as a try.
 	wantError(t, e.post(t, totpPath+"/disable", alice, `{}`), 400, msgValidation,
 		`{"code":{"code":"validation_required","message":"Cannot be blank."}}`)
-	wantStatus(t, e.post(t, totpPath+"/disable", alice, codeBody(rfc6238(t, secret, e.clock.Now()))), 204)
+	wantStatus(t, e.post(t, totpPath+"/disable", alice, codeBody(surfacetest.TOTP(t, secret, e.clock.Now()))), 204)
 	e.totpStatus(t, alice, totpOff)
 	token, _ := authOK(t, e.post(t, loginPath, "", loginBody("alice@example.com", alicePassword)), userKeys)
 	if got := e.methodsOf(t, "users", token); !equalSlices(got, []string{"pwd"}) {
@@ -229,7 +231,7 @@ func TestTOTPRecoveryCodesRegeneration(t *testing.T) {
 	wantError(t, e.post(t, totpPath+"/recovery-codes", alice, codeBody(old[0])), 400, msgBadCode, `{}`)
 	e.totpStatus(t, alice, `{"enabled":true,"pending":false,"recoveryCodesLeft":10}`+"\n")
 
-	fresh := checkRecoveryCodes(t, e.post(t, totpPath+"/recovery-codes", alice, codeBody(rfc6238(t, secret, e.clock.Now()))))
+	fresh := checkRecoveryCodes(t, e.post(t, totpPath+"/recovery-codes", alice, codeBody(surfacetest.TOTP(t, secret, e.clock.Now()))))
 	for _, c := range fresh {
 		for _, o := range old {
 			if c == o {
@@ -277,7 +279,7 @@ func TestTOTPAttemptLimit(t *testing.T) {
 			t.Fatalf("try %d: %d %s, want 400", i+1, r.status, r.body)
 		}
 	}
-	r := e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now())))
+	r := e.post(t, totpLoginPath, "", totpLogin(mfaID, surfacetest.TOTP(t, secret, e.clock.Now())))
 	if r.status != http.StatusTooManyRequests || r.body != tooMany {
 		t.Fatalf("11th try: %d %s, want 429 %s", r.status, r.body, tooMany)
 	}
@@ -285,11 +287,11 @@ func TestTOTPAttemptLimit(t *testing.T) {
 		t.Errorf("Retry-After = %q, want 1..300", r.header.Get("Retry-After"))
 	}
 	// The limit covers the account's other code checks too.
-	wantError(t, e.post(t, totpPath+"/disable", alice, codeBody(rfc6238(t, secret, e.clock.Now()))), 429, "Too Many Requests.", `{}`)
+	wantError(t, e.post(t, totpPath+"/disable", alice, codeBody(surfacetest.TOTP(t, secret, e.clock.Now()))), 429, "Too Many Requests.", `{}`)
 
 	// The next window lets the owner in; the challenge is still valid.
 	e.clock.Advance(5 * time.Minute)
-	authOK(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, rfc6238(t, secret, e.clock.Now()))), userKeys)
+	authOK(t, e.post(t, totpLoginPath, "", totpLogin(mfaID, surfacetest.TOTP(t, secret, e.clock.Now()))), userKeys)
 }
 
 // markVerified verifies the users collection's account with this email.
