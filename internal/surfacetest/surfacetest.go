@@ -1,11 +1,12 @@
 // Package surfacetest serves a surface for its tests the way cmd
 // composes it: the surface built by its NewHandler from surfaces.Deps
 // over a real core (coretest), wrapped in httpapi.ClientIP, on a loopback
-// listener, with a small HTTP client to call it. Every surface's tests
-// start their servers here instead of building their own; what an answer
-// must look like (a dialect's error envelope, its headers) stays in each
-// surface's tests. It is imported only from _test.go files, like
-// coretest.
+// listener, with a small HTTP client to call it, and the two stand-ins a
+// surface's tests need from outside: an authenticator app (TOTP) and an
+// OAuth2 provider (Provider). Every surface's tests start their servers
+// here instead of building their own; what an answer must look like (a
+// dialect's error envelope, its headers) stays in each surface's tests.
+// It is imported only from _test.go files, like coretest.
 package surfacetest
 
 import (

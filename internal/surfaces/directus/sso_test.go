@@ -1,64 +1,17 @@
 package directus_test
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
-
-// fakeIdP is an OAuth2 provider that hands out the user registered for
-// each code and remembers what the last exchange received.
-type fakeIdP struct {
-	name string
-	mu   sync.Mutex
-	user map[string]core.OAuthUser
-	last [3]string // code, verifier, redirect
-}
-
-func newFakeIdP(name string) *fakeIdP {
-	return &fakeIdP{name: name, user: map[string]core.OAuthUser{}}
-}
-
-func (f *fakeIdP) Name() string        { return f.name }
-func (f *fakeIdP) DisplayName() string { return "The " + f.name }
-func (f *fakeIdP) PKCE() bool          { return true }
-
-func (f *fakeIdP) AuthURL(state, challenge string) string {
-	return "https://idp.test/auth?state=" + state + "&code_challenge=" + challenge + "&redirect_uri="
-}
-
-func (f *fakeIdP) Exchange(_ context.Context, code, verifier, redirect string) (core.OAuthUser, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.last = [3]string{code, verifier, redirect}
-	u, ok := f.user[code]
-	if !ok {
-		return core.OAuthUser{}, fmt.Errorf("unknown code: %w", core.ErrOAuthToken)
-	}
-	return u, nil
-}
-
-func (f *fakeIdP) set(code string, u core.OAuthUser) {
-	f.mu.Lock()
-	f.user[code] = u
-	f.mu.Unlock()
-}
-
-func (f *fakeIdP) lastExchange() [3]string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.last
-}
 
 // ssoStart begins a login and returns the state the provider was given
 // and the state cookie.
@@ -93,7 +46,7 @@ func (e *env) ssoCallback(t testing.TB, code, state, cookie string) response {
 
 func TestProviders(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(c *config) { c.providers = []core.OAuthProvider{newFakeIdP("fake")} })
+	e := newEnv(t, func(c *config) { c.providers = []core.OAuthProvider{surfacetest.NewProvider("fake", true)} })
 	want := `{"data":[{"name":"fake","label":"The fake","driver":"oauth2","icon":"account_circle"}],"disableDefault":false}` + "\n"
 	for _, q := range []string{"", "?sessionOnly", "?sessionOnly=true"} {
 		if r := e.get(t, "/auth"+q, ""); r.body != want {
@@ -109,12 +62,12 @@ func TestProviders(t *testing.T) {
 
 func TestSSOLogin(t *testing.T) {
 	t.Parallel()
-	idp := newFakeIdP("fake")
+	idp := surfacetest.NewProvider("fake", true)
 	e := newEnv(t, func(c *config) {
 		c.providers = []core.OAuthProvider{idp}
 		c.opt.RedirectAllowList = []string{"https://app.test/after"}
 	})
-	idp.set("good", core.OAuthUser{ID: "u1", Email: "ada@example.com", EmailVerified: true, Name: "Ada Lovelace"})
+	idp.Set("good", core.OAuthUser{ID: "u1", Email: "ada@example.com", EmailVerified: true, Name: "Ada Lovelace"})
 
 	// With a redirect: a session-mode login, then the redirect.
 	state, challenge, cookie := e.ssoStart(t, "?redirect=%2Fapp%3Fx%3D1")
@@ -125,10 +78,10 @@ func TestSSOLogin(t *testing.T) {
 	}
 	wantCleared(t, r, "oauth2.fake")
 	session := wantCookie(t, r, "directus_session_token", 24*3600)
-	last := idp.lastExchange()
-	sum := sha256.Sum256([]byte(last[1]))
-	if last[0] != "good" || base64.RawURLEncoding.EncodeToString(sum[:]) != challenge || last[2] != publicURL+"/auth/login/fake/callback" {
-		t.Errorf("exchange got %q; challenge %q", last, challenge)
+	last := idp.Last()
+	sum := sha256.Sum256([]byte(last.Verifier))
+	if last.Code != "good" || base64.RawURLEncoding.EncodeToString(sum[:]) != challenge || last.Redirect != publicURL+"/auth/login/fake/callback" {
+		t.Errorf("exchange got %+v; challenge %q", last, challenge)
 	}
 	me := e.do(t, request{method: http.MethodGet, path: "/users/me", cookies: map[string]string{"directus_session_token": session.Value}})
 	var item map[string]any
@@ -162,9 +115,9 @@ func TestSSOLogin(t *testing.T) {
 // replayed, and that redirects are allow-listed.
 func TestSSOState(t *testing.T) {
 	t.Parallel()
-	idp := newFakeIdP("fake")
+	idp := surfacetest.NewProvider("fake", true)
 	e := newEnv(t, func(c *config) { c.providers = []core.OAuthProvider{idp} })
-	idp.set("good", core.OAuthUser{ID: "u1", Email: "ada@example.com", EmailVerified: true})
+	idp.Set("good", core.OAuthUser{ID: "u1", Email: "ada@example.com", EmailVerified: true})
 
 	state, _, cookie := e.ssoStart(t, "?redirect=/app")
 	payload := strings.Split(cookie, ".")
@@ -198,7 +151,7 @@ func TestSSOState(t *testing.T) {
 // callback with the same parameters, relative so any mount works.
 func TestSSOCallbackPost(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(c *config) { c.providers = []core.OAuthProvider{newFakeIdP("fake")} })
+	e := newEnv(t, func(c *config) { c.providers = []core.OAuthProvider{surfacetest.NewProvider("fake", true)} })
 	r := e.do(t, request{method: http.MethodPost, path: "/auth/login/fake/callback", ctype: "application/x-www-form-urlencoded", body: "code=c1&state=s%201"})
 	wantStatus(t, r, http.StatusSeeOther)
 	if got := r.header.Get("Location"); got != "./callback?code=c1&state=s+1" {
@@ -212,10 +165,10 @@ func TestSSOCallbackPost(t *testing.T) {
 // otp given at the start of an SSO login.
 func TestSSOWithOTP(t *testing.T) {
 	t.Parallel()
-	idp := newFakeIdP("fake")
+	idp := surfacetest.NewProvider("fake", true)
 	e := newEnv(t, func(c *config) { c.providers = []core.OAuthProvider{idp} })
 	e.user(t, "ada@example.com")
-	idp.set("good", core.OAuthUser{ID: "u1", Email: "ada@example.com", EmailVerified: true})
+	idp.Set("good", core.OAuthUser{ID: "u1", Email: "ada@example.com", EmailVerified: true})
 	tk, _ := e.login(t, "ada@example.com", "json")
 	gen := e.do(t, request{method: http.MethodPost, path: "/users/me/tfa/generate", token: tk.AccessToken, body: `{"password":"correct horse"}`})
 	var g struct{ Secret string }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // oauthFuzzRoutes are the OAuth2 routes that read a body.
@@ -26,10 +27,10 @@ var oauthFuzzQueries = []string{"", "?withRefreshToken=true", "?fields=meta.id,r
 // fuzzer reaches the success paths as well as the failures.
 func newOAuthFuzzEnv(t testing.TB) (*fuzzEnv, string) {
 	t.Helper()
-	p := newFakeProvider("fake", true)
-	p.set("ok", core.OAuthUser{ID: "o-1", Email: "ok@example.com", EmailVerified: true, Name: "OK", Raw: map[string]any{"a": []any{1.0, "b"}}})
-	p.set("linked", core.OAuthUser{ID: "o-2", Email: "fuzz@example.com", EmailVerified: true})
-	p.set("noemail", core.OAuthUser{ID: "o-3", Username: "u"})
+	p := surfacetest.NewProvider("fake", true)
+	p.Set("ok", core.OAuthUser{ID: "o-1", Email: "ok@example.com", EmailVerified: true, Name: "OK", Raw: map[string]any{"a": []any{1.0, "b"}}})
+	p.Set("linked", core.OAuthUser{ID: "o-2", Email: "fuzz@example.com", EmailVerified: true})
+	p.Set("noemail", core.OAuthUser{ID: "o-3", Username: "u"})
 	e := newOAuthEnv(t, nil, p)
 	user, id := e.user(t, "fuzz@example.com")
 	super, _ := e.superuser(t)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // externalAuthKeys are an _externalAuths record's keys in wire order.
@@ -50,17 +51,17 @@ func (e *env) links(t testing.TB, path, token string) []externalAuth {
 // OAuth2 (no password), alice by password and links "fake".
 type identityEnv struct {
 	*env
-	fake, second              *fakeProvider
+	fake, second              *surfacetest.Provider
 	ann, annID, alice, alicID string
 }
 
 func newIdentityEnv(t testing.TB) *identityEnv {
 	t.Helper()
-	fake, second := newFakeProvider("fake", true), newFakeProvider("second", false)
+	fake, second := surfacetest.NewProvider("fake", true), surfacetest.NewProvider("second", false)
 	e := newOAuthEnv(t, nil, fake, second)
-	fake.set("ann", core.OAuthUser{ID: "g-ann", Email: "ann@example.com", EmailVerified: true})
-	fake.set("alice", core.OAuthUser{ID: "g-alice"})
-	second.set("ann2", core.OAuthUser{ID: "s-ann"})
+	fake.Set("ann", core.OAuthUser{ID: "g-ann", Email: "ann@example.com", EmailVerified: true})
+	fake.Set("alice", core.OAuthUser{ID: "g-alice"})
+	second.Set("ann2", core.OAuthUser{ID: "s-ann"})
 	a := e.oauthLogin(t, "", "ann")
 	alice, aliceID := e.user(t, "alice@example.com")
 	if got := e.oauthLogin(t, alice, "alice"); got.rec.ID != aliceID {

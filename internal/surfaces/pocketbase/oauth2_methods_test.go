@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // providerKeys are an auth-methods provider entry's keys in wire order.
@@ -61,7 +63,7 @@ func (e *env) methodsProviders(t testing.TB) ([]providerEntry, json.RawMessage) 
 
 func TestAuthMethodsProviders(t *testing.T) {
 	t.Parallel()
-	e := newOAuthEnv(t, nil, newFakeProvider("fake", true), newFakeProvider("plain", false))
+	e := newOAuthEnv(t, nil, surfacetest.NewProvider("fake", true), surfacetest.NewProvider("plain", false))
 	list, legacy := e.methodsProviders(t)
 	if len(list) != 2 || list[0].Name != "fake" || list[1].Name != "plain" {
 		t.Fatalf("providers = %+v, want fake then plain", list)
@@ -107,7 +109,7 @@ func TestAuthMethodsProviders(t *testing.T) {
 
 func TestAuthMethodsOAuth2Off(t *testing.T) {
 	t.Parallel()
-	e := newOAuthEnv(t, nil, newFakeProvider("fake", true))
+	e := newOAuthEnv(t, nil, surfacetest.NewProvider("fake", true))
 	c, _ := e.svc.Collection("users")
 	c.OAuth2.Enabled = false
 	// Configured but off: reported as PocketBase reports a fresh
@@ -124,7 +126,7 @@ func TestAuthMethodsOAuth2Off(t *testing.T) {
 
 func TestAuthMethodsOAuth2Fields(t *testing.T) {
 	t.Parallel()
-	e := newOAuthEnv(t, nil, newFakeProvider("fake", true))
+	e := newOAuthEnv(t, nil, surfacetest.NewProvider("fake", true))
 	r := e.get(t, methodsPath+"?fields=oauth2", "")
 	wantStatus(t, r, 200)
 	var body struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // annUser is the provider account most tests sign in with.
@@ -21,10 +22,10 @@ func annUser(expiry time.Time) core.OAuthUser {
 
 func TestAuthWithOAuth2NewThenReturning(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
 	expiry := time.Date(2030, 1, 2, 3, 4, 5, 600e6, time.UTC)
-	p.set("c1", annUser(expiry))
+	p.Set("c1", annUser(expiry))
 
 	a := e.oauthLogin(t, "", "c1")
 	want := map[string]any{
@@ -38,7 +39,7 @@ func TestAuthWithOAuth2NewThenReturning(t *testing.T) {
 	if a.rec.Email == nil || *a.rec.Email != "ann@example.com" || !a.rec.Verified || a.rec.Name == nil || *a.rec.Name != "Ann" {
 		t.Errorf("new record = %+v: want the provider's verified email and name", a.rec)
 	}
-	if got := p.lastExchange(); got != (exchange{"c1", "verifier-1", "https://app.test/cb"}) {
+	if got := p.Last(); got != (surfacetest.Exchanged{Code: "c1", Verifier: "verifier-1", Redirect: "https://app.test/cb"}) {
 		t.Errorf("exchange got %+v", got)
 	}
 	// Core names each method's amr; an OAuth2 login must not leave an
@@ -49,7 +50,7 @@ func TestAuthWithOAuth2NewThenReturning(t *testing.T) {
 
 	// Returning: the same record, not new; a zero expiry and no raw user
 	// are "" and null.
-	p.set("c2", core.OAuthUser{ID: "g-1", Email: "ann@example.com", EmailVerified: true})
+	p.Set("c2", core.OAuthUser{ID: "g-1", Email: "ann@example.com", EmailVerified: true})
 	r := e.post(t, oauthPath, "", oauthBody("c2"))
 	b := checkOAuth(t, r, metaKeys, userKeys)
 	if b.rec.ID != a.rec.ID || b.Meta["isNew"] != false || b.Meta["expiry"] != "" || b.Meta["rawUser"] != nil {
@@ -59,9 +60,9 @@ func TestAuthWithOAuth2NewThenReturning(t *testing.T) {
 
 func TestAuthWithOAuth2CreateData(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
-	p.set("c1", annUser(time.Time{}))
+	p.Set("c1", annUser(time.Time{}))
 	r := e.post(t, oauthPath, "", `{"provider":"fake","code":"c1","createData":{"name":"Chosen","emailVisibility":true}}`)
 	a := checkOAuth(t, r, metaKeys, userKeys)
 	if a.rec.Name == nil || *a.rec.Name != "Chosen" || !a.rec.EmailVisibility {
@@ -85,15 +86,15 @@ func TestAuthWithOAuth2CreateData(t *testing.T) {
 
 func TestAuthWithOAuth2RedirectURLSpellings(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
-	p.set("c1", annUser(time.Time{}))
+	p.Set("c1", annUser(time.Time{}))
 	for _, tc := range []struct{ body, want string }{
 		{`{"provider":"fake","code":"c1","redirectUrl":"https://legacy.test/cb"}`, "https://legacy.test/cb"},
 		{`{"provider":"fake","code":"c1","redirectURL":"https://new.test/cb","redirectUrl":"https://legacy.test/cb"}`, "https://new.test/cb"},
 	} {
 		checkOAuth(t, e.post(t, oauthPath, "", tc.body), metaKeys, userKeys)
-		if got := p.lastExchange().redirect; got != tc.want {
+		if got := p.Last().Redirect; got != tc.want {
 			t.Errorf("%s: provider got redirect %q, want %q", tc.body, got, tc.want)
 		}
 	}
@@ -101,16 +102,16 @@ func TestAuthWithOAuth2RedirectURLSpellings(t *testing.T) {
 	r := e.do(t, request{method: http.MethodPost, path: oauthPath, ctype: "application/x-www-form-urlencoded",
 		body: "provider=fake&code=c1&codeVerifier=v2&redirectUrl=https%3A%2F%2Fform.test%2Fcb"})
 	checkOAuth(t, r, metaKeys, userKeys)
-	if got := p.lastExchange(); got != (exchange{"c1", "v2", "https://form.test/cb"}) {
+	if got := p.Last(); got != (surfacetest.Exchanged{Code: "c1", Verifier: "v2", Redirect: "https://form.test/cb"}) {
 		t.Errorf("form exchange = %+v", got)
 	}
 }
 
 func TestAuthWithOAuth2WithRefreshToken(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
-	p.set("c1", annUser(time.Time{}))
+	p.Set("c1", annUser(time.Time{}))
 	now := e.clock.Now()
 	r := e.post(t, oauthPath+"?withRefreshToken=true", "", oauthBody("c1"))
 	a := checkOAuth(t, r, metaKeysRT, userKeys)
@@ -136,15 +137,15 @@ func TestAuthWithOAuth2WithRefreshToken(t *testing.T) {
 
 func TestAuthWithOAuth2Errors(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
-	p.set("c1", annUser(time.Time{}))
+	p.Set("c1", annUser(time.Time{}))
 
-	wantError(t, e.post(t, oauthPath, "", oauthBody(codeTokenFails)), 400, msgOAuthToken, `{}`)
+	wantError(t, e.post(t, oauthPath, "", oauthBody(surfacetest.CodeTokenFails)), 400, msgOAuthToken, `{}`)
 	wantError(t, e.post(t, oauthPath, "", oauthBody("never-issued")), 400, msgOAuthToken, `{}`)
-	wantError(t, e.post(t, oauthPath, "", oauthBody(codeUserFails)), 400, msgOAuthUser, `{}`)
+	wantError(t, e.post(t, oauthPath, "", oauthBody(surfacetest.CodeUserFails)), 400, msgOAuthUser, `{}`)
 	// A provider answer without an id is a failed user fetch.
-	p.set("no-id", core.OAuthUser{Email: "x@example.com", EmailVerified: true})
+	p.Set("no-id", core.OAuthUser{Email: "x@example.com", EmailVerified: true})
 	wantError(t, e.post(t, oauthPath, "", oauthBody("no-id")), 400, msgOAuthUser, `{}`)
 
 	for _, tc := range []struct{ body string }{
@@ -167,7 +168,7 @@ func TestAuthWithOAuth2Errors(t *testing.T) {
 
 	// No record to sign in and public sign-up off.
 	c.PublicSignup = false
-	p.set("stranger", core.OAuthUser{ID: "g-9", Email: "nobody@example.com", EmailVerified: true})
+	p.Set("stranger", core.OAuthUser{ID: "g-9", Email: "nobody@example.com", EmailVerified: true})
 	wantError(t, e.post(t, oauthPath, "", oauthBody("stranger")), 400, "Failed to authenticate.", `{}`)
 }
 
@@ -177,7 +178,7 @@ func TestAuthWithOAuth2Errors(t *testing.T) {
 // step), not with the "validating" message other routes use.
 func TestAuthWithOAuth2Validation(t *testing.T) {
 	t.Parallel()
-	e := newOAuthEnv(t, nil, newFakeProvider("fake", true))
+	e := newOAuthEnv(t, nil, surfacetest.NewProvider("fake", true))
 	wantFields(t, e.post(t, oauthPath, "", `{}`), 400, msgLoad,
 		map[string]string{"provider": "validation_required", "code": "validation_required"})
 	wantFields(t, e.post(t, oauthPath, "", `{"provider":"fake"}`), 400, msgLoad,
@@ -196,12 +197,12 @@ func TestAuthWithOAuth2Validation(t *testing.T) {
 
 func TestAuthWithOAuth2UnverifiedEmailDoesNotLink(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
 	aliceID := e.signUp(t, "alice@example.com", alicePassword)
 	// A provider account claiming alice's address without vouching for
 	// it gets a record of its own, without that email.
-	p.set("c1", core.OAuthUser{ID: "evil", Email: "alice@example.com", EmailVerified: false})
+	p.Set("c1", core.OAuthUser{ID: "evil", Email: "alice@example.com", EmailVerified: false})
 	a := checkOAuth(t, e.post(t, oauthPath, "", oauthBody("c1")), metaKeys, userKeys)
 	if a.rec.ID == aliceID || a.Meta["isNew"] != true || a.rec.Email == nil || *a.rec.Email != "" {
 		t.Errorf("unverified email: record %+v isNew %v, want a new record without alice's email", a.rec, a.Meta["isNew"])
@@ -212,10 +213,10 @@ func TestAuthWithOAuth2UnverifiedEmailDoesNotLink(t *testing.T) {
 
 func TestAuthWithOAuth2LinksSignedInUser(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
 	alice, aliceID := e.user(t, "alice@example.com")
-	p.set("c1", core.OAuthUser{ID: "gh-7", Email: "other@example.com", EmailVerified: true})
+	p.Set("c1", core.OAuthUser{ID: "gh-7", Email: "other@example.com", EmailVerified: true})
 	a := e.oauthLogin(t, alice, "c1")
 	if a.rec.ID != aliceID || a.Meta["isNew"] != false {
 		t.Fatalf("linking answered record %s isNew %v, want alice", a.rec.ID, a.Meta["isNew"])
@@ -225,16 +226,16 @@ func TestAuthWithOAuth2LinksSignedInUser(t *testing.T) {
 		t.Errorf("linked login = %s, want alice %s", b.rec.ID, aliceID)
 	}
 	// A second account of the same provider cannot be linked to alice.
-	p.set("c2", core.OAuthUser{ID: "gh-8"})
+	p.Set("c2", core.OAuthUser{ID: "gh-8"})
 	wantError(t, e.post(t, oauthPath, alice, oauthBody("c2")), 400, "Failed to authenticate.", `{}`)
 }
 
 func TestAuthWithOAuth2MFA(t *testing.T) {
 	t.Parallel()
-	p := newFakeProvider("fake", true)
+	p := surfacetest.NewProvider("fake", true)
 	e := newOAuthEnv(t, nil, p)
 	alice, aliceID := e.user(t, "alice@example.com")
-	p.set("c1", core.OAuthUser{ID: "g-a", Email: "alice@example.com", EmailVerified: true})
+	p.Set("c1", core.OAuthUser{ID: "g-a", Email: "alice@example.com", EmailVerified: true})
 	e.oauthLogin(t, alice, "c1") // link before MFA is on
 	e.factors(t, "users", false, true)
 

@@ -1,15 +1,13 @@
 package pocketbase_test
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // Paths and messages of the OAuth2 routes.
@@ -24,77 +22,13 @@ const (
 	msgOAuthUser     = "Failed to fetch OAuth2 user."
 	msgNoClient      = "Missing or invalid client id."
 	msgLastMethod    = "You can't unlink the only way you can sign in. Set a password first (reset it by email)."
-	codeTokenFails   = "token-fails"
-	codeUserFails    = "user-fails"
 	redirectOKText   = "OAuth2 authorization completed. You can close this window.\n"
 	redirectFailText = "OAuth2 authorization failed. You can close this window and try again.\n"
 )
 
-// fakeProvider hands out the user registered for each code; the codes
-// codeTokenFails and codeUserFails fail the way real providers do, and
-// any other unknown code fails the token exchange. It remembers the last
-// exchange so tests can see what the surface passed on.
-type fakeProvider struct {
-	name, display string
-	pkce          bool
-
-	mu    sync.Mutex
-	users map[string]core.OAuthUser
-	last  exchange
-}
-
-// exchange is what one Exchange call received.
-type exchange struct{ code, verifier, redirect string }
-
-func newFakeProvider(name string, pkce bool) *fakeProvider {
-	return &fakeProvider{name: name, display: "The " + name, pkce: pkce, users: map[string]core.OAuthUser{}}
-}
-
-func (f *fakeProvider) Name() string        { return f.name }
-func (f *fakeProvider) DisplayName() string { return f.display }
-func (f *fakeProvider) PKCE() bool          { return f.pkce }
-
-func (f *fakeProvider) AuthURL(state, challenge string) string {
-	u := "https://idp.test/" + f.name + "/auth?client_id=cid&state=" + state
-	if challenge != "" {
-		u += "&code_challenge=" + challenge + "&code_challenge_method=S256"
-	}
-	return u + "&redirect_uri="
-}
-
-func (f *fakeProvider) Exchange(_ context.Context, code, verifier, redirect string) (core.OAuthUser, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.last = exchange{code, verifier, redirect}
-	switch code {
-	case codeTokenFails:
-		return core.OAuthUser{}, fmt.Errorf("invalid_grant: %w", core.ErrOAuthToken)
-	case codeUserFails:
-		return core.OAuthUser{}, fmt.Errorf("userinfo 500: %w", core.ErrOAuthUser)
-	}
-	u, ok := f.users[code]
-	if !ok {
-		return core.OAuthUser{}, fmt.Errorf("unknown code: %w", core.ErrOAuthToken)
-	}
-	return u, nil
-}
-
-// set registers the user a code exchanges for.
-func (f *fakeProvider) set(code string, u core.OAuthUser) {
-	f.mu.Lock()
-	f.users[code] = u
-	f.mu.Unlock()
-}
-
-func (f *fakeProvider) lastExchange() exchange {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.last
-}
-
 // newOAuthEnv is an env whose users collection has OAuth2 on with the
 // given providers; mod (which may be nil) configures the rest.
-func newOAuthEnv(t testing.TB, mod func(*config), providers ...*fakeProvider) *env {
+func newOAuthEnv(t testing.TB, mod func(*config), providers ...*surfacetest.Provider) *env {
 	t.Helper()
 	return newEnvWith(t, func(c *config) {
 		c.Core.Collections = func(users, _ *core.Collection) {
