@@ -1,14 +1,18 @@
-// Package httpapi is the HTTP plumbing every Gatehouse surface shares:
+// Package httpapi is the HTTP machinery every Gatehouse surface shares:
 // request body decoding into loosely typed fields, typed field access,
-// JSON response encoding, an error-returning handler adapter and the
-// generic middleware (request id, client ip, panic recovery, access log,
-// security headers, CORS, body limit).
+// JSON response encoding, an error-returning handler adapter, the error
+// renderer (Renderer), token extraction and authentication (TokenRule,
+// LoadAuth), cookies (CookieJar, StateCookie) and CSRF, and the generic
+// middleware (request id, client ip, panic recovery, access log, security
+// headers, CORS, body limit).
 //
-// The package is surface-neutral on purpose. PocketBase, Directus,
-// Payload, Conduit and AccountMaker each render errors in their own wire
-// format, so nothing here ever writes an error body: decoding returns a
-// typed *DecodeError, and the handler adapter and panic recovery take
-// callbacks through which the surface writes its own response.
+// The package is dialect-neutral on purpose. PocketBase, Directus,
+// Payload, Conduit and AccountMaker each answer in their own wire format,
+// so nothing here words an error: a surface declares rules (where its
+// token is, which cookies it sets) and supplies an ErrorMapper, a pure
+// translation from an error to its status and body; the Renderer does
+// the rest (telling errors apart, Retry-After, logging a 500 with its
+// request id) the same way for every surface.
 //
 // A surface typically stacks the middleware in this order (outermost
 // first):

@@ -34,3 +34,29 @@ type Deps struct {
 	// streams), so a graceful shutdown does not wait for them.
 	Done <-chan struct{}
 }
+
+// Log returns the surface's logger: d.Logger, or one that discards.
+func (d Deps) Log() *slog.Logger {
+	if d.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Logger
+}
+
+// BodyLimitOr returns the body limit for a surface whose own cap is
+// limit: the server's when it is set and lower, else the surface's.
+func (d Deps) BodyLimitOr(limit int64) int64 {
+	if d.BodyLimit > 0 && d.BodyLimit < limit {
+		return d.BodyLimit
+	}
+	return limit
+}
+
+// Origins returns the CORS origins: d.CORSOrigins, or any ("*") when
+// none are set, the default of PocketBase and Directus alike.
+func (d Deps) Origins() []string {
+	if len(d.CORSOrigins) == 0 {
+		return []string{"*"}
+	}
+	return d.CORSOrigins
+}

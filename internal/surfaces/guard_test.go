@@ -95,6 +95,82 @@ func TestSurfacesUseCoreCodes(t *testing.T) {
 	}
 }
 
+// TestNewHandlerShape: every surface is built one way, so cmd mounts any
+// of them from its table and a new surface copies no wiring:
+//
+//	func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error)
+//
+// with Options the surface's own settings type.
+func TestNewHandlerShape(t *testing.T) {
+	const want = "func NewHandler(surfaces.Deps, Options) (http.Handler, error)"
+	fset := token.NewFileSet()
+	for _, name := range surfacePackages(t) {
+		files, _ := filepath.Glob(filepath.Join(name, "*.go"))
+		var got []string
+		options := false
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, decl := range f.Decls {
+				switch d := decl.(type) {
+				case *ast.FuncDecl:
+					if d.Recv == nil && d.Name.Name == "NewHandler" {
+						got = append(got, signature(d.Type))
+					}
+				case *ast.GenDecl:
+					for _, spec := range d.Specs {
+						if ts, ok := spec.(*ast.TypeSpec); ok && ts.Name.Name == "Options" {
+							options = true
+						}
+					}
+				}
+			}
+		}
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("surface %s declares NewHandler as %q; want exactly one, %q", name, got, want)
+		}
+		if !options {
+			t.Errorf("surface %s declares no Options type for its settings", name)
+		}
+	}
+}
+
+// signature renders a function type as "func NewHandler(A, B) (C, D)",
+// parameter names left out.
+func signature(ft *ast.FuncType) string {
+	list := func(fl *ast.FieldList) []string {
+		var out []string
+		if fl == nil {
+			return out
+		}
+		for _, f := range fl.List {
+			n := max(1, len(f.Names))
+			for range n {
+				out = append(out, exprString(f.Type))
+			}
+		}
+		return out
+	}
+	return "func NewHandler(" + strings.Join(list(ft.Params), ", ") + ") (" + strings.Join(list(ft.Results), ", ") + ")"
+}
+
+func exprString(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return exprString(x.X) + "." + x.Sel.Name
+	case *ast.StarExpr:
+		return "*" + exprString(x.X)
+	}
+	return "?"
+}
+
 // coreCodeArgs returns the code expressions of a core.Error or
 // core.FieldError literal, or of a core.NewError call.
 func coreCodeArgs(n ast.Node) []ast.Expr {

@@ -56,27 +56,17 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 		return nil, fmt.Errorf("directus: %w", err)
 	}
 	s := &server{
-		svc: svc, log: d.Logger, c: c, opt: opt, bodyLimit: d.BodyLimit, onRoute: d.OnRoute, public: public,
+		svc: svc, log: d.Log(), c: c, opt: opt, bodyLimit: d.BodyLimitOr(DefaultBodyLimit), onRoute: d.OnRoute, public: public,
 	}
 	s.jar, s.state = newCookies(opt)
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.bodyLimit <= 0 || s.bodyLimit > DefaultBodyLimit {
-		s.bodyLimit = DefaultBodyLimit
-	}
-	origins := d.CORSOrigins
-	if len(origins) == 0 {
-		origins = []string{"*"}
-	}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return httpapi.Chain(mux,
 		httpapi.LimitBody(s.bodyLimit),
-		httpapi.Recover(s.log, func(w http.ResponseWriter, r *http.Request) { writeErrors(w, errInternal()) }),
+		httpapi.Recover(s.log, s.renderer().WriteInternal),
 		httpapi.SecurityHeaders(map[string]string{"X-Content-Type-Options": "nosniff"}),
 		// The methods are the surface's routes' (addRoutes).
-		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: origins, AllowMethods: "GET,HEAD,PATCH,POST"}),
+		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: d.Origins(), AllowMethods: "GET,HEAD,PATCH,POST"}),
 		s.csrf,
 		s.loadAuth,
 	), nil

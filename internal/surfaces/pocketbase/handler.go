@@ -53,18 +53,14 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pocketbase: %w", err)
 	}
-	s := &server{svc: svc, log: d.Logger, bodyLimit: d.BodyLimit, onRoute: d.OnRoute}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
+	// PocketBase's own cap is the server's: a larger http.body_limit
+	// raises it.
+	limit := int64(DefaultBodyLimit)
+	if d.BodyLimit > 0 {
+		limit = d.BodyLimit
 	}
+	s := &server{svc: svc, log: d.Log(), bodyLimit: limit, onRoute: d.OnRoute}
 	s.realtime = newBroker(d.Done, opt.Realtime, s.log)
-	if s.bodyLimit <= 0 {
-		s.bodyLimit = DefaultBodyLimit
-	}
-	origins := d.CORSOrigins
-	if len(origins) == 0 {
-		origins = []string{"*"}
-	}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
 	return httpapi.Chain(mux,
@@ -75,7 +71,7 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 			"X-Frame-Options":        "SAMEORIGIN",
 			"X-Xss-Protection":       "1; mode=block",
 		}),
-		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: origins, AllowMethods: "GET,HEAD,PUT,PATCH,POST,DELETE"}),
+		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: d.Origins(), AllowMethods: "GET,HEAD,PUT,PATCH,POST,DELETE"}),
 		s.loadAuth,
 	), nil
 }
