@@ -208,7 +208,7 @@ func TestWrapPassesThrough(t *testing.T) {
 	s, prefix := testStore(t, c, db)
 
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	u := core.User{ID: "u1", CollectionID: core.UsersID, Email: "a@example.com", Created: now, Updated: now}
+	u := core.User{ID: "u1", CollectionID: core.UsersID, Email: "a@example.com", Status: core.UserActive, Created: now, Updated: now}
 	if err := s.InsertUser(ctx, u); err != nil {
 		t.Fatalf("InsertUser = %v", err)
 	}
