@@ -46,13 +46,13 @@ func TestRegister(t *testing.T) {
 
 	id, err := e.svc.ConfirmVerification(ctx, e.users, tok)
 	if err != nil || id != u.ID {
-		t.Fatalf("VerifyEmail = %q, %v; want %q", id, err, u.ID)
+		t.Fatalf("ConfirmVerification = %q, %v; want %q", id, err, u.ID)
 	}
 	if cur, _ := e.db.UserByID(ctx, e.users.ID, u.ID); !cur.Verified {
 		t.Error("user not verified")
 	}
 	if _, err := e.svc.ConfirmVerification(ctx, e.users, "bogus"); err == nil {
-		t.Error("VerifyEmail accepted a bogus token")
+		t.Error("ConfirmVerification accepted a bogus token")
 	}
 
 	wantField(t, e.svc.Register(ctx, e.users, core.Registration{Email: "nope", Password: "correct horse"}), "email", core.FieldIsEmail)
