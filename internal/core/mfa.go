@@ -24,10 +24,15 @@ var amrOf = map[string]string{
 // collection demands it, or the user enabled an authenticator app (which
 // would protect nothing if a password alone still let them in).
 func (s *Service) needsMFA(ctx context.Context, c *Collection, u User) (bool, error) {
-	if c.MFA.Enabled || (c.Superusers && c.OTP.Enabled) {
+	if collectionNeedsMFA(c) {
 		return true, nil
 	}
 	return s.hasAuthenticator(ctx, u)
+}
+
+// collectionNeedsMFA reports whether every login to c takes two factors.
+func collectionNeedsMFA(c *Collection) bool {
+	return c.MFA.Enabled || (c.Superusers && c.OTP.Enabled)
 }
 
 // hasAuthenticator reports whether u enabled an authenticator app.
@@ -64,29 +69,9 @@ func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method,
 		}
 		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeMFARequired, MFAID: ch.ID}
 	}
-	ch, err := s.store.MFAByID(ctx, mfaID)
-	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
-		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
-	} else if err != nil {
-		return AuthResult{}, Internal(err)
-	}
-	if ch.UserID != u.ID {
-		return AuthResult{}, NewError(KindInvalid, CodeMFAUserMismatch)
-	}
-	if ch.Method == method {
-		return AuthResult{}, NewError(KindInvalid, CodeMFASameMethod)
-	}
-	// A user who enabled an authenticator app must use it (or one of its
-	// recovery codes) as one of the two factors: password plus a mailed
-	// code must not get around the app they set up.
-	if isAuthenticator(method) == isAuthenticator(ch.Method) {
-		has, err := s.hasAuthenticator(ctx, u)
-		if err != nil {
-			return AuthResult{}, err
-		}
-		if has {
-			return AuthResult{}, NewError(KindInvalid, CodeMFAAuthenticatorNeeded)
-		}
+	ch, err := s.mfaChallenge(ctx, c, u, method, mfaID)
+	if err != nil {
+		return AuthResult{}, err
 	}
 	if err := s.store.DeleteMFA(ctx, ch.ID); errors.Is(err, ErrNotFound) {
 		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
@@ -95,6 +80,67 @@ func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method,
 	}
 	o.aal = 2
 	return s.loginSession(ctx, c, u, []string{ch.Method, method}, o)
+}
+
+// mfaChallenge returns the challenge mfaID names if a second factor of
+// method by u may complete it: it exists, is of c, has not expired, is
+// u's, its first factor was another method, and (for a user with an
+// authenticator app) one of the two is the app. It reads and spends
+// nothing, so the flows call it before they use up a code or count an
+// attempt (checkMFAFirst): a request refused for its mfaId leaves the
+// user's codes and counters as they were. finishAuth checks again, and
+// deleting the challenge there makes it single use.
+func (s *Service) mfaChallenge(ctx context.Context, c *Collection, u User, method, mfaID string) (MFAChallenge, error) {
+	ch, err := s.liveChallenge(ctx, c, mfaID)
+	if err != nil {
+		return MFAChallenge{}, err
+	}
+	if ch.UserID != u.ID {
+		return MFAChallenge{}, NewError(KindInvalid, CodeMFAUserMismatch)
+	}
+	if ch.Method == method {
+		return MFAChallenge{}, NewError(KindInvalid, CodeMFASameMethod)
+	}
+	// A user who enabled an authenticator app must use it (or one of its
+	// recovery codes) as one of the two factors: password plus a mailed
+	// code must not get around the app they set up.
+	if isAuthenticator(method) == isAuthenticator(ch.Method) {
+		has, err := s.hasAuthenticator(ctx, u)
+		if err != nil {
+			return MFAChallenge{}, err
+		}
+		if has {
+			return MFAChallenge{}, NewError(KindInvalid, CodeMFAAuthenticatorNeeded)
+		}
+	}
+	return ch, nil
+}
+
+// liveChallenge returns the challenge mfaID names if it exists, is of c
+// and has not expired: what can be checked before the user is known.
+func (s *Service) liveChallenge(ctx context.Context, c *Collection, mfaID string) (MFAChallenge, error) {
+	ch, err := s.store.MFAByID(ctx, mfaID)
+	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
+		return MFAChallenge{}, NewError(KindInvalid, CodeMFAInvalid)
+	} else if err != nil {
+		return MFAChallenge{}, Internal(err)
+	}
+	return ch, nil
+}
+
+// checkMFAFirst refuses, before a flow spends anything, a second factor
+// whose mfaId finishAuth would refuse. Without an mfaId, or when MFA does
+// not apply to u (PocketBase then ignores the mfaId), it passes.
+func (s *Service) checkMFAFirst(ctx context.Context, c *Collection, u User, method, mfaID string) error {
+	if mfaID == "" {
+		return nil
+	}
+	need, err := s.needsMFA(ctx, c, u)
+	if err != nil || !need {
+		return err
+	}
+	_, err = s.mfaChallenge(ctx, c, u, method, mfaID)
+	return err
 }
 
 // loginSession opens the session of a completed login, clears the

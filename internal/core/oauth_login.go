@@ -59,6 +59,15 @@ func (s *Service) LoginWithOAuth2(ctx context.Context, c *Collection, p *Princip
 	if err := s.limit(ctx, ActionLogin, ""); err != nil {
 		return AuthResult{}, OAuth2Meta{}, err
 	}
+	if in.MFAID != "" && collectionNeedsMFA(c) {
+		// A dead challenge is refused before the provider's code is
+		// exchanged (and so spent), when MFA applies to every user of c;
+		// whose it is, and whether MFA applies to a user of its own
+		// choosing, can only be told after.
+		if _, err := s.liveChallenge(ctx, c, in.MFAID); err != nil {
+			return AuthResult{}, OAuth2Meta{}, err
+		}
+	}
 	ou, err := prov.Exchange(ctx, in.Code, in.CodeVerifier, in.RedirectURL)
 	switch {
 	case errors.Is(err, ErrOAuthToken):

@@ -113,6 +113,17 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}
+	u, err := s.store.UserByID(ctx, c.ID, o.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return AuthResult{}, errBadOTP
+	} else if err != nil {
+		return AuthResult{}, Internal(err)
+	}
+	// A request whose mfaId would be refused is refused now, before it
+	// counts a try or spends the code, so the user's correct retry works.
+	if err := s.checkMFAFirst(ctx, c, u, MethodOTP, in.MFAID); err != nil {
+		return AuthResult{}, err
+	}
 	if err := s.otpAttempt(ctx, c, o); err != nil {
 		return AuthResult{}, err
 	}
@@ -125,12 +136,6 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 	}
 	if err := s.store.DeleteOTP(ctx, o.ID); errors.Is(err, ErrNotFound) {
 		return AuthResult{}, errBadOTP // used at the same moment by another request
-	} else if err != nil {
-		return AuthResult{}, Internal(err)
-	}
-	u, err := s.store.UserByID(ctx, c.ID, o.UserID)
-	if errors.Is(err, ErrNotFound) {
-		return AuthResult{}, errBadOTP
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
 	}

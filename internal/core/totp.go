@@ -201,18 +201,20 @@ func (s *Service) LoginWithTOTP(ctx context.Context, c *Collection, in TOTPLogin
 		return AuthResult{}, err
 	}
 	// The challenge is checked before the code, so a code (or a
-	// recovery code) is never spent on a login that cannot complete.
-	ch, err := s.store.MFAByID(ctx, mfaID)
-	if errors.Is(err, ErrNotFound) || (err == nil && (ch.CollectionID != c.ID || !s.Now().Before(ch.Created.Add(c.MFA.Duration)))) {
-		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
-	} else if err != nil {
-		return AuthResult{}, Internal(err)
+	// recovery code) is never spent, nor a try counted, on a login that
+	// cannot complete.
+	ch, err := s.liveChallenge(ctx, c, mfaID)
+	if err != nil {
+		return AuthResult{}, err
 	}
 	u, err := s.store.UserByID(ctx, c.ID, ch.UserID)
 	if errors.Is(err, ErrNotFound) {
 		return AuthResult{}, NewError(KindInvalid, CodeMFAInvalid)
 	} else if err != nil {
 		return AuthResult{}, Internal(err)
+	}
+	if _, err := s.mfaChallenge(ctx, c, u, MethodTOTP, mfaID); err != nil {
+		return AuthResult{}, err
 	}
 	method, err := s.checkSecondFactor(ctx, c, u, code)
 	if err != nil {
