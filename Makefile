@@ -6,11 +6,13 @@ FUZZTIME ?= 20s
 
 .PHONY: test fmt-check vet sdk-deps build run fuzz bench
 
-## test: formatting, vet, every Go test, and the official SDK tests under node.
-## With GATEHOUSE_TEST_POSTGRES_DSN set, the PostgreSQL store and multi-node
-## tests run too, and the end-to-end tests run a second time on PostgreSQL.
+## test: formatting, vet, every Go test under the race detector, and the
+## official SDK tests under node. With GATEHOUSE_TEST_POSTGRES_DSN set, the
+## PostgreSQL store and multi-node tests run too, and the end-to-end tests
+## run a second time on PostgreSQL (without -race: the first pass found
+## what it can).
 test: fmt-check vet sdk-deps
-	GATEHOUSE_SDK_TESTS=1 $(GO) test -count=1 ./...
+	GATEHOUSE_SDK_TESTS=1 $(GO) test -race -count=1 ./...
 	@if [ -n "$$GATEHOUSE_TEST_POSTGRES_DSN" ]; then \
 	  echo "== end-to-end tests again, every server on PostgreSQL"; \
 	  GATEHOUSE_TEST_BACKEND=postgres GATEHOUSE_SDK_TESTS=1 $(GO) test -count=1 ./cmd/gatehouse/; \
