@@ -4,7 +4,7 @@ GO ?= go
 SDK_DIRS := sdktest/pocketbase sdktest/directus
 FUZZTIME ?= 20s
 
-.PHONY: test fmt-check vet sdk-deps build run fuzz bench
+.PHONY: test chaos fmt-check vet sdk-deps build run fuzz bench
 
 ## test: formatting, vet, every Go test under the race detector, and the
 ## official SDK tests under node. With GATEHOUSE_TEST_POSTGRES_DSN set, the
@@ -17,6 +17,15 @@ test: fmt-check vet sdk-deps
 	  echo "== end-to-end tests again, every server on PostgreSQL"; \
 	  GATEHOUSE_TEST_BACKEND=postgres GATEHOUSE_SDK_TESTS=1 $(GO) test -count=1 ./cmd/gatehouse/; \
 	fi
+
+## chaos: the fault-injection suite (chaos_*_test.go): kill -9 under load,
+## a broken link to PostgreSQL, a full disk; each scenario checks what was
+## acknowledged still holds. About 2-3 minutes under -race on 2 cores;
+## .ci/run runs it after `make test` (see docs/decisions.md, "Fault
+## injection"). The full-disk scenario mounts a tmpfs (root); the database
+## scenarios need GATEHOUSE_TEST_POSTGRES_DSN, as in `make test`.
+chaos:
+	GATEHOUSE_TEST_CHAOS=1 $(GO) test -race -count=1 -timeout 20m -v -run '^TestChaos' ./cmd/gatehouse/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \

@@ -85,6 +85,11 @@ func startChaosNode(t testing.TB, dir, db, yaml string, env map[string]string) *
 	n.start(t)
 	t.Cleanup(func() {
 		n.stop(t)
+		// Under -race a killed server never gets to exit with the race
+		// detector's status, so its report is looked for in its log.
+		if strings.Contains(n.stderr.String(), "WARNING: DATA RACE") {
+			t.Error("the race detector reported a data race in a server process (see its log)")
+		}
 		n.logIfFailed(t)
 	})
 	return n
