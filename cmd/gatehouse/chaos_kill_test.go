@@ -61,7 +61,7 @@ func TestChaosKillSignUps(t *testing.T) {
 			switch {
 			case o.ok():
 				acked = append(acked, email)
-			case o.Status == 0:
+			case o.Status == 0 || o.refused():
 				unanswered = append(unanswered, email)
 			default:
 				bad.add("sign-up", o)
@@ -188,7 +188,7 @@ func chaosLogin(ctx context.Context, n *chaosNode, email string, bad *unexpected
 	switch {
 	case o.Status == 200 && o.str("token") != "":
 		keep(o.str("token"))
-	case o.Status != 0:
+	case o.Status != 0 && !o.refused():
 		bad.add("login", o)
 	}
 	return o.Status != 0
@@ -196,11 +196,12 @@ func chaosLogin(ctx context.Context, n *chaosNode, email string, bad *unexpected
 
 // chaosChangePassword logs u in with its current password and changes it
 // to the next one, counting an acknowledged change with acked. It reports
-// whether both requests were answered.
+// whether u's password is still known: false once a change got no answer
+// or a 503, after which the worker stops.
 func chaosChangePassword(ctx context.Context, n *chaosNode, u *pwUser, bad *unexpected, acked func()) bool {
 	o := try(ctx, n.URL, "POST", pathLogin, loginBody(u.email, chaosPwd(u.acked)))
 	if o.Status != 200 {
-		if o.Status != 0 {
+		if o.Status != 0 && !o.refused() {
 			bad.add("login before a password change", o)
 		}
 		return o.Status != 0
@@ -214,11 +215,13 @@ func chaosChangePassword(ctx context.Context, n *chaosNode, u *pwUser, bad *unex
 	case o.Status == 200:
 		u.acked, u.inflight = u.acked+1, false
 		acked()
-	case o.Status != 0:
+	case o.Status == 0 || o.refused():
+		return false
+	default:
 		u.inflight = false
 		bad.add("password change", o)
 	}
-	return o.Status != 0
+	return true
 }
 
 // checkPasswordAfterCrash checks which of u's passwords works after the
@@ -285,7 +288,9 @@ func TestChaosKillRefresh(t *testing.T) {
 				<-ctx.Done()
 				return
 			}
-			rotations.add()
+			if !chains[w].inflight {
+				rotations.add()
+			}
 		})
 		rotations.wait(t, "acknowledged rotations before the kill", 20*time.Second)
 		n.killSoon(t)
@@ -311,13 +316,16 @@ func TestChaosKillRefresh(t *testing.T) {
 			}
 		}
 		total := view.checkRefreshChains(t)
-		t.Logf("%d rotations acknowledged before the kill, %d in flight; %d refresh tokens stored", rotations.count.Load(), inflight, total)
+		t.Logf("%d rotations acknowledged before the kill (%d answers were 503s), %d in flight; %d refresh tokens stored",
+			rotations.count.Load(), bad.refused.Load(), inflight, total)
 	})
 }
 
 // rotateChain rotates c's token, sending the request copies times at
-// once. Every answer must be a 200, and the answers that came must name
-// one successor. It reports whether any answer came.
+// once. Every answer must be a 200 or a 503 with Retry-After (after which
+// the client retries the same token, as a client does), and the 200s
+// must name one successor. It reports false when a request got no
+// answer: the server is gone.
 func rotateChain(ctx context.Context, n *chaosNode, c *chain, copies int, bad *unexpected) bool {
 	outs := make([]outcome, copies)
 	var wg sync.WaitGroup
@@ -327,10 +335,13 @@ func rotateChain(ctx context.Context, n *chaosNode, c *chain, copies int, bad *u
 		})
 	}
 	wg.Wait()
-	next := ""
+	next, gone := "", false
 	for _, o := range outs {
 		switch {
 		case o.Status == 0:
+			gone = true
+		case o.refused():
+			bad.refused.Add(1)
 		case o.Status != 200 || o.str("meta.refreshToken") == "":
 			bad.add("rotation", o)
 		case next != "" && o.str("meta.refreshToken") != next:
@@ -344,5 +355,5 @@ func rotateChain(ctx context.Context, n *chaosNode, c *chain, copies int, bad *u
 		return true
 	}
 	c.inflight = true
-	return false
+	return !gone
 }

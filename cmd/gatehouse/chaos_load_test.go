@@ -29,6 +29,12 @@ type outcome struct {
 // ok reports whether the request was acknowledged.
 func (o outcome) ok() bool { return o.Status >= 200 && o.Status < 300 }
 
+// refused reports a 503 with Retry-After: a known temporary condition
+// (the database busy, unreachable or out of space), which the client is
+// told to retry. Like a request without an answer, it may have taken
+// effect (a commit whose confirmation was lost) or not.
+func (o outcome) refused() bool { return o.Status == 503 && o.Header.Get("Retry-After") != "" }
+
 // str returns a string at a dotted path of the JSON body.
 func (o outcome) str(path string) string {
 	return response{JSON: o.JSON}.str(path)
@@ -172,6 +178,8 @@ type unexpected struct {
 	mu    sync.Mutex
 	kinds map[string]int
 	first map[string]string
+	// refused counts the allowed 503s with Retry-After, for the log.
+	refused atomic.Int64
 }
 
 // add records one disallowed answer to what.
