@@ -203,6 +203,12 @@ type OutboxStore interface {
 	ReleaseMail(ctx context.Context, id, claim string) error
 	// MailByID returns one message, sent or not.
 	MailByID(ctx context.Context, id string) (OutboxMessage, error)
+	// NextMailDue returns the earliest time an unsent message becomes
+	// claimable: the later of its NextAttempt and its LeaseUntil. It is
+	// the zero time when nothing is pending. A worker sleeps until then,
+	// so a crashed worker's mail goes out as its lease runs out, not at
+	// the next poll after.
+	NextMailDue(ctx context.Context) (time.Time, error)
 	// PendingMail counts messages not yet sent.
 	PendingMail(ctx context.Context) (int, error)
 }

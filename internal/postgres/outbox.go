@@ -178,6 +178,18 @@ func (q queries) MailByID(ctx context.Context, id string) (core.OutboxMessage, e
 	return get(ctx, q, "mail by id", `SELECT `+outboxCols+` FROM outbox WHERE id = $1`, []any{id}, scanMail)
 }
 
+// NextMailDue returns the earliest time an unsent message becomes
+// claimable (the later of its next attempt and lease end), or the zero
+// time when none is pending.
+func (q queries) NextMailDue(ctx context.Context) (time.Time, error) {
+	return get(ctx, q, "next mail due", `SELECT MIN(GREATEST(COALESCE(next_attempt, 0), COALESCE(lease_until, 0)))
+		FROM outbox WHERE sent_at IS NULL`, nil, func(r pgx.Row) (time.Time, error) {
+		var due time.Time
+		err := r.Scan(msCol{&due})
+		return due, err
+	})
+}
+
 // PendingMail counts messages not yet sent.
 func (q queries) PendingMail(ctx context.Context) (int, error) {
 	return get(ctx, q, "pending mail", `SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL`, nil, scanInt)

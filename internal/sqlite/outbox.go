@@ -187,6 +187,16 @@ func (q queries) MailByID(ctx context.Context, id string) (core.OutboxMessage, e
 	return m, wrap("mail by id", err)
 }
 
+// NextMailDue returns the earliest time an unsent message becomes
+// claimable (the later of its next attempt and lease end), or the zero
+// time when none is pending.
+func (q queries) NextMailDue(ctx context.Context) (time.Time, error) {
+	var due time.Time
+	err := q.read.QueryRowContext(ctx, `SELECT MIN(MAX(COALESCE(next_attempt, 0), COALESCE(lease_until, 0)))
+		FROM outbox WHERE sent_at IS NULL`).Scan(timeCol{&due})
+	return due, wrap("next mail due", err)
+}
+
 // PendingMail counts messages not yet sent.
 func (q queries) PendingMail(ctx context.Context) (int, error) {
 	var n int

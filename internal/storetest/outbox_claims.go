@@ -229,3 +229,32 @@ func claimAllAs(t *testing.T, s core.Store, token string, now time.Time) []core.
 	wantOK(t, "ClaimMail", err)
 	return msgs
 }
+
+// NextMailDue is the earliest moment an unsent message becomes
+// claimable: a lease's end, or a retry's time, whichever is later per
+// message; sent mail does not count.
+func testNextMailDue(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	due := func(want time.Time) {
+		t.Helper()
+		got, err := s.NextMailDue(ctx)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("NextMailDue = %v, %v; want %v", got, err, want)
+		}
+	}
+	due(time.Time{}) // nothing pending
+	retry := mail("retry", at(0))
+	retry.NextAttempt = at(time.Hour)
+	enqueue(t, s, retry, mail("leased", at(time.Second)))
+	t0 := at(time.Minute)
+	claimAs(t, s, "a", t0, 30*time.Second, "leased")
+	due(t0.Add(30 * time.Second))
+	wantOK(t, "RenewMail", s.RenewMail(ctx, "leased", "a", t0.Add(10*time.Second), 30*time.Second))
+	due(t0.Add(40 * time.Second))
+	wantOK(t, "MarkMailSent", s.MarkMailSent(ctx, "leased", t0))
+	due(at(time.Hour))
+	enqueue(t, s, mail("now", at(2*time.Second)))
+	if got, err := s.NextMailDue(ctx); err != nil || !got.Equal(at(2*time.Second)) {
+		t.Errorf("NextMailDue with a message due since it was queued = %v, %v; want %v", got, err, at(2*time.Second))
+	}
+}

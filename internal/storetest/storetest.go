@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"MarkMailSentEndsClaims", testMarkMailSentEndsClaims},
 		{"MailSendingMark", testMailSendingMark},
 		{"MailClaimRenewRace", testClaimRenewRace},
+		{"NextMailDue", testNextMailDue},
 		{"OTPRoundTrip", testOTPRoundTrip},
 		{"DeleteOTPConcurrently", testDeleteOTPConcurrently},
 		{"ActiveOTPs", testActiveOTPs},
