@@ -42,7 +42,9 @@ type failure struct {
 	errText  string
 }
 
-func newFakeStore() *fakeStore { return &fakeStore{marks: map[string]int{}, renewals: map[string]int{}} }
+func newFakeStore() *fakeStore {
+	return &fakeStore{marks: map[string]int{}, renewals: map[string]int{}}
+}
 
 func (s *fakeStore) EnqueueMail(_ context.Context, m core.OutboxMessage) error {
 	s.mu.Lock()
