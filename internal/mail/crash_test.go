@@ -220,7 +220,7 @@ func TestLostClaimStopsSend(t *testing.T) {
 // claimer gets the message.
 func TestLeaseRenewedDuringLongSend(t *testing.T) {
 	t.Parallel()
-	const lease = 300 * time.Millisecond
+	const lease = 1500 * time.Millisecond
 	store := newFakeStore()
 	ids := enqueue(t, store, core.OutboxMessage{To: "a@example.com", Subject: "s", Text: "t"})
 	sender := &blockingSender{started: make(chan string, 1), release: make(chan struct{}), ctxErr: make(chan error, 1)}
@@ -253,7 +253,7 @@ func TestLeaseRenewedDuringLongSend(t *testing.T) {
 // answers again.
 func TestUnrenewableLeaseCutsSendBeforeExpiry(t *testing.T) {
 	t.Parallel()
-	const lease = 600 * time.Millisecond
+	const lease = 1500 * time.Millisecond
 	store := newFakeStore()
 	ids := enqueue(t, store, core.OutboxMessage{To: "a@example.com", Subject: "s", Text: "t"})
 	a := &crashable{OutboxStore: store}
