@@ -30,7 +30,7 @@ func newHashingWorkers() *hashingWorkers {
 			"Password hashing worker processes started since the server started: the first ones and every replacement.", nil, nil),
 		exits: prometheus.NewDesc("gatehouse_hashing_worker_exits_total",
 			"Password hashing worker processes that ended while the server ran, by reason: crash (ended on its own: "+
-				"OOM killer, a signal, a panic; replaced with backoff), hung (killed by the server: no answer in time) or "+
+				"the OOM killer, a signal, a fatal error; replaced with backoff), hung (killed by the server: no answer in time) or "+
 				"protocol (stopped by the server: broke the wire protocol). A client that hangs up ends none.",
 			[]string{"reason"}, nil),
 		resident: prometheus.NewDesc("gatehouse_hashing_worker_resident_bytes",
