@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -80,6 +81,23 @@ func TestDisconnectingLoginFloodKeepsWorkers(t *testing.T) {
 	}
 	t.Logf("flood: %v hashes abandoned; workers %v, resident %.1f MiB, peak %.1f MiB",
 		after.abandoned-before.abandoned, pids, after.resident/(1<<20), after.peak/(1<<20))
+
+	// A worker killed from outside (the OOM killer, say) is reaped and
+	// counted as a crash, and logins go on.
+	if err := syscall.Kill(pids[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for workerMetric(t, ts, `gatehouse_hashing_worker_exits_total{reason="crash"}`) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the killed worker was not counted as a crash")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ts.loginAs(t, email, password).want(t, 200)
+	if got := hashWorkerPids(t); slices.Contains(got, pids[0]) || len(got) < 1 || len(got) > workers {
+		t.Errorf("hash worker pids %v after killing %d", got, pids[0])
+	}
 }
 
 // floodDisconnecting sends n logins from 8 clients, each hanging up early:
