@@ -150,6 +150,11 @@ func (d *ChildDeriver) DeriveKey(ctx context.Context, password, salt []byte, p P
 			d.fallBack(err)
 			return DeriveKey(password, salt, p)
 		}
+		if cerr := ctx.Err(); cerr != nil {
+			// Ended while a worker was being started: still no hash.
+			d.put(c, false)
+			return nil, cerr
+		}
 		key, err := c.call(ctx, req, p.KeyLen, d.grace, d.sent)
 		var refused *refusedError
 		if err == nil || errors.As(err, &refused) {
