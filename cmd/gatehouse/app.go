@@ -72,6 +72,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		return nil, fmt.Errorf("password hashing: %w", err)
 	}
 	a.metrics.WatchHashingQueue(a.hasher.Waiting)
+	a.metrics.WatchHashingWorkers(a.hasher.WorkerStats)
 	a.metrics.SetHashingWorkers(a.hasher.Workers())
 	if a.keys, err = tokens.LoadOrCreate(ctx, a.store, time.Now()); err != nil {
 		a.close()

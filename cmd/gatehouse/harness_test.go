@@ -26,6 +26,8 @@ type testServer struct {
 	cancel context.CancelFunc
 	done   chan error
 	stderr *syncBuffer
+	// kill, set for a server process (startNode), kills it with SIGKILL.
+	kill func()
 }
 
 // serverOpts tune a test server. Env adds GATEHOUSE_* variables; Dir

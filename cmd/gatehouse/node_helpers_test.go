@@ -31,6 +31,7 @@ type nodeOpts struct {
 	DB   string            // PostgreSQL URL all nodes share
 	YAML string            // appended to testConfig
 	Env  map[string]string // GATEHOUSE_* variables
+	Dir  string            // data directory; empty means a fresh one
 }
 
 // startNode runs `gatehouse serve` as a separate process, with its own
@@ -38,7 +39,10 @@ type nodeOpts struct {
 // end of the test (or on Stop), and a non-zero exit fails the test.
 func startNode(t testing.TB, opts nodeOpts) *testServer {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "data")
+	dir := opts.Dir
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "data")
+	}
 	cfgPath := filepath.Join(t.TempDir(), "gatehouse.yaml")
 	if err := os.WriteFile(cfgPath, []byte(testConfig+opts.YAML), 0o600); err != nil {
 		t.Fatal(err)
@@ -69,6 +73,7 @@ func startNode(t testing.TB, opts nodeOpts) *testServer {
 		ts.done <- cmd.Wait()
 	}()
 	ts.cancel = func() { _ = cmd.Process.Signal(syscall.SIGTERM) }
+	ts.kill = func() { _ = cmd.Process.Kill() }
 	select {
 	case u, ok := <-urlCh:
 		if !ok {

@@ -57,10 +57,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer a.close()
 	reserveHashingProcs(a.hasher.Workers(), log)
 	tuneGC(log)
-	worker = mail.NewWorker(a.db, sender, mail.WorkerOptions{
-		Poll: cfg.Mail.Poll.Std(), SendTimeout: cfg.Mail.SendTimeout.Std(),
-		RetryBase: cfg.Mail.RetryBase.Std(), RetryMax: cfg.Mail.RetryMax.Std(), Logger: log,
-	})
+	worker = newMailWorker(cfg, a, sender, log)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {

@@ -77,7 +77,16 @@ type MailConfig struct {
 	RetryBase   Duration `yaml:"retry_base"`
 	RetryMax    Duration `yaml:"retry_max"`
 	SendTimeout Duration `yaml:"send_timeout"`
+	// Lease is how long a worker's claim on a mail lasts unrenewed. The
+	// worker renews it every third of it while it sends (so it may be
+	// shorter than SendTimeout), and a crashed worker's mail goes out at
+	// most this long after the crash.
+	Lease Duration `yaml:"lease"`
 }
+
+// MinMailLease is the shortest mail.lease: the worker renews every third
+// of it, and a renewal is a database write that needs time to land.
+const MinMailLease = 3 * time.Second
 
 // PasswordsConfig tunes password hashing.
 type PasswordsConfig struct {
@@ -122,6 +131,7 @@ func Default() Config {
 			RetryBase:   Duration(2 * time.Second),
 			RetryMax:    Duration(10 * time.Minute),
 			SendTimeout: Duration(30 * time.Second),
+			Lease:       Duration(20 * time.Second),
 		},
 		Security: defaultSecurity(),
 		Metrics:  MetricsConfig{Enabled: true},

@@ -52,6 +52,7 @@ func TestDefault(t *testing.T) {
 			From: "Gatehouse <no-reply@localhost>", Poll: Duration(5 * time.Second),
 			RetryBase: Duration(2 * time.Second), RetryMax: Duration(10 * time.Minute),
 			SendTimeout: Duration(30 * time.Second),
+			Lease:       Duration(20 * time.Second),
 		},
 		Passwords: PasswordsConfig{
 			Argon2MemoryKiB: 19456, Argon2Iterations: 2, Argon2Parallelism: 1,

@@ -121,6 +121,11 @@ func (m MailConfig) validate(p *problems) {
 	positive(p, "mail.retry_base", m.RetryBase)
 	positive(p, "mail.retry_max", m.RetryMax)
 	positive(p, "mail.send_timeout", m.SendTimeout)
+	// No rule ties the lease to the send timeout: a send that outlasts a
+	// third of the lease renews it, and one that cannot is cut off first.
+	if m.Lease < Duration(MinMailLease) {
+		p.add("mail.lease", "must be at least %s (it is renewed every third of it), got %s", Duration(MinMailLease), m.Lease)
+	}
 	if m.RetryMax > 0 && m.RetryBase > m.RetryMax {
 		p.add("mail.retry_base", "must not be longer than mail.retry_max (%s), got %s", m.RetryMax, m.RetryBase)
 	}

@@ -55,6 +55,8 @@ func TestValidateRules(t *testing.T) {
 		{"retry base zero", func(c *Config) { c.Mail.RetryBase = 0 }, "mail.retry_base: must be a positive duration"},
 		{"retry max zero", func(c *Config) { c.Mail.RetryMax = 0 }, "mail.retry_max: must be a positive duration"},
 		{"send timeout zero", func(c *Config) { c.Mail.SendTimeout = 0 }, "mail.send_timeout:"},
+		{"lease zero", func(c *Config) { c.Mail.Lease = 0 }, "mail.lease: must be at least 3s"},
+		{"lease too short", func(c *Config) { c.Mail.Lease = Duration(2 * time.Second) }, "mail.lease: must be at least 3s (it is renewed every third of it), got 2s"},
 		{"retry base above max", func(c *Config) { c.Mail.RetryBase = Duration(time.Hour) }, "mail.retry_base: must not be longer than mail.retry_max (10m), got 1h"},
 		{"argon2 memory too small", func(c *Config) { c.Passwords.Argon2MemoryKiB = 7 }, "passwords.argon2_memory_kib: must be between 8"},
 		{"argon2 memory below lanes", func(c *Config) { c.Passwords.Argon2Parallelism = 4; c.Passwords.Argon2MemoryKiB = 31 }, "passwords.argon2_memory_kib: must be between 32"},

@@ -27,7 +27,7 @@ const (
 	CodeInvalidSort        = "invalid_sort"      // invalid: a list sort that names an unknown field
 	CodeInvalidAuditQuery  = "invalid_audit_query"
 	CodeHashingBusy        = "hashing_busy"          // unavailable: too many password checks at once; RetryAfter
-	CodeHashingInterrupted = "hashing_interrupted"   // unavailable: the check was cut short (client gone, shutdown); RetryAfter
+	CodeHashingInterrupted = "hashing_interrupted"   // unavailable: the check was cut short (client gone, shutdown, worker crash); RetryAfter
 	CodeStoreUnavailable   = "store_unavailable"     // unavailable: the database cannot be reached; RetryAfter
 	CodeRateLimited        = "rate_limited"          // rate_limited; RetryAfter
 	CodeRefreshInvalid     = "refresh_token_invalid" // unauthenticated: unknown, expired or revoked refresh token

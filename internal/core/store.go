@@ -160,30 +160,55 @@ type KeyStore interface {
 	InsertSigningKey(ctx context.Context, k SigningKey) error
 }
 
-// OutboxStore is the durable mail queue.
+// OutboxStore is the durable mail queue. A worker claims messages under
+// a claim token, keeps the claim alive with RenewMail while it sends, and
+// records the outcome; every write that acts for a claim is conditional
+// on the message still belonging to it (else ErrClaimLost), so two
+// workers never both own, renew or record the same message.
 type OutboxStore interface {
 	EnqueueMail(ctx context.Context, m OutboxMessage) error
-	// ClaimMail leases up to limit messages (with their stored Attempts) that are unsent, due
-	// (NextAttempt <= now) and not leased by someone else (LeaseUntil <=
-	// now), setting LeaseUntil = now+lease, oldest first. Concurrent
-	// claimers never get the same message while its lease runs.
-	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
-	// MarkMailSent records a delivery, clears the lease and erases the
-	// text and HTML bodies: they carry one-time tokens, which must not
-	// stay readable at rest once delivered. Recipient and subject remain
-	// as a record of the delivery. A missing message wraps ErrNotFound,
-	// as does MarkMailFailed's.
+	// ClaimMail leases up to limit messages (with their stored Attempts
+	// and Sending) that are unsent, due (NextAttempt <= now) and not
+	// leased by someone else (LeaseUntil <= now), oldest first, setting
+	// LeaseUntil = now+lease and Claim = claim. claim must be non-empty
+	// and unique to this call (core.NewID). Concurrent claimers never get
+	// the same message while its lease runs.
+	ClaimMail(ctx context.Context, claim string, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
+	// RenewMail extends the lease of a message held under claim to
+	// now+lease. A message that is unsent but no longer held under claim
+	// wraps ErrClaimLost; a missing one ErrNotFound. The claim need not
+	// be unexpired: if nobody took the message meanwhile it is still
+	// this claim's.
+	RenewMail(ctx context.Context, id, claim string, now time.Time, lease time.Duration) error
+	// StartMailAttempt records that an attempt begins, before the message
+	// is handed to the SMTP server: it adds one to Attempts, sets Sending
+	// = now and renews the lease to now+lease, and returns the new
+	// attempt count. Errors as RenewMail's.
+	StartMailAttempt(ctx context.Context, id, claim string, now time.Time, lease time.Duration) (int, error)
+	// MarkMailSent records a delivery, clears the lease, the claim and
+	// Sending, and erases the text and HTML bodies: they carry one-time
+	// tokens, which must not stay readable at rest once delivered.
+	// Recipient and subject remain as a record of the delivery. It needs
+	// no claim: a delivery is a fact whoever reports it, and once it is
+	// recorded no claim can renew or start the message again. Recording
+	// it twice keeps the first time. A missing message wraps ErrNotFound.
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
-	// MarkMailFailed records a failed attempt: it stores the attempt
-	// count, the next attempt time and the error text, and clears the
-	// lease.
-	MarkMailFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string) error
-	// ReleaseMail clears the lease of a claimed message that was not
-	// attempted (its worker is stopping), so it is claimable at once.
-	// A missing message wraps ErrNotFound.
-	ReleaseMail(ctx context.Context, id string) error
+	// MarkMailFailed records a failed attempt of a message held under
+	// claim: it stores the next attempt time and the error text, and
+	// clears the lease, the claim and Sending. Errors as RenewMail's.
+	MarkMailFailed(ctx context.Context, id, claim string, next time.Time, lastErr string) error
+	// ReleaseMail clears the lease and claim of a message held under
+	// claim that was not attempted (its worker is stopping), so it is
+	// claimable at once. Sending stays as it was. Errors as RenewMail's.
+	ReleaseMail(ctx context.Context, id, claim string) error
 	// MailByID returns one message, sent or not.
 	MailByID(ctx context.Context, id string) (OutboxMessage, error)
+	// NextMailDue returns the earliest time an unsent message becomes
+	// claimable: the later of its NextAttempt and its LeaseUntil. It is
+	// the zero time when nothing is pending. A worker sleeps until then,
+	// so a crashed worker's mail goes out as its lease runs out, not at
+	// the next poll after.
+	NextMailDue(ctx context.Context) (time.Time, error)
 	// PendingMail counts messages not yet sent.
 	PendingMail(ctx context.Context) (int, error)
 }

@@ -132,7 +132,7 @@ func NewWithOptions(t testing.TB, o Options) *Env {
 func (e *Env) DeliverAll(t testing.TB) []core.OutboxMessage {
 	t.Helper()
 	ctx := context.Background()
-	msgs, err := e.DB.ClaimMail(ctx, e.Clock.Now().Add(time.Hour), time.Minute, 1000)
+	msgs, err := e.DB.ClaimMail(ctx, core.NewID(), e.Clock.Now().Add(time.Hour), time.Minute, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

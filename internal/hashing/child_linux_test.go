@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -40,5 +41,22 @@ func TestChildRunsAtLowerPriority(t *testing.T) {
 		if got := f[41-3]; got != fmt.Sprint(unix.SCHED_IDLE) {
 			t.Errorf("%s: scheduling policy %s, want SCHED_IDLE (%d)", path, got, unix.SCHED_IDLE)
 		}
+	}
+}
+
+// The workers' memory is read from /proc (Linux): a running worker has some.
+func TestWorkerStatsMemory(t *testing.T) {
+	t.Parallel()
+	h, _ := childHasher(t, "serve", time.Second)
+	if _, err := h.Hash(context.Background(), "pw"); err != nil {
+		t.Fatal(err)
+	}
+	s := h.WorkerStats()
+	if s.ResidentBytes < 1<<20 || s.PeakResidentBytes < s.ResidentBytes/2 {
+		t.Errorf("stats %+v: implausible worker memory", s)
+	}
+	inproc := newTestHasher(t, cheap, nil).WorkerStats()
+	if !inproc.InProcess || inproc.Processes != 0 || inproc.ResidentBytes != 0 {
+		t.Errorf("in-process stats %+v", inproc)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,11 +17,16 @@ import (
 )
 
 // childModeEnv makes the test binary act as a hash worker (see TestMain):
-// "serve" is a real one at nice 5; "crash" dies on its first request;
-// "hang" never answers; "mute" exits without announcing itself.
+// "serve" is a real one at nice 5; "slow" is a real one that starts each
+// hash slowDelay after its request arrives; "crash" dies on its first
+// request; "hang" never answers; "mute" exits without announcing itself.
 const childModeEnv = "GATEHOUSE_HASHING_TEST_CHILD"
 
 const testNice = 5
+
+// slowDelay is how long a "slow" worker takes per request: far longer
+// than a canceled call may take to return.
+const slowDelay = 500 * time.Millisecond
 
 func TestMain(m *testing.M) {
 	switch os.Getenv(childModeEnv) {
@@ -28,6 +34,10 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "serve":
 		if err := RunChild(testNice, os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+	case "slow":
+		if err := serveChild(slowReader{os.Stdin}, os.Stdout); err != nil {
 			os.Exit(1)
 		}
 	case "crash", "hang":
@@ -39,6 +49,15 @@ func TestMain(m *testing.M) {
 		time.Sleep(time.Hour) // select{} would be a deadlock the runtime kills
 	}
 	os.Exit(0)
+}
+
+// slowReader delays every read by slowDelay once its data has arrived.
+type slowReader struct{ r io.Reader }
+
+func (s slowReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	time.Sleep(slowDelay)
+	return n, err
 }
 
 // newTestChildren returns a ChildDeriver running this test binary in mode,
@@ -136,9 +155,12 @@ func TestChildConcurrent(t *testing.T) {
 	}
 }
 
+// A worker killed while idle (the OOM killer, say) is forgotten once
+// reaped, so the next call gets a new worker, and the death counts as a
+// crash.
 func TestChildKilledIsReplaced(t *testing.T) {
 	t.Parallel()
-	d, _ := newTestChildren(t, "serve")
+	d, logs := newTestChildren(t, "serve")
 	p := goldenCases[0].p
 	pw, salt := []byte("pw"), []byte("saltsalt")
 	first, err := d.DeriveKey(context.Background(), pw, salt, p)
@@ -149,7 +171,10 @@ func TestChildKilledIsReplaced(t *testing.T) {
 	victim := d.idle[0]
 	d.mu.Unlock()
 	victim.kill()
-	victim.cmd.Process.Wait()
+	<-victim.exited
+	if n := d.Workers(); n != 0 {
+		t.Fatalf("%d workers after the only one was reaped", n)
+	}
 	again, err := d.DeriveKey(context.Background(), pw, salt, p)
 	if err != nil {
 		t.Fatalf("after the worker was killed: %v", err)
@@ -157,38 +182,80 @@ func TestChildKilledIsReplaced(t *testing.T) {
 	if !bytes.Equal(first, again) {
 		t.Fatal("replacement worker derived a different key")
 	}
-	if n := d.Workers(); n != 1 {
-		t.Errorf("%d workers after a replacement, want 1", n)
+	s := d.stats()
+	if s.Started != 2 || s.Crashed != 1 || s.Hung+s.Broken != 0 {
+		t.Errorf("stats %+v, want 2 started and 1 crashed", s)
 	}
+	if pids := d.Pids(); len(pids) != 1 || pids[0] == victim.pid {
+		t.Errorf("worker pids %v after replacing %d", pids, victim.pid)
+	}
+	waitFor(t, "the death to be logged", func() bool { return strings.Contains(logs.String(), "signal: killed") })
 }
 
-func TestChildCrashingFailsCleanly(t *testing.T) {
+// A worker that dies during a call fails that call at once with
+// errWorkerLost (the Hasher's "try again"), and one that keeps dying is
+// restarted with a growing backoff instead of once per call.
+func TestChildCrashingBacksOff(t *testing.T) {
 	t.Parallel()
 	d, logs := newTestChildren(t, "crash")
-	done := make(chan error, 1)
-	go func() {
-		_, err := d.DeriveKey(context.Background(), []byte("pw"), []byte("saltsalt"), goldenCases[0].p)
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Fatal("a worker that always crashes gave a key")
+	d.backoffBase, d.backoffMax = 200*time.Millisecond, 400*time.Millisecond
+	call := func() error {
+		t.Helper()
+		done := make(chan error, 1)
+		go func() {
+			_, err := d.DeriveKey(context.Background(), []byte("pw"), []byte("saltsalt"), goldenCases[0].p)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("DeriveKey hung on a crashing worker")
+			return nil
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("DeriveKey hung on crashing workers")
+	}
+	started := func() uint64 { return d.stats().Started }
+	// The first crash is replaced at once, the second after the base.
+	for i := range 2 {
+		if err := call(); !errors.Is(err, errWorkerLost) {
+			t.Fatalf("call %d: %v, want errWorkerLost", i+1, err)
+		}
+		waitFor(t, "the crash to be recorded", func() bool { return d.stats().Crashed == uint64(i+1) })
+	}
+	if n := started(); n != 2 {
+		t.Fatalf("%d workers started for two calls", n)
+	}
+	var backoff *backoffError
+	if err := call(); !errors.As(err, &backoff) || backoff.wait > 200*time.Millisecond {
+		t.Fatalf("call right after the second crash: %v, want a backoff of at most 200ms", err)
+	}
+	if n := started(); n != 2 {
+		t.Fatalf("a worker was started during the backoff (%d started)", n)
+	}
+	// After the backoff one worker starts (and dies); the next wait
+	// doubles, up to the cap.
+	waitFor(t, "the backoff to end", func() bool { return !errors.As(call(), &backoff) })
+	waitFor(t, "the crash to be recorded", func() bool { return d.stats().Crashed == 3 })
+	if n := started(); n != 3 {
+		t.Fatalf("%d workers started after the backoff, want 3", n)
+	}
+	if err := call(); !errors.As(err, &backoff) || backoff.wait <= 200*time.Millisecond {
+		t.Fatalf("call after the third crash: %v, want a backoff above 200ms", err)
 	}
 	if n := d.Workers(); n != 0 {
 		t.Errorf("%d crashed workers kept", n)
 	}
-	if !bytes.Contains([]byte(logs.String()), []byte("attempt=2")) {
-		t.Errorf("expected a retry, logs:\n%s", logs)
+	if n := strings.Count(logs.String(), "password hashing worker died"); n != 3 {
+		t.Errorf("%d deaths logged, want 3:\n%s", n, logs)
 	}
 }
 
-func TestChildContextEndKillsWorker(t *testing.T) {
+// A worker that hangs is killed once its caller has gone and the grace
+// has passed, not kept for the whole guard.
+func TestChildHungWorkerKilledAfterGrace(t *testing.T) {
 	t.Parallel()
 	d, _ := newTestChildren(t, "hang")
+	d.grace = 100 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -200,7 +267,10 @@ func TestChildContextEndKillsWorker(t *testing.T) {
 		t.Fatalf("returned after %v", el)
 	}
 	if n := d.Workers(); n != 0 {
-		t.Errorf("%d workers left after the ctx ended, want the hung one gone", n)
+		t.Errorf("%d workers left after the grace, want the hung one gone", n)
+	}
+	if s := d.stats(); s.Hung != 1 || s.Crashed+s.Broken != 0 {
+		t.Errorf("stats %+v, want one hung", s)
 	}
 }
 

@@ -1,6 +1,7 @@
 package hashing
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"syscall"
@@ -61,4 +62,30 @@ func lowerPriority(nice int) {
 			return
 		}
 	}
+}
+
+// procMemory reads a process's resident memory (VmRSS) and its peak
+// (VmHWM) from /proc/<pid>/status, in bytes.
+func procMemory(pid int) (rss, hwm uint64, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, 0, false
+	}
+	rss, okR := statusKB(b, "VmRSS:")
+	hwm, okH := statusKB(b, "VmHWM:")
+	return rss * 1024, hwm * 1024, okR && okH
+}
+
+// statusKB finds "field   1234 kB" in the text of a status file.
+func statusKB(status []byte, field string) (uint64, bool) {
+	for line := range bytes.Lines(status) {
+		v, ok := bytes.CutPrefix(line, []byte(field))
+		if !ok {
+			continue
+		}
+		v = bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(v), []byte("kB")))
+		n, err := strconv.ParseUint(string(v), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
 }

@@ -31,11 +31,14 @@ func (p Params) Check() error {
 // verifying stored argon2id hashes and for VerifyDummy. The legacy
 // schemes (argon2i, bcrypt, scrypt, PBKDF2) always run in-process.
 // Implementations must be safe for concurrent use; the Hasher calls
-// DeriveKey from at most Workers goroutines at once and Close once, after
-// its workers have stopped.
+// DeriveKey from at most Workers goroutines at once and Close once, when
+// its workers have stopped or have run past the Hasher's close grace
+// (calls still running must then fail promptly).
 type Deriver interface {
-	// DeriveKey returns argon2.IDKey(password, salt, ...) for p. It
-	// should give up when ctx ends.
+	// DeriveKey returns argon2.IDKey(password, salt, ...) for p. When
+	// ctx has ended it should not start; when ctx ends during the
+	// derivation it may finish it (the Hasher's caller does not wait)
+	// but then returns ctx's error.
 	DeriveKey(ctx context.Context, password, salt []byte, p Params) ([]byte, error)
 	// Close releases what the deriver holds (processes, for one).
 	Close() error
@@ -45,9 +48,13 @@ type Deriver interface {
 // Deriver.
 type InProcess struct{}
 
-// DeriveKey implements Deriver. It ignores ctx: x/crypto cannot stop a
-// derivation halfway.
-func (InProcess) DeriveKey(_ context.Context, password, salt []byte, p Params) ([]byte, error) {
+// DeriveKey implements Deriver. A ctx that has ended before the
+// derivation skips it; one that ends during it does not stop it: x/crypto
+// cannot stop a derivation halfway.
+func (InProcess) DeriveKey(ctx context.Context, password, salt []byte, p Params) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return DeriveKey(password, salt, p)
 }
 

@@ -141,13 +141,29 @@ func withDefaults(cfg Config) (Config, error) {
 	return cfg, nil
 }
 
+// closeGrace is how long Close lets running hashes finish before it
+// closes the deriver under them: a hash takes milliseconds, so only a
+// hung worker is cut short.
+const closeGrace = time.Second
+
 // Close stops the workers and waits for them. Calls already running
-// finish; waiting and later calls fail with an unavailable error wrapping
-// ErrClosed. Close may be called more than once. The deriver is closed
-// after the workers stop, so no running call loses it.
+// finish (within closeGrace; then the deriver is closed under them and
+// they fail); waiting and later calls fail with an unavailable error
+// wrapping ErrClosed. Close may be called more than once.
 func (h *Hasher) Close() {
-	h.pool.close()
+	stopped := make(chan struct{})
+	go func() {
+		h.pool.close()
+		close(stopped)
+	}()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-stopped:
+	case <-t.C:
+	}
 	h.closeOnce.Do(func() { h.deriver.Close() })
+	<-stopped
 }
 
 // Hash returns an argon2id PHC string of password with the configured

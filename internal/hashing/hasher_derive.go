@@ -23,16 +23,25 @@ func (h *Hasher) verifyStored(ctx context.Context, s stored, password string) (b
 }
 
 // argonKey derives an argon2id key of n bytes with the deriver. When ctx
-// has ended the error is the pool's unavailable error, so core tells the
-// client to retry instead of reporting an internal error.
+// has ended, the hasher is closing or the deriver's worker was lost (or
+// is being restarted after crashes) the error is the pool's unavailable
+// error, so core tells the client to retry instead of reporting an
+// internal error.
 func (h *Hasher) argonKey(ctx context.Context, password string, salt []byte, p argonParams, n int) ([]byte, error) {
 	key, err := h.deriver.DeriveKey(ctx, []byte(password), salt, p.deriveParams(n))
 	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
+		var backoff *backoffError
+		switch cerr := ctx.Err(); {
+		case cerr != nil:
 			return nil, interrupted(cerr)
-		}
-		if errors.Is(err, ErrClosed) {
+		case errors.Is(err, ErrClosed), errors.Is(err, errWorkerLost):
+			// The server is stopping, or the worker died under this
+			// hash: nothing is wrong with the password or the hash.
 			return nil, interrupted(err)
+		case errors.As(err, &backoff):
+			e := busyError()
+			e.RetryAfter, e.Cause = max(e.RetryAfter, backoff.wait), err
+			return nil, e
 		}
 		return nil, fmt.Errorf("hashing: argon2id: %w", err)
 	}

@@ -33,6 +33,8 @@ type pool struct {
 	// onWait, when set, hears how long each accepted job waited for a
 	// worker (Config.OnWait).
 	onWait func(time.Duration)
+	// abandoned counts jobs whose caller left while a worker ran them.
+	abandoned atomic.Uint64
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -95,7 +97,8 @@ func exec(fn func() error) (err error) {
 // error when no worker frees up in time or too many callers are already
 // waiting, and with an unavailable error wrapping ctx's error when ctx
 // ends first or ErrClosed after close. A caller whose ctx ends while fn
-// runs returns at once; the worker finishes fn and drops the result.
+// runs returns at once; the worker finishes fn and drops the result, and
+// stays busy (unavailable to others) until it has.
 func (p *pool) run(ctx context.Context, fn func() error) error {
 	if err := ctx.Err(); err != nil {
 		return interrupted(err)
@@ -120,6 +123,7 @@ func (p *pool) run(ctx context.Context, fn func() error) error {
 	case <-j.done:
 		return j.err
 	case <-ctx.Done():
+		p.abandoned.Add(1)
 		return interrupted(ctx.Err())
 	}
 }

@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -45,13 +47,18 @@ func compose(from Address, m core.OutboxMessage, now time.Time, enc gomail.Encod
 	return msg, nil
 }
 
-// messageID derives the Message-ID from the outbox id, so every retry of
-// one message carries the same id and a receiver that got it twice (a
-// crash between delivery and MarkMailSent) can tell.
+// messageID derives the Message-ID, <outbox id@sender's domain>, from
+// the message alone, so every attempt of one message, on any worker or
+// node, carries the same one, and a receiver that got it twice (its
+// worker died, or lost its claim, between the SMTP server taking it and
+// the outbox recording it) can tell. Outbox ids are letters and digits;
+// an id with other characters is replaced by its hash, which is just as
+// stable and keeps two ids from meeting in one Message-ID.
 func messageID(outboxID string, from Address) string {
-	id := safeID(outboxID)
-	if id == "" {
-		id = core.NewID()
+	id := outboxID
+	if id == "" || safeID(id) != id {
+		sum := sha256.Sum256([]byte(outboxID))
+		id = hex.EncodeToString(sum[:16])
 	}
 	return id + "@" + from.domain()
 }

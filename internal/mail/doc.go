@@ -6,4 +6,7 @@
 // Worker here drains that outbox through a Sender (SMTP for production,
 // Mailbox for development), retrying with backoff until each message is
 // delivered, so neither a crash nor an SMTP outage loses a message.
+// Delivery is at least once, normally exactly once; Worker says when a
+// duplicate can happen and how its stable Message-ID lets receivers drop
+// it.
 package mail

@@ -3,7 +3,9 @@ package mail
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -20,6 +22,7 @@ type fakeStore struct {
 	claims   []claimCall
 	failures []failure
 	marks    map[string]int // MarkMailSent calls per id
+	renewals map[string]int // successful RenewMail calls per id
 	// afterClaim, when set, runs once a claim has leased its messages;
 	// the claim then fails if its context ended meanwhile, as a database
 	// does when a cancelled query had already committed.
@@ -39,7 +42,9 @@ type failure struct {
 	errText  string
 }
 
-func newFakeStore() *fakeStore { return &fakeStore{marks: map[string]int{}} }
+func newFakeStore() *fakeStore {
+	return &fakeStore{marks: map[string]int{}, renewals: map[string]int{}}
+}
 
 func (s *fakeStore) EnqueueMail(_ context.Context, m core.OutboxMessage) error {
 	s.mu.Lock()
@@ -54,9 +59,12 @@ func (s *fakeStore) EnqueueMail(_ context.Context, m core.OutboxMessage) error {
 	return nil
 }
 
-func (s *fakeStore) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]core.OutboxMessage, error) {
+func (s *fakeStore) ClaimMail(ctx context.Context, claim string, now time.Time, lease time.Duration, limit int) ([]core.OutboxMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if claim == "" {
+		return nil, errors.New("fake store: empty claim")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -70,7 +78,7 @@ func (s *fakeStore) ClaimMail(ctx context.Context, now time.Time, lease time.Dur
 	due = due[:min(len(due), limit)]
 	out := make([]core.OutboxMessage, 0, len(due))
 	for _, i := range due {
-		s.msgs[i].LeaseUntil = now.Add(lease)
+		s.msgs[i].LeaseUntil, s.msgs[i].Claim = now.Add(lease), claim
 		out = append(out, s.msgs[i])
 	}
 	s.claims = append(s.claims, claimCall{now: now, got: len(out)})
@@ -93,6 +101,49 @@ func (s *fakeStore) find(id string) (*core.OutboxMessage, error) {
 	return nil, fmt.Errorf("outbox %s: %w", id, core.ErrNotFound)
 }
 
+// held finds a message still held under claim, as the stores'
+// claim-conditional writes do.
+func (s *fakeStore) held(id, claim string) (*core.OutboxMessage, error) {
+	m, err := s.find(id)
+	if err != nil {
+		return nil, err
+	}
+	if claim == "" || m.Claim != claim || !m.SentAt.IsZero() {
+		return nil, fmt.Errorf("outbox %s: %w", id, core.ErrClaimLost)
+	}
+	return m, nil
+}
+
+func (s *fakeStore) RenewMail(ctx context.Context, id, claim string, now time.Time, lease time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.held(id, claim)
+	if err != nil {
+		return err
+	}
+	m.LeaseUntil = now.Add(lease)
+	s.renewals[id]++
+	return nil
+}
+
+func (s *fakeStore) StartMailAttempt(ctx context.Context, id, claim string, now time.Time, lease time.Duration) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.held(id, claim)
+	if err != nil {
+		return 0, err
+	}
+	m.Attempts++
+	m.Sending, m.LeaseUntil = now, now.Add(lease)
+	return m.Attempts, nil
+}
+
 func (s *fakeStore) MarkMailSent(_ context.Context, id string, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,32 +151,57 @@ func (s *fakeStore) MarkMailSent(_ context.Context, id string, at time.Time) err
 	if err != nil {
 		return err
 	}
-	m.SentAt, m.LeaseUntil, m.Text, m.HTML = at, time.Time{}, "", ""
+	if m.SentAt.IsZero() {
+		m.SentAt = at
+	}
+	m.LeaseUntil, m.Claim, m.Sending, m.Text, m.HTML = time.Time{}, "", time.Time{}, "", ""
 	s.marks[id]++
 	return nil
 }
 
-func (s *fakeStore) MarkMailFailed(_ context.Context, id string, attempts int, next time.Time, lastErr string) error {
+func (s *fakeStore) MarkMailFailed(_ context.Context, id, claim string, next time.Time, lastErr string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.find(id)
+	m, err := s.held(id, claim)
 	if err != nil {
 		return err
 	}
-	m.Attempts, m.NextAttempt, m.LastError, m.LeaseUntil = attempts, next, lastErr, time.Time{}
-	s.failures = append(s.failures, failure{id: id, attempts: attempts, next: next, at: time.Now(), errText: lastErr})
+	m.NextAttempt, m.LastError, m.LeaseUntil, m.Claim, m.Sending = next, lastErr, time.Time{}, "", time.Time{}
+	s.failures = append(s.failures, failure{id: id, attempts: m.Attempts, next: next, at: time.Now(), errText: lastErr})
 	return nil
 }
 
-func (s *fakeStore) ReleaseMail(_ context.Context, id string) error {
+func (s *fakeStore) ReleaseMail(_ context.Context, id, claim string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.find(id)
+	m, err := s.held(id, claim)
 	if err != nil {
 		return err
 	}
-	m.LeaseUntil = time.Time{}
+	m.LeaseUntil, m.Claim = time.Time{}, ""
 	return nil
+}
+
+func (s *fakeStore) NextMailDue(context.Context) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due time.Time
+	for _, m := range s.msgs {
+		if !m.SentAt.IsZero() {
+			continue
+		}
+		t := m.NextAttempt
+		if m.LeaseUntil.After(t) {
+			t = m.LeaseUntil
+		}
+		if t.IsZero() {
+			t = time.UnixMilli(0)
+		}
+		if due.IsZero() || t.Before(due) {
+			due = t
+		}
+	}
+	return due, nil
 }
 
 func (s *fakeStore) MailByID(_ context.Context, id string) (core.OutboxMessage, error) {
@@ -166,11 +242,14 @@ func (s *fakeStore) get(t testing.TB, id string) core.OutboxMessage {
 func (s *fakeStore) snapshot() (claims []claimCall, failures []failure, marks map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	marks = map[string]int{}
-	for k, v := range s.marks {
-		marks[k] = v
-	}
-	return slices.Clone(s.claims), slices.Clone(s.failures), marks
+	return slices.Clone(s.claims), slices.Clone(s.failures), maps.Clone(s.marks)
+}
+
+// renewed returns how many renewals of id succeeded.
+func (s *fakeStore) renewed(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.renewals[id]
 }
 
 // waitFor polls cond until it holds; it fails the test after timeout.

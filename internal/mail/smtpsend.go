@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -32,8 +33,10 @@ var (
 )
 
 // Send delivers m. It gives up at the context's deadline or after
-// SMTPOptions.Timeout, whichever comes first; a context cancelled while
-// connecting stops the attempt. Errors never contain the password.
+// SMTPOptions.Timeout, whichever comes first, and stops at once, at any
+// stage of the exchange, when ctx is cancelled: the connection is closed,
+// so a message whose DATA was not complete is discarded by the server.
+// Errors never contain the password.
 func (s *SMTP) Send(ctx context.Context, m core.OutboxMessage) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -55,22 +58,26 @@ func (s *SMTP) Send(ctx context.Context, m core.OutboxMessage) error {
 	// A fresh client per message: go-mail's Client keeps per-connection
 	// state (it rewrites its AUTH choice while dialing), so sharing one
 	// across sends would race.
-	client, err := gomail.NewClient(s.dialHost(), s.clientOptions(timeout)...)
+	client, err := gomail.NewClient(s.dialHost(), s.clientOptions(ctx, timeout)...)
 	if err != nil {
 		return s.scrub(fmt.Errorf("smtp %s: %w", s.addr(), err))
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		if cause := context.Cause(ctx); cause != nil {
+			err = fmt.Errorf("%w (stopped: %v)", err, cause)
+		}
 		return s.scrub(fmt.Errorf("smtp %s: %w", s.addr(), err))
 	}
 	return nil
 }
 
-func (s *SMTP) clientOptions(timeout time.Duration) []gomail.Option {
+func (s *SMTP) clientOptions(ctx context.Context, timeout time.Duration) []gomail.Option {
 	opts := []gomail.Option{
 		gomail.WithPort(s.port),
 		gomail.WithTimeout(timeout),
 		gomail.WithTLSPolicy(s.policy),
 		gomail.WithTLSConfig(s.tlsConfig),
+		gomail.WithDialContextFunc(s.dialer(ctx)),
 	}
 	if s.implicitTLS {
 		opts = append(opts, gomail.WithSSL())
@@ -88,6 +95,50 @@ func (s *SMTP) clientOptions(timeout time.Duration) []gomail.Option {
 			gomail.WithOpportunisticSMTPAuth(mechs...))
 	}
 	return opts
+}
+
+// dialer connects for one Send and ties the connection to that send's
+// ctx. go-mail watches the context only while it dials; after that, only
+// closing the connection stops it, and the worker must be able to stop a
+// send at any stage (mid-DATA included) when its claim on the message is
+// lost. go-mail passes a context of its own, cancelled once dialing is
+// done, to the function it dials with: the send's ctx is captured
+// instead.
+//
+// With implicit TLS the handshake is done here, as go-mail's own dialer
+// would; the *tls.Conn returned is what go-mail checks to know the
+// connection is encrypted.
+func (s *SMTP) dialer(sendCtx context.Context) gomail.DialContextFunc {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		raw, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		stop := context.AfterFunc(sendCtx, func() { raw.Close() })
+		conn := net.Conn(&watchedConn{Conn: raw, stop: stop})
+		if !s.implicitTLS {
+			return conn, nil
+		}
+		tc := tls.Client(conn, s.tlsConfig)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
+}
+
+// watchedConn is a connection closed when its send's context ends; Close
+// also stops that watch.
+type watchedConn struct {
+	net.Conn
+	stop func() bool
+}
+
+func (c *watchedConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
 }
 
 // dialHost brackets an IPv6 literal: go-mail joins host and port with a

@@ -2,34 +2,40 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"log/slog"
-	"math/rand/v2"
-	"strings"
+	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // Sender delivers one message. Implementations must keep credentials out
 // of the errors they return: the worker stores the error text
-// and logs it.
+// and logs it. A sender must stop, at any stage of the exchange, once ctx
+// is done: the worker cancels it when its claim on the message is lost or
+// cannot be renewed, so that two workers never send a message at once.
 type Sender interface {
 	Send(ctx context.Context, m core.OutboxMessage) error
 }
 
 // WorkerOptions tune a Worker. Zero values take the defaults.
 type WorkerOptions struct {
-	// Poll is how long the worker sleeps when nothing is due (default
-	// 5s). Notify cuts the sleep short.
+	// Poll is the longest the worker sleeps when nothing is due (default
+	// 5s). Notify cuts the sleep short, and the worker wakes by itself
+	// when a retry or a lease it knows of comes due.
 	Poll time.Duration
-	// Lease is how long a claimed message belongs to this worker (default
-	// 2m). If the process dies, the message becomes claimable again when
-	// the lease runs out. It must cover SendTimeout plus the few seconds
-	// needed to record the outcome; a smaller value is raised to twice
-	// that.
+	// Lease is how long a claim on a message lasts without renewal
+	// (default 20s). While a message is being sent the worker renews it
+	// every third of Lease; if no renewal got through and only a third is
+	// left (the store is unreachable), or the store says another worker
+	// now has the message, the attempt is cut off. A worker that dies
+	// stops renewing, so its mail is claimable again at most Lease later.
+	// The configuration keeps it at 3s or more; shorter leases are for
+	// tests.
 	Lease time.Duration
-	// SendTimeout bounds one delivery attempt (default 30s).
+	// SendTimeout bounds one delivery attempt (default 30s). It may be
+	// longer than Lease: the lease is renewed while the attempt runs.
 	SendTimeout time.Duration
 	// RetryBase is the wait after a first failure (default 2s); it
 	// doubles with each further failure up to RetryMax (default 10m).
@@ -37,29 +43,72 @@ type WorkerOptions struct {
 	RetryMax  time.Duration
 	// Batch is how many messages one claim takes (default 10).
 	Batch int
-	// Now is the clock; nil means time.Now.
+	// Now is the clock written to the store; nil means time.Now. Renewal
+	// timing uses the real clock whatever Now says.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
 
 const (
-	// markTimeout bounds the store write that records an attempt.
+	// markTimeout bounds the store writes that record an attempt's
+	// outcome, retries included.
 	markTimeout = 10 * time.Second
 	// maxErrorText caps the error text stored with a failed attempt.
 	maxErrorText = 1000
+	// minSleep keeps the worker from spinning when a store reports a due
+	// time that a claim then does not honour (clocks that disagree).
+	minSleep = 20 * time.Millisecond
 )
 
 // Worker drains the outbox: it claims due messages, hands each to a
-// Sender, and records the outcome. A message is never dropped: a failed
-// one is retried with exponential backoff, forever, at most RetryMax
-// apart. Delivery is at least once: a crash between a send and its record
-// sends the message again after the lease runs out.
+// Sender while it keeps its claim renewed, and records the outcome. A
+// message is never dropped: a failed one is retried with exponential
+// backoff, forever, at most RetryMax apart.
+//
+// Delivery is at least once. A message is sent again only if its worker
+// died, or lost its claim, after handing it to the SMTP server and before
+// recording it as sent (the SMTP server may have accepted it in that
+// window). Every attempt carries the same Message-ID, so a receiving
+// server or client can drop such a duplicate, and the attempt's start is
+// recorded first (the sending mark), so the next worker logs and counts
+// a retry that may be a duplicate. While a worker lives and reaches the
+// store, no other worker can claim its message; once it dies, the message
+// waits at most Lease.
 type Worker struct {
 	store  core.OutboxStore
 	sender Sender
 	opts   WorkerOptions
 	log    *slog.Logger
 	wake   chan struct{}
+	stats  counters
+}
+
+// counters back Stats.
+type counters struct {
+	sent, failed, interrupted, abandoned atomic.Uint64
+}
+
+// Stats counts what a worker did since it was made, for metrics.
+type Stats struct {
+	// Sent counts deliveries recorded.
+	Sent uint64
+	// Failed counts failed attempts (each is retried).
+	Failed uint64
+	// Interrupted counts messages claimed whose previous attempt had
+	// started but never recorded an outcome (a worker died or lost its
+	// claim mid-send): that attempt may have been delivered, so the retry
+	// may be a duplicate, with the same Message-ID.
+	Interrupted uint64
+	// Abandoned counts attempts not started, or cut off, because this
+	// worker's claim was lost or could not be renewed in time; the
+	// message is retried (by whichever worker holds it).
+	Abandoned uint64
+}
+
+// Stats returns the worker's counters. It is safe to call at any time.
+func (w *Worker) Stats() Stats {
+	return Stats{Sent: w.stats.sent.Load(), Failed: w.stats.failed.Load(),
+		Interrupted: w.stats.interrupted.Load(), Abandoned: w.stats.abandoned.Load()}
 }
 
 // NewWorker returns a worker that sends store's outbox through sender.
@@ -71,10 +120,7 @@ func NewWorker(store core.OutboxStore, sender Sender, opts WorkerOptions) *Worke
 		opts.SendTimeout = 30 * time.Second
 	}
 	if opts.Lease <= 0 {
-		opts.Lease = 2 * time.Minute
-	}
-	if opts.Lease <= opts.SendTimeout+markTimeout {
-		opts.Lease = 2 * (opts.SendTimeout + markTimeout)
+		opts.Lease = 20 * time.Second
 	}
 	if opts.RetryBase <= 0 {
 		opts.RetryBase = 2 * time.Second
@@ -108,16 +154,17 @@ func (w *Worker) Notify() {
 
 // Run sends mail until ctx is cancelled, then returns nil. On
 // cancellation it claims nothing more; a message being sent is allowed to
-// finish (within SendTimeout) and its outcome is recorded. Messages it
-// had claimed but not yet tried are released back to the outbox, so the
-// next worker (or the next start) sends them at once; if even that fails
-// they are claimable when their lease runs out. Nothing queued is lost.
+// finish (within SendTimeout, its claim still renewed) and its outcome is
+// recorded. Messages it had claimed but not yet tried are released back
+// to the outbox, so the next worker (or the next start) sends them at
+// once; if even that fails they are claimable when their lease runs out.
+// Nothing queued is lost.
 func (w *Worker) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		if w.drain(ctx) {
 			continue // a full batch: more may be due
 		}
-		timer := time.NewTimer(w.opts.Poll)
+		timer := time.NewTimer(w.sleep(ctx))
 		select {
 		case <-ctx.Done():
 		case <-w.wake:
@@ -128,6 +175,25 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+// sleep returns how long to wait for the next claim: until the earliest
+// retry or lease end the store knows of, at most Poll. Waking at a lease's
+// end is what makes a crashed worker's mail go out as soon as its lease
+// runs out.
+func (w *Worker) sleep(ctx context.Context) time.Duration {
+	dctx, cancel := context.WithTimeout(ctx, markTimeout)
+	defer cancel()
+	due, err := w.store.NextMailDue(dctx)
+	if err != nil {
+		// The claim that just ran has logged a store that is down.
+		w.log.Debug("mail outbox: reading the next due time failed", "err", err)
+		return w.opts.Poll
+	}
+	if due.IsZero() {
+		return w.opts.Poll
+	}
+	return min(w.opts.Poll, max(minSleep, due.Sub(w.opts.Now())))
+}
+
 // drain claims one batch and tries each message in it. It reports
 // whether the batch was full, that is, whether more may be waiting.
 func (w *Worker) drain(ctx context.Context) bool {
@@ -136,8 +202,7 @@ func (w *Worker) drain(ctx context.Context) bool {
 	// worker that never learns of them, so they wait out the whole lease.
 	// Once it returns, messages claimed during a shutdown are released.
 	claimCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
-	claimedAt := w.opts.Now()
-	msgs, err := w.store.ClaimMail(claimCtx, claimedAt, w.opts.Lease, w.opts.Batch)
+	msgs, err := w.store.ClaimMail(claimCtx, core.NewID(), w.opts.Now(), w.opts.Lease, w.opts.Batch)
 	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
@@ -145,91 +210,29 @@ func (w *Worker) drain(ctx context.Context) bool {
 		}
 		return false
 	}
-	leaseEnd := claimedAt.Add(w.opts.Lease)
 	for i, m := range msgs {
 		if ctx.Err() != nil {
 			w.release(ctx, msgs[i:]) // shutting down
 			return false
 		}
-		// Starting a send that could outlive the lease would let another
-		// worker claim the message meanwhile and send it twice.
-		if w.opts.Now().Add(w.opts.SendTimeout + markTimeout).After(leaseEnd) {
-			w.log.Warn("mail outbox: lease too short for the rest of the batch; releasing them",
-				"lease", w.opts.Lease, "batch", w.opts.Batch)
-			w.release(ctx, msgs[i:])
-			return false
-		}
+		// A message that waited in the batch past its lease may have
+		// been claimed by another worker meanwhile: deliver starts the
+		// attempt only if the claim is still this worker's.
 		w.deliver(ctx, m)
 	}
 	return len(msgs) == w.opts.Batch
 }
 
 // release hands claimed, unattempted messages back to the outbox. A
-// failure only delays them until their lease runs out.
+// failure only delays them until their lease runs out; a claim another
+// worker took meanwhile is that worker's to send.
 func (w *Worker) release(ctx context.Context, msgs []core.OutboxMessage) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer cancel()
 	for _, m := range msgs {
-		if err := w.store.ReleaseMail(rctx, m.ID); err != nil {
+		err := w.store.ReleaseMail(rctx, m.ID, m.Claim)
+		if err != nil && !errors.Is(err, core.ErrClaimLost) {
 			w.log.Warn("mail outbox: release failed; the message waits for its lease", "id", m.ID, "err", err)
 		}
 	}
-}
-
-// deliver makes one attempt and records it. Both run on a context
-// detached from ctx: a shutdown must not cut a send off halfway, nor
-// leave an attempt that happened unrecorded.
-func (w *Worker) deliver(ctx context.Context, m core.OutboxMessage) {
-	detached := context.WithoutCancel(ctx)
-	sendCtx, cancelSend := context.WithTimeout(detached, w.opts.SendTimeout)
-	sendErr := w.sender.Send(sendCtx, m)
-	cancelSend()
-
-	markCtx, cancelMark := context.WithTimeout(detached, markTimeout)
-	defer cancelMark()
-	now := w.opts.Now()
-	if sendErr == nil {
-		if err := w.store.MarkMailSent(markCtx, m.ID, now); err != nil {
-			w.log.Error("mail outbox: recording a delivery failed; the message will be sent again", "id", m.ID, "err", err)
-			return
-		}
-		w.log.Debug("mail sent", "id", m.ID)
-		return
-	}
-	attempts := m.Attempts + 1
-	delay := w.backoff(m.Attempts)
-	errText := errorText(sendErr, maxErrorText)
-	w.log.Warn("mail delivery failed; will retry", "id", m.ID, "attempt", attempts,
-		"retry_in", delay.Round(time.Millisecond), "err", errText)
-	if err := w.store.MarkMailFailed(markCtx, m.ID, attempts, now.Add(delay), errText); err != nil {
-		w.log.Error("mail outbox: recording a failed attempt failed", "id", m.ID, "err", err)
-	}
-}
-
-// backoff returns the wait after a failure that follows prior failed
-// attempts: RetryBase doubled per prior failure, capped at RetryMax, then
-// drawn from its upper half. The jitter spreads out messages that failed
-// together (an outage) so they do not all return at the same instant.
-func (w *Worker) backoff(prior int) time.Duration {
-	d := w.opts.RetryBase
-	for i := 0; i < prior && d < w.opts.RetryMax; i++ {
-		d *= 2
-	}
-	d = min(d, w.opts.RetryMax)
-	half := d / 2
-	return d - half + rand.N(half+1)
-}
-
-// errorText makes an error storable: valid UTF-8 without NUL bytes
-// (PostgreSQL's text rejects both) and at most n bytes, cut on a rune
-// boundary.
-func errorText(err error, n int) string {
-	s := strings.ReplaceAll(strings.ToValidUTF8(err.Error(), "\uFFFD"), "\x00", "")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

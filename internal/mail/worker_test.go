@@ -84,8 +84,8 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 		return n == 0
 	})
 	for _, id := range ids {
-		if m := store.get(t, id); m.SentAt.IsZero() || !m.LeaseUntil.IsZero() || m.Attempts != 0 {
-			t.Errorf("message %s = sent %v, lease %v, attempts %d; want sent, no lease, 0 attempts", id, m.SentAt, m.LeaseUntil, m.Attempts)
+		if m := store.get(t, id); m.SentAt.IsZero() || !m.LeaseUntil.IsZero() || m.Claim != "" || !m.Sending.IsZero() || m.Attempts != 1 {
+			t.Errorf("message %s = %+v; want sent, no lease, claim or sending mark, 1 attempt", id, m)
 		}
 	}
 }
@@ -185,7 +185,7 @@ func TestWorkerLeaseExpiry(t *testing.T) {
 	ids := enqueue(t, store, core.OutboxMessage{To: "a@example.com", Subject: "s", Text: "t"})
 	// A worker that died right after claiming: the message is leased
 	// until t0+10m and nobody will ever mark it.
-	if got, err := store.ClaimMail(context.Background(), t0, 10*time.Minute, 10); err != nil || len(got) != 1 {
+	if got, err := store.ClaimMail(context.Background(), "dead-worker", t0, 10*time.Minute, 10); err != nil || len(got) != 1 {
 		t.Fatalf("ClaimMail() = %d messages, %v; want 1", len(got), err)
 	}
 
@@ -293,13 +293,15 @@ func TestWorkerBackoff(t *testing.T) {
 
 func TestWorkerOptionDefaults(t *testing.T) {
 	t.Parallel()
-	w := NewWorker(newFakeStore(), &recordSender{}, WorkerOptions{SendTimeout: time.Minute, Lease: 30 * time.Second})
-	if w.opts.Lease <= w.opts.SendTimeout+markTimeout {
-		t.Errorf("Lease = %v with SendTimeout %v, want it raised above SendTimeout plus the mark time", w.opts.Lease, w.opts.SendTimeout)
+	// A lease shorter than the send timeout stays as it is: it is renewed
+	// while a send runs.
+	w := NewWorker(newFakeStore(), &recordSender{}, WorkerOptions{SendTimeout: time.Minute, Lease: 3 * time.Second})
+	if w.opts.Lease != 3*time.Second {
+		t.Errorf("Lease = %v with SendTimeout %v, want 3s kept", w.opts.Lease, w.opts.SendTimeout)
 	}
 	d := NewWorker(newFakeStore(), &recordSender{}, WorkerOptions{}).opts
 	got := []any{d.Poll, d.Lease, d.SendTimeout, d.RetryBase, d.RetryMax, d.Batch}
-	want := []any{5 * time.Second, 2 * time.Minute, 30 * time.Second, 2 * time.Second, 10 * time.Minute, 10}
+	want := []any{5 * time.Second, 20 * time.Second, 30 * time.Second, 2 * time.Second, 10 * time.Minute, 10}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}

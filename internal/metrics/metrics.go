@@ -8,6 +8,7 @@
 package metrics
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,10 @@ type Metrics struct {
 	httpDuration *prometheus.HistogramVec
 	// queueDepth is the func WatchHashingQueue registered; nil reads 0.
 	queueDepth atomic.Pointer[func() int]
+	// workers are the hashing-worker metrics (hashing_workers.go),
+	// registered by the first WatchHashingWorkers.
+	workers     *hashingWorkers
+	workersOnce sync.Once
 }
 
 // httpBuckets spans a cached token check (well under a millisecond) to a

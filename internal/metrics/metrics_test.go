@@ -146,3 +146,32 @@ func TestHandlerExposesFamilies(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchMail(t *testing.T) {
+	t.Parallel()
+	m := New()
+	counts := MailCounts{Sent: 5, Failed: 2, Interrupted: 1}
+	m.WatchMail(func() MailCounts { return counts })
+	read := func() map[string]float64 {
+		fams, err := m.reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, f := range fams {
+			if strings.HasPrefix(f.GetName(), "gatehouse_mail_") {
+				got[f.GetName()] = f.GetMetric()[0].GetCounter().GetValue()
+			}
+		}
+		return got
+	}
+	want := map[string]float64{"gatehouse_mail_sent_total": 5, "gatehouse_mail_failed_attempts_total": 2,
+		"gatehouse_mail_interrupted_total": 1, "gatehouse_mail_abandoned_total": 0}
+	if diff := cmp.Diff(want, read()); diff != "" {
+		t.Errorf("mail counters (-want +got):\n%s", diff)
+	}
+	counts.Abandoned = 3 // read at scrape time
+	if got := read()["gatehouse_mail_abandoned_total"]; got != 3 {
+		t.Errorf("abandoned = %v after the worker counted 3", got)
+	}
+}

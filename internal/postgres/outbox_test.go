@@ -35,7 +35,7 @@ func TestClaimMailAcrossNodes(t *testing.T) {
 		db := nodes[c%2]
 		wg.Go(func() {
 			for range total { // bounded: a store handing out leased mail fails, not hangs
-				msgs, err := db.ClaimMail(t.Context(), base.Add(time.Minute), time.Hour, 5)
+				msgs, err := db.ClaimMail(t.Context(), core.NewID(), base.Add(time.Minute), time.Hour, 5)
 				if err != nil {
 					t.Errorf("ClaimMail = %v", err)
 					return

@@ -50,7 +50,13 @@ func TestFreeTextIsMadeStorable(t *testing.T) {
 	if err := db.EnqueueMail(ctx, m); err != nil {
 		t.Fatalf("EnqueueMail with raw bytes = %v", err)
 	}
-	if err := db.MarkMailFailed(ctx, "m1", 1, at, "smtp: \xff"); err != nil {
+	if _, err := db.ClaimMail(ctx, "c1", at, time.Minute, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartMailAttempt(ctx, "m1", "c1", at, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkMailFailed(ctx, "m1", "c1", at, "smtp: \xff"); err != nil {
 		t.Fatalf("MarkMailFailed with raw bytes = %v", err)
 	}
 	mail, err := db.MailByID(ctx, "m1")

@@ -75,7 +75,12 @@ func (c *session) Data(r io.Reader) error {
 		return err
 	}
 	_, encrypted := c.conn.TLSConnectionState()
-	c.server.record(Message{From: c.from, To: slices.Clone(c.to), AuthUser: c.authUser, TLS: encrypted, Data: data})
+	m := Message{From: c.from, To: slices.Clone(c.to), AuthUser: c.authUser, TLS: encrypted, Data: data}
+	if release, ok := c.server.hold(m); ok {
+		<-release
+		return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "held by the test server; not delivered"}
+	}
+	c.server.record(m)
 	return nil
 }
 

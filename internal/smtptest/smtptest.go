@@ -35,6 +35,12 @@ type Server struct {
 	ln      net.Listener
 	serving chan struct{} // closed when the current Serve call returns
 	msgs    []Message
+
+	// holdNext is how many more messages to hold (see HoldNext); held
+	// are the messages held so far; release is closed to answer them.
+	holdNext int
+	held     []Message
+	release  chan struct{}
 }
 
 // Options configure a server started with StartWith.
@@ -72,7 +78,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
 	}
-	s := &Server{user: opts.User, pass: opts.Pass, mode: opts.TLS, addr: ln.Addr().String()}
+	s := &Server{user: opts.User, pass: opts.Pass, mode: opts.TLS, addr: ln.Addr().String(), release: make(chan struct{})}
 	if opts.TLS != NoTLS {
 		s.serverTLS, s.clientTLS = selfSigned(t)
 	}
@@ -134,9 +140,69 @@ func (s *Server) WaitFor(t testing.TB, n int, timeout time.Duration) []Message {
 	}
 }
 
+// HoldNext makes the server hold the next n messages: it reads each one's
+// DATA in full and then does not answer, as a server that received a
+// message but never confirmed it. A sender cannot tell whether such a
+// message was delivered: this is the window in which a sender that dies
+// may deliver a duplicate later. Held messages are not in Messages; Held
+// returns them. They are answered 451 (not delivered) on ReleaseHeld or
+// Stop, by when their sender has usually given up or gone.
+func (s *Server) HoldNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdNext = n
+}
+
+// Held returns a copy of every message held so far, in order.
+func (s *Server) Held() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.held...)
+}
+
+// WaitHeld polls until at least n messages are held and returns them
+// all; it fails the test if that takes longer than timeout.
+func (s *Server) WaitHeld(t testing.TB, n int, timeout time.Duration) []Message {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if held := s.Held(); len(held) >= n {
+			return held
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("smtptest: %d messages held after %v, want %d", len(s.Held()), timeout, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// ReleaseHeld answers every message held so far with 451; they stay in
+// Held.
+func (s *Server) ReleaseHeld() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.release)
+	s.release = make(chan struct{})
+}
+
+// hold records m as held if the server is to hold it, and returns the
+// channel that is closed when it is to be answered.
+func (s *Server) hold(m Message) (<-chan struct{}, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holdNext <= 0 {
+		return nil, false
+	}
+	s.holdNext--
+	s.held = append(s.held, m)
+	return s.release, true
+}
+
 // Stop closes the listener and every open connection, so new
-// connections are refused. It is safe to call more than once.
+// connections are refused, and answers held messages. It is safe to call
+// more than once.
 func (s *Server) Stop() {
+	s.ReleaseHeld()
 	s.mu.Lock()
 	srv, ln, serving := s.srv, s.ln, s.serving
 	s.srv, s.ln, s.serving = nil, nil, nil

@@ -152,3 +152,33 @@ func TestTLSModes(t *testing.T) {
 		t.Error("tls.Dial() without the test CA succeeded, want a certificate error")
 	}
 }
+
+// A held message is read in full but not answered until released, then
+// refused with 451; the next one is delivered as usual.
+func TestHoldNext(t *testing.T) {
+	t.Parallel()
+	s := Start(t)
+	s.HoldNext(1)
+	errc := make(chan error, 1)
+	go func() { errc <- send(s.Addr(), nil, "held@example.com") }()
+	held := s.WaitHeld(t, 1, 2*time.Second)
+	if !slices.Equal(held[0].To, []string{"held@example.com"}) || held[0].Subject(t) != "Grüße" {
+		t.Errorf("held %v %q, want the whole message to held@example.com", held[0].To, held[0].Subject(t))
+	}
+	select {
+	case err := <-errc:
+		t.Fatalf("the sender got an answer while the message was held: %v", err)
+	case <-time.After(50 * time.Millisecond): // nothing may arrive: a bounded look
+	}
+	s.ReleaseHeld()
+	var perr *textproto.Error
+	if err := <-errc; !errors.As(err, &perr) || perr.Code != 451 {
+		t.Errorf("released held message answered %v, want 451", err)
+	}
+	if err := send(s.Addr(), nil, "next@example.com"); err != nil {
+		t.Fatalf("SendMail after the hold = %v", err)
+	}
+	if msgs := s.Messages(); len(msgs) != 1 || msgs[0].To[0] != "next@example.com" {
+		t.Errorf("delivered %v, want only the message after the hold", msgs)
+	}
+}

@@ -63,12 +63,16 @@ func populate(t *testing.T, db *DB) map[string]int {
 	must("InsertSigningKey k1", db.InsertSigningKey(ctx, core.SigningKey{ID: "k1", Algorithm: "EdDSA", Private: []byte{1, 2}, Public: []byte{3}, Created: ts(0), RetiredAt: ts(time.Hour)}))
 	must("InsertSigningKey k2", db.InsertSigningKey(ctx, core.SigningKey{ID: "k2", Algorithm: "EdDSA", Private: []byte{4}, Public: []byte{5, 6}, Created: ts(time.Hour)}))
 	must("EnqueueMail", db.EnqueueMail(ctx, core.OutboxMessage{ID: "mail1", To: "a@example.com", Subject: "Hi", Text: "text", HTML: "<p>html</p>", Created: ts(0), NextAttempt: ts(0)}))
-	must("MarkMailFailed", db.MarkMailFailed(ctx, "mail1", 1, ts(time.Minute), "421 try later"))
+	_, err := db.ClaimMail(ctx, "claim1", ts(0), time.Minute, 10)
+	must("ClaimMail", err)
+	_, err = db.StartMailAttempt(ctx, "mail1", "claim1", ts(0), time.Minute)
+	must("StartMailAttempt", err)
+	must("MarkMailFailed", db.MarkMailFailed(ctx, "mail1", "claim1", ts(time.Minute), "421 try later"))
 	for range 3 {
 		_, err := db.HitRateLimit(ctx, "login:ip:1", ts(0), ts(time.Minute))
 		must("HitRateLimit", err)
 	}
-	_, err := db.HitRateLimit(ctx, "login:ip:2", ts(0), ts(time.Minute))
+	_, err = db.HitRateLimit(ctx, "login:ip:2", ts(0), ts(time.Minute))
 	must("HitRateLimit", err)
 	must("InsertAuditEvent", db.InsertAuditEvent(ctx, core.AuditEvent{ID: "e1", Time: ts(0), Type: "login", ActorID: "u1",
 		ActorCollection: core.UsersID, IP: "203.0.113.7", Details: map[string]string{"method": "password"}}))

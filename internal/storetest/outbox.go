@@ -27,10 +27,10 @@ func enqueue(t *testing.T, s core.Store, msgs ...core.OutboxMessage) {
 	}
 }
 
-// claim claims at now and returns the claimed ids.
+// claim claims at now under a fresh token and returns the claimed ids.
 func claim(t *testing.T, s core.Store, now time.Time, lease time.Duration, limit int) []string {
 	t.Helper()
-	msgs, err := s.ClaimMail(t.Context(), now, lease, limit)
+	msgs, err := s.ClaimMail(t.Context(), core.NewID(), now, lease, limit)
 	if err != nil {
 		t.Fatalf("ClaimMail = %v", err)
 	}
@@ -63,11 +63,13 @@ func testClaimMail(t *testing.T, s core.Store) {
 	if diff := cmp.Diff([]string{"m0a", "m0b"}, claim(t, s, now, time.Minute, 2)); diff != "" {
 		t.Errorf("first claim (-want +got):\n%s", diff)
 	}
-	msgs, err := s.ClaimMail(ctx, now, time.Minute, 10)
+	msgs, err := s.ClaimMail(ctx, "claim-2", now, time.Minute, 10)
 	wantOK(t, "ClaimMail", err)
-	full.LeaseUntil = now.Add(time.Minute)
+	full.LeaseUntil, full.Claim = now.Add(time.Minute), "claim-2"
 	want := []core.OutboxMessage{mail("m1", at(time.Second)), full, mail("m3", at(3*time.Second))}
-	want[0].LeaseUntil, want[2].LeaseUntil = full.LeaseUntil, full.LeaseUntil
+	for _, i := range []int{0, 2} {
+		want[i].LeaseUntil, want[i].Claim = full.LeaseUntil, full.Claim
+	}
 	if diff := cmp.Diff(want, msgs); diff != "" {
 		t.Errorf("second claim (-want +got):\n%s", diff)
 	}
@@ -104,10 +106,13 @@ func testClaimMailLeases(t *testing.T, s core.Store) {
 	}
 	// The worker holding the lease died: once it runs out, the message is
 	// claimable again, with a fresh lease.
-	msgs, err := s.ClaimMail(t.Context(), now.Add(time.Minute), 2*time.Minute, 1)
+	msgs, err := s.ClaimMail(t.Context(), "second", now.Add(time.Minute), 2*time.Minute, 1)
 	wantOK(t, "ClaimMail", err)
-	if len(msgs) != 1 || !msgs[0].LeaseUntil.Equal(now.Add(3*time.Minute)) {
-		t.Errorf("claim after the lease ran out = %v, want m leased until %v", msgs, now.Add(3*time.Minute))
+	if len(msgs) != 1 || !msgs[0].LeaseUntil.Equal(now.Add(3*time.Minute)) || msgs[0].Claim != "second" {
+		t.Errorf("claim after the lease ran out = %v, want m leased until %v by the second claim", msgs, now.Add(3*time.Minute))
+	}
+	if _, err := s.ClaimMail(t.Context(), "", now.Add(time.Hour), time.Minute, 1); err == nil {
+		t.Error("ClaimMail with an empty claim token succeeded, want an error (an empty token matches unclaimed mail)")
 	}
 }
 
@@ -124,7 +129,7 @@ func testClaimMailConcurrently(t *testing.T, s core.Store) {
 			// Bounded, so a store that hands out leased messages again
 			// fails the test instead of hanging it.
 			for range total {
-				msgs, err := s.ClaimMail(t.Context(), at(time.Minute), time.Hour, 3)
+				msgs, err := s.ClaimMail(t.Context(), core.NewID(), at(time.Minute), time.Hour, 3)
 				if err != nil {
 					t.Errorf("ClaimMail = %v", err)
 					return
@@ -155,17 +160,19 @@ func testReleaseMail(t *testing.T, s core.Store) {
 	ctx := t.Context()
 	enqueue(t, s, mail("a", at(0)))
 	now := at(time.Minute)
-	if got := claim(t, s, now, time.Hour, 10); len(got) != 1 {
-		t.Fatalf("claim = %v, want the message", got)
+	if _, err := s.ClaimMail(ctx, "first", now, time.Hour, 10); err != nil {
+		t.Fatalf("ClaimMail = %v", err)
 	}
 	if got := claim(t, s, now, time.Hour, 10); len(got) != 0 {
 		t.Fatalf("second claim while leased = %v, want nothing", got)
 	}
-	wantOK(t, "ReleaseMail", s.ReleaseMail(ctx, "a"))
-	msgs, err := s.ClaimMail(ctx, now, time.Hour, 10)
+	wantErr(t, "ReleaseMail by another claim", s.ReleaseMail(ctx, "a", "other"), core.ErrClaimLost)
+	wantOK(t, "ReleaseMail", s.ReleaseMail(ctx, "a", "first"))
+	wantErr(t, "ReleaseMail twice", s.ReleaseMail(ctx, "a", "first"), core.ErrClaimLost)
+	msgs, err := s.ClaimMail(ctx, "again", now, time.Hour, 10)
 	wantOK(t, "ClaimMail", err)
-	if len(msgs) != 1 || msgs[0].Attempts != 0 || msgs[0].LastError != "" {
-		t.Fatalf("claim after release = %+v, want the message, no attempt recorded", msgs)
+	if len(msgs) != 1 || msgs[0].Attempts != 0 || msgs[0].LastError != "" || !msgs[0].Sending.IsZero() || msgs[0].Claim != "again" {
+		t.Fatalf("claim after release = %+v, want the message under the new claim, no attempt recorded", msgs)
 	}
 }
 
@@ -173,8 +180,11 @@ func testMarkMail(t *testing.T, s core.Store) {
 	ctx := t.Context()
 	enqueue(t, s, mail("sent", at(0)), mail("failed", at(time.Second)))
 	now := at(time.Minute)
-	if got := claim(t, s, now, 10*time.Minute, 10); len(got) != 2 {
-		t.Fatalf("claim = %v, want both", got)
+	if got, err := s.ClaimMail(ctx, "c1", now, 10*time.Minute, 10); err != nil || len(got) != 2 {
+		t.Fatalf("claim = %v, %v, want both", got, err)
+	}
+	if n, err := s.StartMailAttempt(ctx, "failed", "c1", now, 10*time.Minute); err != nil || n != 1 {
+		t.Fatalf("StartMailAttempt = %d, %v, want attempt 1", n, err)
 	}
 
 	before, err := s.MailByID(ctx, "sent")
@@ -189,13 +199,14 @@ func testMarkMail(t *testing.T, s core.Store) {
 	sent, err := s.MailByID(ctx, "sent")
 	wantOK(t, "MailByID", err)
 	if sent.Text != "" || sent.HTML != "" || sent.To != before.To || sent.Subject != before.Subject ||
-		!sent.SentAt.Equal(now.Add(time.Second)) || !sent.LeaseUntil.IsZero() {
-		t.Errorf("sent message = %+v; want bodies erased, recipient, subject and sent time kept, no lease", sent)
+		!sent.SentAt.Equal(now.Add(time.Second)) || !sent.LeaseUntil.IsZero() || sent.Claim != "" {
+		t.Errorf("sent message = %+v; want bodies erased, recipient, subject and sent time kept, no lease or claim", sent)
 	}
 	_, err = s.MailByID(ctx, "nope")
 	wantErr(t, "MailByID of a missing id", err, core.ErrNotFound)
 	next := now.Add(5 * time.Minute) // before the 10 minute lease runs out
-	wantOK(t, "MarkMailFailed", s.MarkMailFailed(ctx, "failed", 3, next, "dial tcp: connection refused"))
+	wantErr(t, "MarkMailFailed by another claim", s.MarkMailFailed(ctx, "failed", "c2", next, "x"), core.ErrClaimLost)
+	wantOK(t, "MarkMailFailed", s.MarkMailFailed(ctx, "failed", "c1", next, "dial tcp: connection refused"))
 	wantPending(t, s, 1)
 
 	if got := claim(t, s, next.Add(-time.Millisecond), time.Minute, 10); len(got) != 0 {
@@ -203,18 +214,18 @@ func testMarkMail(t *testing.T, s core.Store) {
 	}
 	// The failure cleared the lease, so the retry is due at next even
 	// though the lease would still run; the sent message never returns.
-	msgs, err := s.ClaimMail(ctx, next, time.Minute, 10)
+	msgs, err := s.ClaimMail(ctx, "c3", next, time.Minute, 10)
 	wantOK(t, "ClaimMail", err)
 	want := mail("failed", at(time.Second))
-	want.Attempts, want.NextAttempt, want.LastError = 3, next, "dial tcp: connection refused"
-	want.LeaseUntil = next.Add(time.Minute)
+	want.Attempts, want.NextAttempt, want.LastError = 1, next, "dial tcp: connection refused"
+	want.LeaseUntil, want.Claim = next.Add(time.Minute), "c3"
 	if diff := cmp.Diff([]core.OutboxMessage{want}, msgs); diff != "" {
 		t.Errorf("claim after failure (-want +got):\n%s", diff)
 	}
 
 	wantErr(t, "MarkMailSent of a missing id", s.MarkMailSent(ctx, "nope", now), core.ErrNotFound)
-	wantErr(t, "ReleaseMail of a missing id", s.ReleaseMail(ctx, "nope"), core.ErrNotFound)
-	wantErr(t, "MarkMailFailed of a missing id", s.MarkMailFailed(ctx, "nope", 1, now, "x"), core.ErrNotFound)
+	wantErr(t, "ReleaseMail of a missing id", s.ReleaseMail(ctx, "nope", "c1"), core.ErrNotFound)
+	wantErr(t, "MarkMailFailed of a missing id", s.MarkMailFailed(ctx, "nope", "c1", now, "x"), core.ErrNotFound)
 	wantOK(t, "MarkMailSent", s.MarkMailSent(ctx, "failed", next))
 	wantPending(t, s, 0)
 	if got := claim(t, s, at(24*time.Hour), time.Minute, 10); len(got) != 0 {

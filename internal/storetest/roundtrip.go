@@ -114,7 +114,7 @@ func testTimeRoundTrip(t *testing.T, s core.Store) {
 	wantOK(t, "EnqueueMail", s.EnqueueMail(ctx, core.OutboxMessage{
 		ID: "m", To: "z@example.com", Subject: "s", Created: times[3],
 	}))
-	msgs, err := s.ClaimMail(ctx, epoch(), time.Minute, 10)
+	msgs, err := s.ClaimMail(ctx, "claim", epoch(), time.Minute, 10)
 	wantOK(t, "ClaimMail", err)
 	if len(msgs) != 1 {
 		t.Fatalf("ClaimMail got %d messages, want 1", len(msgs))
@@ -122,6 +122,7 @@ func testTimeRoundTrip(t *testing.T, s core.Store) {
 	check("Mail.Created", msgs[0].Created, times[3])
 	check("Mail.NextAttempt", msgs[0].NextAttempt, time.Time{})
 	check("Mail.SentAt", msgs[0].SentAt, time.Time{})
+	check("Mail.Sending", msgs[0].Sending, time.Time{})
 	check("Mail.LeaseUntil", msgs[0].LeaseUntil, epoch().Add(time.Minute))
 }
 
