@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -47,16 +46,13 @@ db:
   statement_timeout: 2s
 `
 
-// chaosNode is one `gatehouse serve` process that a scenario can kill
-// with SIGKILL and start again on the same data directory and database.
-// Its embedded testServer gives the usual request helpers; URL changes
-// with each start (a fresh port).
+// chaosNode is one `gatehouse serve` process (startNode) that a scenario
+// can kill with SIGKILL and start again on the same data directory and
+// database. Its embedded testServer, replaced at each start, gives the
+// usual request helpers; URL changes with each start (a fresh port).
 type chaosNode struct {
 	*testServer
-	cfgPath string
-	env     []string
-	cmd     *exec.Cmd
-	exited  chan error // the running process's exit, once
+	opts nodeOpts
 }
 
 // startChaosNode starts a server process on a fresh data directory (dir
@@ -70,88 +66,39 @@ func startChaosNode(t testing.TB, dir, db, yaml string, env map[string]string) *
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "data")
 	}
-	cfgPath := filepath.Join(t.TempDir(), "gatehouse.yaml")
-	if err := os.WriteFile(cfgPath, []byte(testConfig+chaosYAML+yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	n := &chaosNode{
-		testServer: &testServer{Dir: dir, DB: db, stderr: &syncBuffer{}},
-		cfgPath:    cfgPath,
-		env:        []string{execEnv + "=1", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()},
-	}
-	for k, v := range env {
-		n.env = append(n.env, k+"="+v)
-	}
+	n := &chaosNode{opts: nodeOpts{DB: db, Dir: dir, YAML: chaosYAML + yaml, Env: env}}
 	n.start(t)
-	t.Cleanup(func() {
-		n.stop(t)
-		// Under -race a killed server never gets to exit with the race
-		// detector's status, so its report is looked for in its log.
-		if strings.Contains(n.stderr.String(), "WARNING: DATA RACE") {
-			t.Error("the race detector reported a data race in a server process (see its log)")
-		}
-		n.logIfFailed(t)
-	})
 	return n
 }
 
-// start launches the process and waits until it listens.
+// start starts the process and waits until it listens.
 func (n *chaosNode) start(t testing.TB) {
 	t.Helper()
-	args := []string{"serve", "--http", "127.0.0.1:0", "--dir", n.Dir, "--config", n.cfgPath}
-	if n.DB != "" {
-		args = append(args, "--db", n.DB)
-	}
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = n.env
-	cmd.Stderr = n.stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	urlCh := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "Gatehouse listening on "); ok {
-				urlCh <- u
-			}
+	ts := startNode(t, n.opts)
+	// Under -race a killed server never gets to exit with the race
+	// detector's status, so its report is looked for in its log.
+	t.Cleanup(func() {
+		if strings.Contains(ts.stderr.String(), "WARNING: DATA RACE") {
+			t.Errorf("the race detector reported a data race in the server at %s:\n%s", ts.URL, ts.stderr.String())
 		}
-		close(urlCh)
-		exited <- cmd.Wait()
-	}()
-	n.cmd, n.exited = cmd, exited
-	select {
-	case u, ok := <-urlCh:
-		if !ok {
-			t.Fatalf("server exited before listening: %v\n%s", <-exited, n.stderr.String())
-		}
-		n.URL = u
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("server did not start within 60s\n%s", n.stderr.String())
-	}
+	})
+	n.testServer = ts
 }
 
 // kill sends SIGKILL, as a crash or the OOM killer would, and waits until
 // the process is gone. Nothing of the server runs after it returns.
 func (n *chaosNode) kill(t testing.TB) {
 	t.Helper()
-	if n.cmd == nil {
+	if n.testServer == nil || n.testServer.kill == nil {
 		t.Fatal("kill: the server is not running")
 	}
-	_ = n.cmd.Process.Kill()
-	err := <-n.exited
+	n.testServer.kill()
+	err := <-n.done
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("server ended with %v before the kill\n%s", err, n.stderr.String())
 	}
-	n.cmd = nil
-	n.stderr.Write([]byte("---- killed with SIGKILL ----\n"))
+	n.cancel, n.testServer.kill = nil, nil // nothing left to stop
 }
 
 // killSoon kills the server at a random moment within the next 200 ms:
@@ -168,30 +115,8 @@ func (n *chaosNode) killSoon(t testing.TB) {
 // database, as a supervisor would after a crash.
 func (n *chaosNode) restart(t testing.TB) {
 	t.Helper()
-	if n.cmd != nil {
+	if n.testServer.kill != nil {
 		t.Fatal("restart: the server is still running")
 	}
-	n.stderr.Write([]byte("---- restarted ----\n"))
 	n.start(t)
-}
-
-// stop ends a running server with SIGTERM and fails the test unless it
-// exits cleanly within 30 s.
-func (n *chaosNode) stop(t testing.TB) {
-	t.Helper()
-	if n.cmd == nil {
-		return
-	}
-	_ = n.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-n.exited:
-		if err != nil {
-			t.Errorf("server exited with %v after SIGTERM", err)
-		}
-	case <-time.After(30 * time.Second):
-		_ = n.cmd.Process.Kill()
-		<-n.exited
-		t.Errorf("server did not stop within 30s of SIGTERM")
-	}
-	n.cmd = nil
 }
