@@ -136,9 +136,11 @@ func timedOut(ctx, call context.Context, err error) error {
 	if err == nil || ctx.Err() != nil || call.Err() == nil || errors.Is(err, core.ErrUnavailable) {
 		return err
 	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && condition(err) == nil {
-		return err // the server answered, with an error of the statement's own
+	// Only a failure to get an answer is the deadline's doing; an
+	// answer (no rows, a statement's own error) that came just as the
+	// deadline passed is what it is.
+	if condition(err) == nil && !errors.Is(err, context.Canceled) {
+		return err
 	}
 	return fmt.Errorf("%w: %w", core.ErrStoreTimeout, err)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -62,13 +64,15 @@ func TestConditionTranslation(t *testing.T) {
 	// whatever pgx reports; a statement's own error at that moment is not.
 	call, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, err := range []error{errors.New("read: i/o timeout"), context.DeadlineExceeded, pg("53300")} {
+	for _, err := range []error{&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, context.DeadlineExceeded, pg("53300")} {
 		if cd, _ := core.ConditionOf(translate(context.Background(), timedOut(context.Background(), call, err))); cd != core.ConditionStoreTimeout {
 			t.Errorf("timedOut(%v) reads as %q, want store_timeout", err, cd)
 		}
 	}
-	if cd, ok := core.ConditionOf(timedOut(context.Background(), call, pg("23505"))); ok {
-		t.Errorf("a unique violation at the deadline reads as %s", cd)
+	for _, err := range []error{pg("23505"), pgx.ErrNoRows} {
+		if cd, ok := core.ConditionOf(translate(context.Background(), timedOut(context.Background(), call, err))); ok {
+			t.Errorf("an answer (%v) just at the deadline reads as %s", err, cd)
+		}
 	}
 }
 
