@@ -7,6 +7,11 @@
 // WAL mode lets run alongside the writer. Every connection gets the same
 // pragmas from its DSN, so a connection the pool opens later cannot miss
 // them.
+//
+// Every statement, and every transaction as a whole (the wait for the
+// writer included), runs under a deadline (Options.QueryTimeout), and
+// reports its outcome to an observer (core.Conditions). Driver errors are
+// translated by result code, never by message: see translate.
 package sqlite
 
 import (
