@@ -31,6 +31,8 @@ type app struct {
 	keys       *tokens.Keyring
 	service    *core.Service
 	metrics    *metrics.Metrics
+	// conditions tracks the known temporary conditions (conditions.go).
+	conditions *core.Conditions
 }
 
 // newLogger builds the process logger from the log settings.
@@ -45,11 +47,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // loads (or creates) the signing keys and builds the service. mailQueued
 // is called when a flow queues mail; it may be nil.
 func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueued func()) (*app, error) {
-	db, err := openDatabase(ctx, cfg, log)
+	m := metrics.New()
+	var db database
+	conds := newConditions(log, m, func(ctx context.Context, write bool) error { return db.Probe(ctx, write) })
+	db, err := openObservedDatabase(ctx, cfg, log, conds)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, metrics: metrics.New()}
+	a := &app{cfg: cfg, log: log, db: db, metrics: m, conditions: conds}
 	if err := db.Migrate(ctx); err != nil {
 		a.close()
 		return nil, fmt.Errorf("migrate database: %w", err)
@@ -102,7 +107,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		},
 		core.Deps{
 			Store: a.store, Hasher: a.hasher, Signer: a.keys, Collections: cols,
-			MailQueued: mailQueued, Logger: log, Metrics: a.metrics,
+			MailQueued: mailQueued, Logger: log, Metrics: a.metrics, Conditions: conds,
 		},
 	)
 	if err != nil {

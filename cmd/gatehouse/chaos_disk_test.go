@@ -4,74 +4,25 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
-
-// tmpfsEnv set to 1 makes a refused tmpfs mount fail the full-disk
-// scenario instead of skipping it; .ci/run sets it (CI runs as root).
-const tmpfsEnv = "GATEHOUSE_TEST_TMPFS"
-
-// mountTmpfs mounts a tmpfs of the given size ("8m") on a fresh
-// directory, unmounted when the test ends (after the servers on it, which
-// are started later and so stopped first).
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "tmpfs")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "size="+size+",mode=0700"); err != nil {
-		if os.Getenv(tmpfsEnv) == "1" {
-			t.Fatalf("mount a %s tmpfs: %v (%s=1 asks for this scenario)", size, err, tmpfsEnv)
-		}
-		t.Skipf("cannot mount a tmpfs (%v): run as root, or set %s=1 to make this a failure", err, tmpfsEnv)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
-
-// fillDisk writes a file in dir until the file system is full and
-// returns its path; removing it ends the fault.
-func fillDisk(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("filling the disk: %v", err)
-			}
-			return path
-		}
-	}
-}
 
 // TestChaosDiskFull runs a SQLite server on a small tmpfs and fills the
 // disk while users sign up and log in. While it is full, each request is
 // either done (200: SQLite still had room in its log) or refused with 503
 // and Retry-After, quickly, never 500; a refused sign-up leaves no
-// account behind. Once space is freed the server serves again without a
+// account behind; reads keep working (a token check, the JWKS;
+// docs/deploy.md, "When the database fails"). Once space is freed the server serves again without a
 // restart, and after a kill -9 and restart the database is intact and
 // holds every acknowledged sign-up.
 func TestChaosDiskFull(t *testing.T) {
 	chaosOnly(t)
-	mnt := mountTmpfs(t, "8m")
+	mnt := mountTmpfs(t, 8<<20) // fulldisk_test.go
 	n := startChaosNode(t, filepath.Join(mnt, "data"), "", "", nil)
 	const loginUsers = 4
 	var acked []string
@@ -79,8 +30,11 @@ func TestChaosDiskFull(t *testing.T) {
 		acked = append(acked, fmt.Sprintf("l%d@example.com", i))
 		n.signUp(t, acked[i], chaosPassword)
 	}
+	readerID := n.signUp(t, "reader@example.com", chaosPassword)
+	acked = append(acked, "reader@example.com")
+	token := n.loginToken(t, "users", "reader@example.com", chaosPassword)
 
-	filler := fillDisk(t, mnt)
+	filler := fill(t, mnt)
 	var (
 		mu            sync.Mutex
 		refused       []string
@@ -128,6 +82,11 @@ func TestChaosDiskFull(t *testing.T) {
 	bad.report(t)
 	if got := refusals.count.Load(); got < refusals.target {
 		t.Fatalf("only %d requests refused with 503 in 10s on a full disk", got)
+	}
+	for _, path := range []string{"/api/collections/users/records/" + readerID, "/.well-known/jwks.json"} {
+		if o := try(t.Context(), n.URL, "GET", path, nil, "Authorization", token); o.Status != 200 {
+			t.Errorf("read %s on a full disk: %s, want 200", path, o)
+		}
 	}
 
 	if err := os.Remove(filler); err != nil {

@@ -33,17 +33,20 @@ func chaosOnly(t *testing.T) {
 // off (the load comes from one IP and is not what is tested); the reuse
 // grace outlasts a restart, so a client that retries its last refresh
 // token after a crash is an honest retry, as it would be in production
-// with a quick restart; the database timeouts keep a dead link's answers
-// within a test's patience.
+// with a quick restart; the database timeouts (the defaults' proportions,
+// as in frozendb_test.go) keep a broken link's answers within a test's
+// patience: every call fails within db.query_timeout.
 const chaosYAML = `
 security:
   refresh_reuse_grace: 1m
   rate_limits:
     enabled: false
 db:
-  connect_timeout: 1s
+  query_timeout: 2s
+  statement_timeout: 1500ms
+  lock_timeout: 1s
   acquire_timeout: 1s
-  statement_timeout: 2s
+  connect_timeout: 1s
 `
 
 // chaosNode is one `gatehouse serve` process (startNode) that a scenario

@@ -22,6 +22,9 @@ var cliWords = map[string]string{
 	core.FieldNotUnique:         "is already taken",
 	core.FieldLengthOutOfRange:  "must be between {min} and {max} characters",
 	core.CodeStoreUnavailable:   "the database cannot be reached",
+	core.CodeStoreFull:          "the database's disk is full",
+	core.CodeStoreBusy:          "the database is busy, try again",
+	core.CodeStoreTimeout:       "the database did not answer in time",
 	core.CodeHashingBusy:        "the password hasher is busy, try again",
 	core.CodeHashingInterrupted: "the password check was interrupted, try again",
 }

@@ -93,6 +93,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go a.keys.Follow(workerCtx, a.store, cfg.Keys.ReloadInterval.Std(), log)
 	houseDone := make(chan struct{})
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
+	condsDone := make(chan struct{})
+	go func() { watchConditions(workerCtx, a.conditions); close(condsDone) }()
 
 	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
@@ -115,14 +117,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Error("mail worker", "err", err)
 	}
 	<-houseDone
+	<-condsDone
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", serveErr)
 	}
 	return nil
 }
 
-// newRootHandler mounts the surfaces, the JWKS document and the metrics
-// endpoint behind the shared middleware. Metrics time everything, so
+// newRootHandler mounts the surfaces, the JWKS document, the readiness
+// endpoint and the metrics endpoint behind the shared middleware. Metrics time everything, so
 // they sit outermost. PocketBase takes "/" (its routes live under /api/
 // and it answers every other unclaimed path with its 404); each enabled
 // compatible surface takes its mount, which ServeMux prefers as the
@@ -130,6 +133,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 func newRootHandler(a *app, log *slog.Logger, trusted []netip.Prefix, done <-chan struct{}) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /.well-known/jwks.json", httpapi.JWKS(a.keys.JWKS))
+	mux.Handle("GET /readyz", readyHandler(a.conditions))
 	if a.cfg.Metrics.Enabled {
 		mux.Handle("GET /metrics", a.metrics.Handler())
 	}

@@ -17,18 +17,29 @@ import (
 type database interface {
 	core.Store
 	Migrate(ctx context.Context) error
+	// Probe is the readiness check's store check (see core.Conditions).
+	Probe(ctx context.Context, write bool) error
 	Close() error
 }
 
 // openDatabase opens the configured store: PostgreSQL when db.url is set,
 // else SQLite in the data directory.
 func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (database, error) {
+	return openObservedDatabase(ctx, cfg, log, nil)
+}
+
+// openObservedDatabase is openDatabase with every call's outcome told to
+// obs (nil: to no one).
+func openObservedDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, obs core.StoreObserver) (database, error) {
 	if cfg.UsesPostgres() {
 		db, err := postgres.Open(ctx, cfg.DB.URL.Reveal(), postgres.Options{
 			MaxConns:         int32(cfg.DB.MaxConns),
 			ConnectTimeout:   cfg.DB.ConnectTimeout.Std(),
 			AcquireTimeout:   cfg.DB.AcquireTimeout.Std(),
+			QueryTimeout:     cfg.DB.QueryTimeout.Std(),
 			StatementTimeout: cfg.DB.StatementTimeout.Std(),
+			LockTimeout:      cfg.DB.LockTimeout.Std(),
+			Observer:         obs,
 			Logger:           log,
 		})
 		if err != nil {
@@ -39,7 +50,12 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (dat
 	if err := ensureDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "data.db"), sqlite.Options{Logger: log})
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "data.db"), sqlite.Options{
+		QueryTimeout: cfg.DB.QueryTimeout.Std(),
+		BusyTimeout:  cfg.DB.LockTimeout.Std(),
+		Observer:     obs,
+		Logger:       log,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -35,6 +35,7 @@ var serverPaths = []struct{ path, owner string }{
 	{"/_", "PocketBase's admin links"},
 	{"/.well-known", "the JWKS document"},
 	{"/metrics", "the metrics endpoint"},
+	{"/readyz", "the readiness endpoint"},
 }
 
 // claims returns the paths the mount takes from the root mux.

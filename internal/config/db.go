@@ -23,9 +23,18 @@ type DBConfig struct {
 	// connection before it fails with 503, so a saturated pool sheds load
 	// instead of queueing requests without bound.
 	AcquireTimeout Duration `yaml:"acquire_timeout"`
+	// QueryTimeout is the deadline of every database call, in both
+	// stores: a statement, or a whole transaction, waiting for a
+	// connection (or SQLite's writer) included. A call past it fails with
+	// 503 (store_timeout), whichever connection it landed on.
+	QueryTimeout Duration `yaml:"query_timeout"`
 	// StatementTimeout is PostgreSQL's statement_timeout for each
 	// connection: the server cancels a query that runs longer.
 	StatementTimeout Duration `yaml:"statement_timeout"`
+	// LockTimeout is how long a statement waits for a lock: PostgreSQL's
+	// lock_timeout, SQLite's busy_timeout. Past it the call fails with
+	// 503 (store_busy).
+	LockTimeout Duration `yaml:"lock_timeout"`
 }
 
 // RedisConfig is the optional Redis server.
@@ -56,7 +65,9 @@ func defaultDB() DBConfig {
 		MaxConns:         10,
 		ConnectTimeout:   Duration(5 * time.Second),
 		AcquireTimeout:   Duration(3 * time.Second),
-		StatementTimeout: Duration(10 * time.Second),
+		QueryTimeout:     Duration(5 * time.Second),
+		StatementTimeout: Duration(4 * time.Second),
+		LockTimeout:      Duration(2 * time.Second),
 	}
 }
 
@@ -78,7 +89,24 @@ func (d DBConfig) validate(p *problems) {
 	}
 	positive(p, "db.connect_timeout", d.ConnectTimeout)
 	positive(p, "db.acquire_timeout", d.AcquireTimeout)
+	positive(p, "db.query_timeout", d.QueryTimeout)
 	positive(p, "db.statement_timeout", d.StatementTimeout)
+	positive(p, "db.lock_timeout", d.LockTimeout)
+	// Each wait is a part of the call the query timeout bounds: one
+	// longer than it could never run out, and what it would report
+	// (busy, a cancelled statement) would read as a timeout instead.
+	for _, part := range []struct {
+		path string
+		d    Duration
+	}{
+		{"db.acquire_timeout", d.AcquireTimeout},
+		{"db.statement_timeout", d.StatementTimeout},
+		{"db.lock_timeout", d.LockTimeout},
+	} {
+		if part.d > 0 && d.QueryTimeout > 0 && part.d >= d.QueryTimeout {
+			p.add(part.path, "must be shorter than db.query_timeout (%s), got %s", d.QueryTimeout, part.d)
+		}
+	}
 }
 
 func (r RedisConfig) validate(p *problems) {

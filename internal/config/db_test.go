@@ -15,7 +15,9 @@ func TestDBRedisKeysDefaults(t *testing.T) {
 		MaxConns:         10,
 		ConnectTimeout:   Duration(5 * time.Second),
 		AcquireTimeout:   Duration(3 * time.Second),
-		StatementTimeout: Duration(10 * time.Second),
+		QueryTimeout:     Duration(5 * time.Second),
+		StatementTimeout: Duration(4 * time.Second),
+		LockTimeout:      Duration(2 * time.Second),
 	}
 	if diff := cmp.Diff(want, c.DB); diff != "" {
 		t.Errorf("Default().DB mismatch (-want +got):\n%s", diff)
@@ -44,7 +46,9 @@ db:
   max_conns: 20
   connect_timeout: 2s
   acquire_timeout: 750ms
+  query_timeout: 2m
   statement_timeout: 1m
+  lock_timeout: 5s
 redis:
   url: redis://file-cache.example
 keys:
@@ -54,7 +58,8 @@ keys:
 	fromFile.DB = DBConfig{
 		URL: "postgres://file:pw@file-db.example/gatehouse", MaxConns: 20,
 		ConnectTimeout: Duration(2 * time.Second), AcquireTimeout: Duration(750 * time.Millisecond),
-		StatementTimeout: Duration(time.Minute),
+		QueryTimeout: Duration(2 * time.Minute), StatementTimeout: Duration(time.Minute),
+		LockTimeout: Duration(5 * time.Second),
 	}
 	fromFile.Redis.URL = "redis://file-cache.example"
 	fromFile.Keys.ReloadInterval = Duration(30 * time.Second)
@@ -156,6 +161,14 @@ func TestValidateDBRedisKeys(t *testing.T) {
 		{"connect timeout zero", func(c *Config) { c.DB.ConnectTimeout = 0 }, "db.connect_timeout: must be a positive duration"},
 		{"acquire timeout negative", func(c *Config) { c.DB.AcquireTimeout = Duration(-time.Second) }, "db.acquire_timeout: must be a positive duration"},
 		{"statement timeout zero", func(c *Config) { c.DB.StatementTimeout = 0 }, "db.statement_timeout: must be a positive duration"},
+		{"query timeout zero", func(c *Config) { c.DB.QueryTimeout = 0 }, "db.query_timeout: must be a positive duration"},
+		{"lock timeout zero", func(c *Config) { c.DB.LockTimeout = 0 }, "db.lock_timeout: must be a positive duration"},
+		{"statement timeout past the query timeout", func(c *Config) { c.DB.StatementTimeout = Duration(10 * time.Second) },
+			"db.statement_timeout: must be shorter than db.query_timeout (5s), got 10s"},
+		{"lock timeout equal to the query timeout", func(c *Config) { c.DB.LockTimeout = c.DB.QueryTimeout },
+			"db.lock_timeout: must be shorter than db.query_timeout (5s), got 5s"},
+		{"acquire timeout past the query timeout", func(c *Config) { c.DB.AcquireTimeout = Duration(6 * time.Second) },
+			"db.acquire_timeout: must be shorter than db.query_timeout (5s), got 6s"},
 		{"redis scheme", func(c *Config) { c.Redis.URL = "http://:" + password + "@cache.example" }, `redis.url: scheme must be redis or rediss, got "http"`},
 		{"redis no host", func(c *Config) { c.Redis.URL = "redis://:" + password + "@/0" }, "redis.url: must include a host (want redis://host:6379)"},
 		{"redis no scheme", func(c *Config) { c.Redis.URL = "cache.example:6379" }, "redis.url: must include a host"},

@@ -37,7 +37,8 @@ func TestDefault(t *testing.T) {
 		DataDir: "./gatehouse_data",
 		DB: DBConfig{
 			MaxConns: 10, ConnectTimeout: Duration(5 * time.Second),
-			AcquireTimeout: Duration(3 * time.Second), StatementTimeout: Duration(10 * time.Second),
+			AcquireTimeout: Duration(3 * time.Second), QueryTimeout: Duration(5 * time.Second),
+			StatementTimeout: Duration(4 * time.Second), LockTimeout: Duration(2 * time.Second),
 		},
 		Redis: RedisConfig{KeyPrefix: "gatehouse:rl:"},
 		Keys:  KeysConfig{ReloadInterval: Duration(10 * time.Second)},

@@ -29,6 +29,9 @@ const (
 	CodeHashingBusy        = "hashing_busy"          // unavailable: too many password checks at once; RetryAfter
 	CodeHashingInterrupted = "hashing_interrupted"   // unavailable: the check was cut short (client gone, shutdown, worker crash); RetryAfter
 	CodeStoreUnavailable   = "store_unavailable"     // unavailable: the database cannot be reached; RetryAfter
+	CodeStoreFull          = "store_full"            // unavailable: the disk is full, writes fail until space is freed; RetryAfter
+	CodeStoreBusy          = "store_busy"            // unavailable: the database is locked, contended or overloaded; RetryAfter
+	CodeStoreTimeout       = "store_timeout"         // unavailable: the database did not answer within the query timeout; RetryAfter
 	CodeRateLimited        = "rate_limited"          // rate_limited; RetryAfter
 	CodeRefreshInvalid     = "refresh_token_invalid" // unauthenticated: unknown, expired or revoked refresh token
 	CodeRefreshReuse       = "refresh_token_reused"  // unauthenticated: a rotated token came back; its session was revoked
@@ -97,7 +100,8 @@ func Codes() []string {
 		CodeValidation, CodeInvalidCredentials, CodeAccountLocked, CodeAuthRequired, CodeCollectionMismatch,
 		CodeSuperuserRequired, CodeRecordsRestricted, CodeUserSuspended, CodeNotFound, CodePasswordAuthOff, CodeSuperuserVerified,
 		CodeSuperuserEmail, CodeLastSuperuser, CodeLastLoginMethod, CodeInvalidFilter, CodeInvalidSort,
-		CodeInvalidAuditQuery, CodeHashingBusy, CodeHashingInterrupted, CodeStoreUnavailable, CodeRateLimited,
+		CodeInvalidAuditQuery, CodeHashingBusy, CodeHashingInterrupted, CodeStoreUnavailable,
+		CodeStoreFull, CodeStoreBusy, CodeStoreTimeout, CodeRateLimited,
 		CodeRefreshInvalid, CodeRefreshReuse, CodeStateInvalid, CodeInternal,
 		CodeMFARequired, CodeMFAInvalid, CodeMFAUserMismatch, CodeMFASameMethod, CodeMFAAuthenticatorNeeded,
 		CodeOTPDisabled, CodeOTPInvalid, CodeOTPTooMany,

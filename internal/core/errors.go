@@ -110,13 +110,49 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
 	// ErrUnavailable marks a failure to reach the database at all (it is
-	// down, or the connection pool timed out). Requests then fail fast
-	// as unavailable (503) instead of internal, and succeed again once
-	// the database is back.
+	// down, or the connection broke). Requests then fail fast as
+	// unavailable (503) instead of internal, and succeed again once the
+	// database is back. The errors below wrap it, each naming a more
+	// precise reason; a store wraps the most precise one it knows.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrStoreFull marks a write the database could not make for want of
+	// space (SQLite's SQLITE_FULL, PostgreSQL's disk_full): reads still
+	// work, writes work again once space is freed.
+	ErrStoreFull = fmt.Errorf("%w: disk full", ErrUnavailable)
+	// ErrStoreBusy marks a database too contended or loaded to serve the
+	// call now: a lock held past the lock timeout, a transaction aborted
+	// by contention and not retried, no free pooled connection, too many
+	// connections or out of memory on the server.
+	ErrStoreBusy = fmt.Errorf("%w: busy", ErrUnavailable)
+	// ErrStoreTimeout marks a call that ran out of its time (the store's
+	// per-call deadline, or the server's statement_timeout) while the
+	// caller was still waiting: the database is too slow or not
+	// answering.
+	ErrStoreTimeout = fmt.Errorf("%w: timed out", ErrUnavailable)
 )
 
-// unavailable is the error every flow returns when the store is down.
+// storeCodes are the unavailable codes a store error maps to, most
+// precise reason first, with the Retry-After each answers with: a full
+// disk needs an operator, so clients come back later; contention clears
+// in moments; a slow or unreachable database is given a few seconds.
+var storeCodes = []struct {
+	err   error
+	code  string
+	retry time.Duration
+}{
+	{ErrStoreFull, CodeStoreFull, 30 * time.Second},
+	{ErrStoreBusy, CodeStoreBusy, 2 * time.Second},
+	{ErrStoreTimeout, CodeStoreTimeout, 5 * time.Second},
+	{ErrUnavailable, CodeStoreUnavailable, 5 * time.Second},
+}
+
+// unavailable is the error every flow returns when the store cannot serve
+// it now: its code names the reason the store gave.
 func unavailable(cause error) *Error {
+	for _, c := range storeCodes {
+		if errors.Is(cause, c.err) {
+			return &Error{Kind: KindUnavailable, Code: c.code, RetryAfter: c.retry, Cause: cause}
+		}
+	}
 	return &Error{Kind: KindUnavailable, Code: CodeStoreUnavailable, RetryAfter: 5 * time.Second, Cause: cause}
 }

@@ -42,6 +42,10 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Metrics counts outcomes; nil means nobody counts.
 	Metrics Metrics
+	// Conditions, when set, tracks the known temporary conditions: the
+	// service reports its password hashes to it (the store reports its
+	// own calls) and Health answers from it.
+	Conditions *Conditions
 }
 
 // Service runs every auth flow. Surfaces translate their wire format into
@@ -61,6 +65,8 @@ type Service struct {
 	// profile is the policy of the surface this Service serves
 	// (WithProfile); the zero Profile is the safe one.
 	profile Profile
+	// conditions is Deps.Conditions; nil when nobody tracks them.
+	conditions *Conditions
 }
 
 // New builds a Service.
@@ -78,6 +84,10 @@ func New(settings Settings, deps Deps) (*Service, error) {
 		log:         deps.Logger,
 		metrics:     deps.Metrics,
 		settings:    settings,
+		conditions:  deps.Conditions,
+	}
+	if s.conditions != nil {
+		s.hasher = watchedHasher{Hasher: s.hasher, conds: s.conditions}
 	}
 	if settings.SessionCacheTTL > 0 {
 		s.authCache = newAuthCache(settings.SessionCacheTTL)
@@ -107,10 +117,17 @@ func (s *Service) Collection(nameOrID string) (*Collection, bool) {
 // millisecond precision every store keeps.
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-// Health checks that the store answers.
+// Health checks that the store answers (through the Conditions' probe
+// when it has one), then, with Deps.Conditions, that no store condition
+// is in force: a full disk fails Health although reads still work.
 func (s *Service) Health(ctx context.Context) error {
-	if _, err := s.store.CountUsers(ctx, s.collections.Superusers().ID); err != nil {
-		return Internal(err)
+	if s.conditions == nil || s.conditions.opts.Probe == nil {
+		if _, err := s.store.CountUsers(ctx, s.collections.Superusers().ID); err != nil {
+			return Internal(err)
+		}
+	}
+	if s.conditions != nil {
+		return s.conditions.Check(ctx)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 // Package metrics is Prometheus metrics for Gatehouse: counts of logins,
 // refreshes and rate-limit refusals (it implements core's Metrics), the
-// password-hashing queue, and request latency per route.
+// password-hashing queue, request latency per route, and the known
+// temporary conditions (core.Conditions).
 //
 // Each Metrics has its own registry, never the global one, so two servers
 // in one process (as end-to-end tests run them) do not collide and
@@ -26,6 +27,9 @@ type Metrics struct {
 	hashingWait  prometheus.Histogram
 	hashWorkers  prometheus.Gauge
 	httpDuration *prometheus.HistogramVec
+	// unavailable and conditionActive follow core.Conditions.
+	unavailable     *prometheus.CounterVec
+	conditionActive *prometheus.GaugeVec
 	// queueDepth is the func WatchHashingQueue registered; nil reads 0.
 	queueDepth atomic.Pointer[func() int]
 	// workers are the hashing-worker metrics (hashing_workers.go),
@@ -84,6 +88,14 @@ func New() *Metrics {
 			Help:    "HTTP request latency by route pattern, method and status code.",
 			Buckets: httpBuckets,
 		}, []string{"route", "method", "code"}),
+		unavailable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gatehouse_unavailable_total",
+			Help: "Store calls and password hashes refused by a known temporary condition (answered 503 with Retry-After), by condition.",
+		}, []string{"condition"}),
+		conditionActive: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "gatehouse_condition_active",
+			Help: "1 while a known temporary condition lasts (the disk full, the database busy, slow or unreachable, hashing saturated), else 0.",
+		}, []string{"condition"}),
 	}
 	queueDepth := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "gatehouse_hashing_queue_depth",
@@ -98,7 +110,12 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.logins, m.refreshes, m.rateLimited, m.hashingWait, m.hashWorkers, m.httpDuration, queueDepth,
+		m.unavailable, m.conditionActive,
 	)
+	for _, c := range core.AllConditions() {
+		m.unavailable.WithLabelValues(string(c))
+		m.conditionActive.WithLabelValues(string(c))
+	}
 	for _, r := range loginResults {
 		m.logins.WithLabelValues(r)
 	}
@@ -137,6 +154,20 @@ func (m *Metrics) WatchHashingQueue(depth func() int) {
 		return
 	}
 	m.queueDepth.Store(&depth)
+}
+
+// Unavailable counts one store call or hash refused by condition c
+// (core.ConditionsOptions.OnFailure).
+func (m *Metrics) Unavailable(c core.Condition) { m.unavailable.WithLabelValues(string(c)).Inc() }
+
+// SetCondition records whether condition c is in force
+// (core.ConditionsOptions.OnChange).
+func (m *Metrics) SetCondition(c core.Condition, active bool) {
+	v := 0.0
+	if active {
+		v = 1
+	}
+	m.conditionActive.WithLabelValues(string(c)).Set(v)
 }
 
 // ObserveHashingWait records how long one hashing job waited for a

@@ -175,3 +175,48 @@ func TestWatchMail(t *testing.T) {
 		t.Errorf("abandoned = %v after the worker counted 3", got)
 	}
 }
+
+// The conditions a core.Conditions reports are counted and shown as in
+// force, every condition's series present from the first scrape.
+func TestConditions(t *testing.T) {
+	t.Parallel()
+	m := New()
+	now := time.Unix(1_700_000_000, 0)
+	conds := core.NewConditions(core.ConditionsOptions{
+		Now:       func() time.Time { return now },
+		OnFailure: m.Unavailable,
+		OnChange:  func(c core.ConditionChange) { m.SetCondition(c.Condition, c.Active) },
+	})
+	if got := testutil.CollectAndCount(m.unavailable); got != len(core.AllConditions()) {
+		t.Errorf("unavailable series = %d, want one per condition (%d)", got, len(core.AllConditions()))
+	}
+	for range 3 {
+		conds.ObserveStore(true, core.ErrStoreFull)
+	}
+	full := string(core.ConditionStoreFull)
+	if got := testutil.ToFloat64(m.unavailable.WithLabelValues(full)); got != 3 {
+		t.Errorf("unavailable{store_full} = %v, want 3", got)
+	}
+	if got := testutil.ToFloat64(m.conditionActive.WithLabelValues(full)); got != 1 {
+		t.Errorf("condition_active{store_full} = %v while the disk is full, want 1", got)
+	}
+	now = now.Add(time.Minute)
+	conds.ObserveStore(true, nil)
+	if got := testutil.ToFloat64(m.conditionActive.WithLabelValues(full)); got != 0 {
+		t.Errorf("condition_active{store_full} = %v once writes succeed, want 0", got)
+	}
+
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`gatehouse_unavailable_total{condition="store_full"} 3`,
+		`gatehouse_unavailable_total{condition="store_busy"} 0`,
+		`gatehouse_condition_active{condition="store_timeout"} 0`,
+		`gatehouse_condition_active{condition="hashing_busy"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics output lacks %q", want)
+		}
+	}
+}

@@ -106,9 +106,8 @@ func (db *DB) Count(ctx context.Context, table string) (int, error) {
 // in one transaction: an error stores none of them. Values are converted
 // where SQLite's differ: an integer 0 or 1 becomes a BOOLEAN, a string
 // becomes BYTEA, bytes become TEXT, and JSON text becomes JSONB. A row whose parent is missing wraps
-// core.ErrNotFound. A batch is bounded like any other call (AcquireTimeout
-// + StatementTimeout + 2 s in all), so callers copy in batches of a few
-// thousand rows.
+// core.ErrNotFound. A batch is bounded like any other call (QueryTimeout
+// in all), so callers copy in batches of a few thousand rows.
 func (db *DB) ImportRows(ctx context.Context, table string, cols []string, rows [][]any) (int, error) {
 	schema, known, err := db.tableColumns(ctx, table)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"path"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -25,10 +26,12 @@ type MigrationState struct {
 	AppliedAt time.Time // zero when not applied
 }
 
-// provider builds a goose provider over the pool (through pgx's
-// database/sql adapter, so it shares the pool's settings, search_path
-// included). It is built per call and ignores goose's global registry, so
-// no package state is involved. The returned close releases the adapter.
+// provider builds a goose provider over connections of their own, with
+// the pool's settings (search_path included) but no statement_timeout and
+// lock_timeout migrationLockTimeout (through pgx's database/sql adapter).
+// It is built per call and ignores goose's global registry, so no package
+// state is involved. The returned close releases the adapter and its
+// connections.
 //
 // Nodes starting together must not migrate at once: a session advisory
 // lock, keyed by the current schema, lets one of them migrate while the
@@ -39,7 +42,10 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, func() error, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	sqlDB := stdlib.OpenDBFromPool(db.pool)
+	cc := db.pool.Config().ConnConfig.Copy()
+	cc.RuntimeParams["statement_timeout"] = "0"
+	cc.RuntimeParams["lock_timeout"] = strconv.FormatInt(migrationLockTimeout.Milliseconds(), 10)
+	sqlDB := stdlib.OpenDB(*cc)
 	var schema string
 	if err := sqlDB.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		sqlDB.Close()

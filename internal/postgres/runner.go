@@ -26,13 +26,22 @@ var (
 	_ querier = pgx.Tx(nil)
 )
 
-// limits bound how long one call may wait.
+// limits bound how long one call may wait, and say who hears of it.
 type limits struct {
 	// acquire bounds the wait for a pooled connection.
 	acquire time.Duration
-	// op bounds a whole call, waiting for a connection included.
+	// op bounds a whole call (the query timeout): waiting for a
+	// connection, every statement, and for InTx every attempt and the
+	// commit.
 	op time.Duration
+	// obs is told the outcome of every call.
+	obs core.StoreObserver
 }
+
+// nopObserver is the observer when the store is given none.
+type nopObserver struct{}
+
+func (nopObserver) ObserveStore(bool, error) {}
 
 // queries implements core.Queries. Outside a transaction (tx nil) each call
 // takes a connection from pool for itself; inside InTx every call runs on
@@ -42,6 +51,9 @@ type queries struct {
 	tx     pgx.Tx
 	state  *txState // the transaction's, nil outside one
 	limits *limits
+	// deadline is the transaction's (every statement of it shares
+	// one); zero outside one.
+	deadline time.Time
 }
 
 var _ core.Queries = queries{}
@@ -55,21 +67,37 @@ type txState struct {
 }
 
 // run runs fn on a connection (the transaction's, or one from the pool
-// that it waits at most limits.acquire for), bounds the call by limits.op
-// and translates its error, naming op.
-func (q queries) run(ctx context.Context, op string, fn func(ctx context.Context, c querier) error) error {
-	opCtx, cancel := context.WithTimeout(ctx, q.limits.op)
+// that it waits at most limits.acquire for), bounds the call by the
+// store's deadline (limits.op from now, or the transaction's), translates
+// its error naming op, and reports the outcome: a success outside a
+// transaction is a write when write is set; inside one, the commit is
+// the write, and an abort a retry may cure is InTx's to report.
+func (q queries) run(ctx context.Context, op string, write bool, fn func(ctx context.Context, c querier) error) error {
+	call, cancel := q.start(ctx)
 	defer cancel()
 	var err error
 	if q.tx != nil {
-		err = fn(opCtx, q.tx)
+		err = fn(call, q.tx)
 		if q.state != nil && retryable(err) {
 			q.state.retry = true
 		}
 	} else {
-		err = q.onConn(opCtx, fn)
+		err = q.onConn(call, fn)
 	}
-	return wrap(ctx, op, err)
+	err = wrap(ctx, op, timedOut(ctx, call, err))
+	if q.tx == nil || !retryable(err) {
+		q.limits.obs.ObserveStore(write && q.tx == nil, err)
+	}
+	return err
+}
+
+// start returns the context of one call: the transaction's deadline
+// inside one, else limits.op from now.
+func (q queries) start(ctx context.Context) (context.Context, context.CancelFunc) {
+	if !q.deadline.IsZero() {
+		return context.WithDeadline(ctx, q.deadline)
+	}
+	return context.WithTimeout(ctx, q.limits.op)
 }
 
 // onConn runs fn on a pooled connection, returned to the pool afterwards
@@ -84,14 +112,18 @@ func (q queries) onConn(ctx context.Context, fn func(ctx context.Context, c quer
 }
 
 // acquire takes a connection from the pool, waiting at most
-// limits.acquire: a pool that stays exhausted (or a database that does not
-// accept connections) fails the call fast instead of queueing it.
+// limits.acquire: a pool that stays exhausted fails the call fast as busy
+// instead of queueing it, and a new connection the database does not
+// complete in time fails it as a timeout.
 func (q queries) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	actx, cancel := context.WithTimeout(ctx, q.limits.acquire)
 	defer cancel()
 	conn, err := q.pool.Acquire(actx)
 	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		return nil, fmt.Errorf("%w: no connection within %v: %w", core.ErrUnavailable, q.limits.acquire, err)
+		if st := q.pool.Stat(); st.AcquiredConns() >= st.MaxConns() {
+			return nil, fmt.Errorf("%w: no free connection within %v: %w", core.ErrStoreBusy, q.limits.acquire, err)
+		}
+		return nil, fmt.Errorf("%w: no connection within %v: %w", core.ErrStoreTimeout, q.limits.acquire, err)
 	}
 	return conn, err
 }
@@ -99,7 +131,7 @@ func (q queries) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 // exec runs a write and returns how many rows it changed.
 func (q queries) exec(ctx context.Context, op, sql string, args ...any) (int, error) {
 	var n int64
-	err := q.run(ctx, op, func(ctx context.Context, c querier) error {
+	err := q.run(ctx, op, true, func(ctx context.Context, c querier) error {
 		tag, err := c.Exec(ctx, sql, args...)
 		n = tag.RowsAffected()
 		return err
@@ -125,7 +157,7 @@ func (q queries) execOne(ctx context.Context, op, sql string, args ...any) error
 // key PostgreSQL cannot hold as text.
 func get[T any](ctx context.Context, q queries, op, sql string, args []any, scan func(pgx.Row) (T, error)) (T, error) {
 	var v T
-	err := q.run(ctx, op, func(ctx context.Context, c querier) error {
+	err := q.run(ctx, op, false, func(ctx context.Context, c querier) error {
 		var err error
 		v, err = scan(c.QueryRow(ctx, sql, args...))
 		return err
@@ -140,7 +172,7 @@ func get[T any](ctx context.Context, q queries, op, sql string, args []any, scan
 // list reads every row with scan; none is an empty, non-nil slice.
 func list[T any](ctx context.Context, q queries, op, sql string, args []any, scan func(pgx.Row) (T, error)) ([]T, error) {
 	var out []T
-	err := q.run(ctx, op, func(ctx context.Context, c querier) error {
+	err := q.run(ctx, op, false, func(ctx context.Context, c querier) error {
 		out = []T{} // from scratch, should fn ever run again
 		return collect(ctx, c, sql, args, scan, &out)
 	})
@@ -172,9 +204,9 @@ func collect[T any](ctx context.Context, c querier, sql string, args []any, scan
 // returns nil), so several statements see one snapshot or commit together.
 func (q queries) inTx(ctx context.Context, op string, opts pgx.TxOptions, fn func(ctx context.Context, c querier) error) error {
 	if q.tx != nil {
-		return q.run(ctx, op, fn)
+		return q.run(ctx, op, false, fn)
 	}
-	return q.run(ctx, op, func(ctx context.Context, c querier) error {
+	return q.run(ctx, op, opts.AccessMode != pgx.ReadOnly, func(ctx context.Context, c querier) error {
 		tx, err := c.(*pgxpool.Conn).BeginTx(ctx, opts)
 		if err != nil {
 			return err

@@ -30,38 +30,53 @@ const (
 // fn again from the start, after a short jittered backoff, up to
 // maxTxAttempts times in all: core's contract lets fn be retried, so it
 // has no side effects outside the transaction. fn's error is returned as
-// it is otherwise.
+// it is otherwise; an abort it could not cure by retrying reads as
+// core.ErrStoreBusy.
+//
+// The transaction is one call: waiting for a connection, every attempt
+// with its statements and backoff, and the commit share one deadline,
+// the store's query timeout.
 //
 // Unlike SQLite, PostgreSQL aborts the whole transaction at the first
 // failed statement: after a store error inside fn, fn should return.
 func (db *DB) InTx(ctx context.Context, fn func(q core.Queries) error) error {
+	call, cancel := context.WithTimeout(ctx, db.limits.op)
+	defer cancel()
 	for attempt := 1; ; attempt++ {
 		st := &txState{}
-		err := db.attempt(ctx, st, fn)
+		err := db.attempt(ctx, call, st, fn)
 		if err == nil {
+			db.limits.obs.ObserveStore(true, nil)
 			return nil
 		}
-		if !(st.retry || retryable(err)) || attempt == maxTxAttempts || ctx.Err() != nil {
+		if !(st.retry || retryable(err)) {
 			return err
 		}
-		if err := sleep(ctx, backoff(attempt)); err != nil {
+		if attempt == maxTxAttempts || call.Err() != nil {
+			// The retries that usually cure contention did not:
+			// report what ended them, which run held back.
+			db.limits.obs.ObserveStore(false, err)
+			return err
+		}
+		if serr := sleep(call, backoff(attempt)); serr != nil {
+			err = wrap(ctx, "retry transaction", timedOut(ctx, call, serr))
+			db.limits.obs.ObserveStore(false, err)
 			return err
 		}
 	}
 }
 
-// attempt runs fn once in a transaction of its own connection.
-func (db *DB) attempt(ctx context.Context, st *txState, fn func(q core.Queries) error) error {
-	conn, err := db.acquire(ctx)
+// attempt runs fn once in a transaction of its own connection, within
+// call's deadline. ctx is the caller's.
+func (db *DB) attempt(ctx, call context.Context, st *txState, fn func(q core.Queries) error) error {
+	conn, err := db.acquire(call)
 	if err != nil {
-		return wrap(ctx, "begin", err)
+		return db.failed(ctx, call, "begin", err)
 	}
 	defer conn.Release()
-	tx, err := bounded(ctx, db.limits.op, func(ctx context.Context) (pgx.Tx, error) {
-		return conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
-	})
+	tx, err := conn.BeginTx(call, pgx.TxOptions{IsoLevel: pgx.Serializable})
 	if err != nil {
-		return wrap(ctx, "begin", err)
+		return db.failed(ctx, call, "begin", err)
 	}
 	finished := false
 	defer func() {
@@ -69,20 +84,28 @@ func (db *DB) attempt(ctx context.Context, st *txState, fn func(q core.Queries) 
 			rollback(ctx, tx, db.limits.op)
 		}
 	}()
-	q := queries{pool: db.pool, tx: tx, state: st, limits: db.limits}
+	deadline, _ := call.Deadline()
+	q := queries{pool: db.pool, tx: tx, state: st, limits: db.limits, deadline: deadline}
 	if err := fn(q); err != nil {
 		finished = true
 		rollback(ctx, tx, db.limits.op)
 		return err
 	}
 	finished = true
-	_, err = bounded(ctx, db.limits.op, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, tx.Commit(ctx)
-	})
-	if err != nil {
-		return wrap(ctx, "commit", err)
+	if err := tx.Commit(call); err != nil {
+		return db.failed(ctx, call, "commit", err)
 	}
 	return nil
+}
+
+// failed translates an error of InTx's own (taking a connection, BEGIN,
+// COMMIT) and reports it, unless a retry may cure it.
+func (db *DB) failed(ctx, call context.Context, op string, err error) error {
+	err = wrap(ctx, op, timedOut(ctx, call, err))
+	if !retryable(err) {
+		db.limits.obs.ObserveStore(false, err)
+	}
+	return err
 }
 
 // rollback ends tx, even when ctx is done: a connection must not go back
@@ -92,14 +115,6 @@ func rollback(ctx context.Context, tx pgx.Tx, d time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
 	defer cancel()
 	tx.Rollback(ctx) // a failure leaves a broken connection, which the pool drops
-}
-
-// bounded calls fn with ctx limited to d: a server that stopped answering
-// fails the call instead of hanging it.
-func bounded[T any](ctx context.Context, d time.Duration, fn func(ctx context.Context) (T, error)) (T, error) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	return fn(ctx)
 }
 
 // backoff is the pause before attempt+1: uniformly random up to a bound

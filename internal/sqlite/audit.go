@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,7 +90,7 @@ func auditWhere(aq core.AuditQuery) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-func collectAudit(rows *sql.Rows) ([]core.AuditEvent, error) {
+func collectAudit(rows *rows) ([]core.AuditEvent, error) {
 	defer rows.Close()
 	events := []core.AuditEvent{}
 	for rows.Next() {

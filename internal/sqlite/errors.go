@@ -14,9 +14,16 @@ import (
 // translate maps the driver errors core branches on to core's sentinels,
 // by error type and SQLite result code, never by message text. The
 // original error stays in the chain for the logs.
+//
+// The known temporary conditions wrap core.ErrUnavailable's reasons, so
+// the request answers 503 with Retry-After and the condition is tracked:
+// no space (SQLITE_FULL, or the WAL index that cannot grow), a lock held
+// past busy_timeout (SQLITE_BUSY, SQLITE_LOCKED and their extended codes)
+// and memory exhaustion. Other I/O errors stay unclassified (500): they
+// may mean a failing disk or a corrupt file, which retrying does not cure.
 func translate(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || errors.Is(err, core.ErrUnavailable) {
+		return err
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: %w", core.ErrNotFound, err)
@@ -32,6 +39,16 @@ func translate(err error) error {
 			// challenge, factor or identity for a user, or a refresh token for
 			// a session, that does not (or no longer) exist.
 			return fmt.Errorf("%w: %w", core.ErrNotFound, err)
+		case sqlite3.SQLITE_IOERR_SHMSIZE:
+			return fmt.Errorf("%w: %w", core.ErrStoreFull, err)
+		case sqlite3.SQLITE_IOERR_NOMEM:
+			return fmt.Errorf("%w: %w", core.ErrStoreBusy, err)
+		}
+		switch se.Code() & 0xff { // the primary result code
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%w: %w", core.ErrStoreFull, err)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM:
+			return fmt.Errorf("%w: %w", core.ErrStoreBusy, err)
 		}
 	}
 	return err

@@ -58,7 +58,7 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 // columns in key order. table must have been checked: pragma_table_info
 // takes it as a bound parameter, but an unknown name would just read as
 // a table without columns.
-func columns(ctx context.Context, r execer, table string, pkOnly bool) ([]string, error) {
+func columns(ctx context.Context, r sqlExecer, table string, pkOnly bool) ([]string, error) {
 	query := `SELECT name FROM pragma_table_info(?) ORDER BY cid`
 	if pkOnly {
 		query = `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`

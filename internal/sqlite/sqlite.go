@@ -7,6 +7,11 @@
 // WAL mode lets run alongside the writer. Every connection gets the same
 // pragmas from its DSN, so a connection the pool opens later cannot miss
 // them.
+//
+// Every statement, and every transaction as a whole (the wait for the
+// writer included), runs under a deadline (Options.QueryTimeout), and
+// reports its outcome to an observer (core.Conditions). Driver errors are
+// translated by result code, never by message: see translate.
 package sqlite
 
 import (
@@ -20,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 
@@ -30,8 +36,40 @@ import (
 type Options struct {
 	// ReadConns caps the reader pool; 0 means max(4, NumCPU).
 	ReadConns int
+	// QueryTimeout is the deadline of every call: a statement outside a
+	// transaction, or a whole transaction (waiting for the writer
+	// included). A call that runs out of it fails with
+	// core.ErrStoreTimeout. 0 means 5 s.
+	QueryTimeout time.Duration
+	// BusyTimeout is SQLite's busy_timeout: how long a statement waits
+	// for a lock another process holds before failing with SQLITE_BUSY
+	// (core.ErrStoreBusy). Keep it under QueryTimeout, so a held lock
+	// reads as busy rather than as a timeout. 0 means 2 s.
+	BusyTimeout time.Duration
+	// Observer is told the outcome of every call (core.Conditions); nil
+	// tells no one.
+	Observer core.StoreObserver
 	// Logger receives migration progress; nil discards it.
 	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.ReadConns <= 0 {
+		o.ReadConns = max(4, runtime.NumCPU())
+	}
+	if o.QueryTimeout <= 0 {
+		o.QueryTimeout = 5 * time.Second
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 2 * time.Second
+	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
 }
 
 // DB is a Gatehouse store backed by one SQLite file. It implements
@@ -43,6 +81,7 @@ type DB struct {
 	// readStmts and writeStmts serve queries outside transactions with
 	// prepared statements.
 	readStmts, writeStmts *stmtPool
+	b                     *bounds
 	log                   *slog.Logger
 }
 
@@ -75,33 +114,31 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: create database file: %w", err)
 	}
 
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	readConns := opts.ReadConns
-	if readConns <= 0 {
-		readConns = max(4, runtime.NumCPU())
-	}
-
-	writer, err := openPool(ctx, dsn(abs, false), 1)
+	opts = opts.withDefaults()
+	writer, err := openPool(ctx, dsn(abs, false, opts.BusyTimeout), 1)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
 	// The writer is opened (and so has switched the file to WAL) before
 	// any reader connects.
-	reader, err := openPool(ctx, dsn(abs, true), readConns)
+	reader, err := openPool(ctx, dsn(abs, true, opts.BusyTimeout), opts.ReadConns)
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
 	readStmts, writeStmts := newStmtPool(reader), newStmtPool(writer)
+	b := &bounds{timeout: opts.QueryTimeout, obs: opts.Observer}
 	return &DB{
-		queries:   queries{read: readStmts, write: writeStmts, pool: reader, writer: writer},
+		queries: queries{
+			read:  execer{raw: readStmts, b: b},
+			write: execer{raw: writeStmts, b: b, write: true},
+			pool:  reader, writer: writer, b: b,
+		},
 		readStmts: readStmts, writeStmts: writeStmts,
 		writer: writer,
 		reader: reader,
-		log:    log,
+		b:      b,
+		log:    opts.Logger,
 	}, nil
 }
 
@@ -124,11 +161,12 @@ func openPool(ctx context.Context, dsn string, n int) (*sql.DB, error) {
 // dsn builds a file: URI for path carrying the connection pragmas. The URI
 // form keeps a path containing '?', '#' or '%' from being cut short or
 // decoded: those characters are percent-encoded.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, busy time.Duration) string {
 	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(filepath.ToSlash(path))
 	// busy_timeout comes first so the pragmas after it wait for a lock
 	// instead of failing with SQLITE_BUSY.
-	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
+	pragmas := []string{fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()),
+		"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
 	if readOnly {
 		// A reader that is handed a write by mistake fails loudly
 		// instead of racing the writer for the lock.

@@ -94,7 +94,7 @@ func pragmas(t *testing.T, conn *sql.Conn) map[string]string {
 
 func TestPragmasOnEveryConnection(t *testing.T) {
 	db := openTest(t)
-	base := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1"}
+	base := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "2000", "synchronous": "1"} // the default BusyTimeout
 	pools := []struct {
 		name      string
 		pool      *sql.DB
@@ -279,12 +279,12 @@ func TestOpenErrors(t *testing.T) {
 
 func TestDSNPragmaOrder(t *testing.T) {
 	for _, readOnly := range []bool{false, true} {
-		d := dsn("/data/g.db", readOnly)
+		d := dsn("/data/g.db", readOnly, 2500*time.Millisecond)
 		u, err := url.Parse(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
+		want := []string{"busy_timeout(2500)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"}
 		if readOnly {
 			want = append(want, "query_only(1)")
 		} else {

@@ -45,7 +45,16 @@ func (p *stmtPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	if len(p.stmts) >= maxCachedStmts {
 		return nil
 	}
-	st, err := p.db.PrepareContext(context.WithoutCancel(ctx), query)
+	// A caller that gives up does not stop the preparing (the statement
+	// serves every later caller), but the store's deadline does: on the
+	// writer, preparing waits for the one connection.
+	pctx := context.WithoutCancel(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		pctx, cancel = context.WithDeadline(pctx, dl)
+		defer cancel()
+	}
+	st, err := p.db.PrepareContext(pctx, query)
 	if err != nil {
 		return nil
 	}

@@ -4,22 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"fmt"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
-// execer is what queries run statements on: a pool outside a transaction,
-// the transaction's pinned connection inside one.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // queries implements core.Queries. Outside a transaction reads go to the
 // reader pool and writes to the writer; inside one both go to the
-// transaction's connection, so fn reads its own writes.
+// transaction's connection, so fn reads its own writes. Every statement
+// runs under the store's deadline (see execer).
 type queries struct {
 	read  execer
 	write execer
@@ -29,22 +21,28 @@ type queries struct {
 	// writer is the writer pool outside a transaction and nil inside
 	// one; multi-statement writes use it to commit all or nothing.
 	writer *sql.DB
+	b      *bounds
 }
 
 var _ core.Queries = queries{}
 
 // snapshot runs fn with reads that all see the same committed state: the
 // surrounding transaction's, or else a read transaction's on the pool.
+//
+// The read transaction is one call: its statements share one deadline.
 func (q queries) snapshot(ctx context.Context, fn func(r execer) error) error {
 	if q.pool == nil {
 		return fn(q.read)
 	}
-	tx, err := q.pool.BeginTx(ctx, nil)
+	call, cancel := context.WithTimeout(ctx, q.b.timeout)
+	defer cancel()
+	tx, err := q.pool.BeginTx(call, nil)
 	if err != nil {
-		return err
+		return q.b.fail(ctx, call, "begin read", err)
 	}
 	defer tx.Rollback() // a read-only transaction has nothing to commit
-	return fn(tx)
+	deadline, _ := call.Deadline()
+	return fn(execer{raw: tx, b: q.b, deadline: deadline})
 }
 
 // atomically runs fn with writes that commit together: inside the
@@ -54,7 +52,7 @@ func (q queries) atomically(ctx context.Context, fn func(w execer) error) error 
 	if q.writer == nil {
 		return fn(q.write)
 	}
-	return writeTx(ctx, q.writer, func(conn *sql.Conn) error { return fn(conn) })
+	return writeTx(ctx, q.writer, q.b, fn)
 }
 
 // InTx runs fn in one transaction on the writer connection. It starts with
@@ -66,30 +64,38 @@ func (q queries) atomically(ctx context.Context, fn func(w execer) error) error 
 // fn must use only the Queries it is given: the writer has one connection,
 // which fn's transaction holds, so a write through the DB itself would
 // wait for fn to finish.
+//
+// The transaction is one call: waiting for the writer, BEGIN and every
+// statement of fn share one deadline, the store's query timeout, so a
+// transaction cannot hold the single writer (and every write queued
+// behind it) for longer.
 func (db *DB) InTx(ctx context.Context, fn func(q core.Queries) error) error {
-	return writeTx(ctx, db.writer, func(conn *sql.Conn) error {
-		return fn(queries{read: conn, write: conn})
+	return writeTx(ctx, db.writer, db.b, func(e execer) error {
+		return fn(queries{read: e, write: e, b: db.b})
 	})
 }
 
 // writeTx runs fn in one BEGIN IMMEDIATE transaction on a connection of
-// writer, as InTx describes.
-func writeTx(ctx context.Context, writer *sql.DB, fn func(conn *sql.Conn) error) error {
-	conn, err := writer.Conn(ctx)
+// writer, as InTx describes, and reports its commit as a write.
+func writeTx(ctx context.Context, writer *sql.DB, b *bounds, fn func(e execer) error) error {
+	call, cancel := context.WithTimeout(ctx, b.timeout)
+	defer cancel()
+	conn, err := writer.Conn(call)
 	if err != nil {
-		return fmt.Errorf("sqlite: acquire writer: %w", err)
+		return b.fail(ctx, call, "acquire writer", err)
 	}
 	defer conn.Close() // returns the connection to the writer pool
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+	if _, err := conn.ExecContext(call, "BEGIN IMMEDIATE"); err != nil {
+		return b.fail(ctx, call, "begin", err)
 	}
+	deadline, _ := call.Deadline()
 	finished := false
 	defer func() {
 		if !finished { // fn panicked or called runtime.Goexit
 			rollback(ctx, conn)
 		}
 	}()
-	if err := fn(conn); err != nil {
+	if err := fn(execer{raw: conn, b: b, deadline: deadline}); err != nil {
 		finished = true
 		rollback(ctx, conn)
 		return err
@@ -99,8 +105,9 @@ func writeTx(ctx context.Context, writer *sql.DB, fn func(conn *sql.Conn) error)
 	// or the connection would go back to the pool mid-transaction.
 	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
 		rollback(ctx, conn)
-		return fmt.Errorf("sqlite: commit: %w", err)
+		return b.fail(ctx, call, "commit", err)
 	}
+	b.obs.ObserveStore(true, nil)
 	return nil
 }
 

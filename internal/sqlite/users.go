@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 
@@ -133,7 +132,7 @@ func (q queries) ListUsers(ctx context.Context, collectionID string, uq core.Use
 	return page, nil
 }
 
-func collectUsers(rows *sql.Rows) ([]core.User, error) {
+func collectUsers(rows *rows) ([]core.User, error) {
 	defer rows.Close()
 	users := []core.User{}
 	for rows.Next() {

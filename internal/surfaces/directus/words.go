@@ -21,6 +21,9 @@ var reasons = map[string]string{
 	core.CodeTOTPNoEnrollment:   "There is no authenticator app enrolment to confirm",
 	core.CodeTOTPNotEnabled:     "No authenticator app is enabled",
 	core.CodeStoreUnavailable:   "The service is temporarily unavailable, try again shortly",
+	core.CodeStoreFull:          "The service cannot save data right now, try again later",
+	core.CodeStoreBusy:          "The service is busy, try again shortly",
+	core.CodeStoreTimeout:       "The service is temporarily unavailable, try again shortly",
 	core.CodeHashingBusy:        "too many password checks in progress, try again shortly",
 	core.CodeHashingInterrupted: "the password check was interrupted, try again shortly",
 }
