@@ -20,7 +20,7 @@ test: fmt-check vet sdk-deps
 
 ## chaos: the fault-injection suite (chaos_*_test.go): kill -9 under load,
 ## a broken link to PostgreSQL, a full disk; each scenario checks what was
-## acknowledged still holds. About 2-3 minutes under -race on 2 cores;
+## acknowledged still holds. About 2 minutes under -race on 2 cores;
 ## .ci/run runs it after `make test` (see docs/decisions.md, "Fault
 ## injection"). The full-disk scenario mounts a tmpfs (root); the database
 ## scenarios need GATEHOUSE_TEST_POSTGRES_DSN, as in `make test`.

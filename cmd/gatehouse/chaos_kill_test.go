@@ -316,7 +316,7 @@ func TestChaosKillRefresh(t *testing.T) {
 			}
 		}
 		total := view.checkRefreshChains(t)
-		t.Logf("%d rotations acknowledged before the kill (%d answers were 503s), %d in flight; %d refresh tokens stored",
+		t.Logf("%d rotations acknowledged before the kill (503s: %d), %d in flight; %d refresh tokens stored",
 			rotations.count.Load(), bad.refused.Load(), inflight, total)
 	})
 }
