@@ -53,7 +53,8 @@ func (d *Deadlines) startBody(body io.ReadCloser, w http.ResponseWriter, ctl *ht
 	d.mu.Lock()
 	d.inFlight[b] = struct{}{}
 	if !d.drainAt.IsZero() {
-		b.drainAt = d.drainAt
+		// Already shutting down: the tighter rule, counted from now.
+		b.drainAt = b.start
 	}
 	d.mu.Unlock()
 	_ = ctl.SetReadDeadline(b.deadlineLocked())
