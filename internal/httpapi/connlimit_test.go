@@ -80,9 +80,10 @@ func dial(t *testing.T, addr string, accepted <-chan net.Conn) (client, server n
 	t.Cleanup(func() { c.Close() })
 	// A refused connection reads EOF (or a reset) at once; an accepted
 	// one comes out of Accept. Watch for both.
-	gone := make(chan struct{})
+	gone, watched := make(chan struct{}), make(chan struct{})
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	go func() {
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		defer close(watched)
 		if _, err := c.Read(make([]byte, 1)); err != nil && !isTimeout(err) {
 			close(gone)
 		}
@@ -90,6 +91,11 @@ func dial(t *testing.T, addr string, accepted <-chan net.Conn) (client, server n
 	select {
 	case s := <-accepted:
 		t.Cleanup(func() { s.Close() })
+		// Stop watching before the server writes anything, so the
+		// watch takes no byte from the caller.
+		c.SetReadDeadline(time.Now())
+		<-watched
+		c.SetReadDeadline(time.Time{})
 		return c, s
 	case <-gone:
 		return c, nil
