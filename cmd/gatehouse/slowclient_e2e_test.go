@@ -60,7 +60,7 @@ http:
 		t.Fatalf("%d of %d trickling connections still open after the shutdown", len(trs)-n, len(trs))
 	}
 	for _, tr := range trs {
-		if s := statusOf(tr.answer); s != 400 && tr.answer != "" {
+		if s := answerStatus(tr.answer); s != 400 && tr.answer != "" {
 			t.Fatalf("a trickler got %q, want the 400 or nothing", tr.answer)
 		}
 	}
@@ -111,7 +111,7 @@ http:
 	if r := <-honest; r.Status != 200 {
 		t.Errorf("the honest slow login answered %d %s", r.Status, r.Raw)
 	}
-	if n := ts.metric(t, "gatehouse_http_slow_bodies_total"); n != "20" {
+	if n := ts.counterValue(t, "gatehouse_http_slow_bodies_total"); n != "20" {
 		t.Errorf("gatehouse_http_slow_bodies_total = %q, want 20", n)
 	}
 }
@@ -130,12 +130,12 @@ func TestConnCapPerIP(t *testing.T) {
 		}
 		// Each holds its slot once it serves a request.
 		for _, c := range conns {
-			if s := rawGet(t, c, "/api/health"); s != 200 {
+			if s := getOnConn(t, c, "/api/health"); s != 200 {
 				t.Fatalf("a connection within the cap got %d", s)
 			}
 		}
 		extra := ts.dialIdle(t)
-		if !refused(extra) {
+		if !closedUnread(extra) {
 			t.Fatal("a fifth connection from the same address was served, over a cap of 4")
 		}
 		conns[0].Close()
@@ -144,8 +144,8 @@ func TestConnCapPerIP(t *testing.T) {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			c := ts.dialIdle(t)
-			if !refused(c) {
-				if s := rawGet(t, c, "/api/health"); s != 200 {
+			if !closedUnread(c) {
+				if s := getOnConn(t, c, "/api/health"); s != 200 {
 					t.Fatalf("the freed slot's connection got %d", s)
 				}
 				conns[0] = c
@@ -158,12 +158,12 @@ func TestConnCapPerIP(t *testing.T) {
 		for _, c := range conns { // make room for the metrics request
 			c.Close()
 		}
-		for !ts.answers("/api/health") {
+		for !ts.answersOnNewConn("/api/health") {
 			if time.Now().After(deadline) {
 				t.Fatal("closing every connection did not free their slots")
 			}
 		}
-		if n := ts.metric(t, "gatehouse_http_connections_refused_total"); n == "0" || n == "" {
+		if n := ts.counterValue(t, "gatehouse_http_connections_refused_total"); n == "0" || n == "" {
 			t.Errorf("gatehouse_http_connections_refused_total = %q, want the refusals counted", n)
 		}
 		if !strings.Contains(ts.stderr.String(), "connection cap reached") {
@@ -174,7 +174,7 @@ func TestConnCapPerIP(t *testing.T) {
 		t.Parallel()
 		ts := startServerWith(t, "http:\n  max_conns_per_ip: 2\n", serverOpts{SQLite: true, Env: map[string]string{"GATEHOUSE_TRUSTED_PROXIES": "127.0.0.1"}})
 		for range 5 {
-			if s := rawGet(t, ts.dialIdle(t), "/api/health"); s != 200 {
+			if s := getOnConn(t, ts.dialIdle(t), "/api/health"); s != 200 {
 				t.Fatalf("a connection from the trusted proxy got %d", s)
 			}
 		}
@@ -227,8 +227,8 @@ func (ts *testServer) slowLogin(email, password string, size, chunk int, every t
 // metricLine matches one unlabelled sample of the exposition format.
 var metricLine = regexp.MustCompile(`(?m)^(\w+) (\S+)$`)
 
-// metric returns the value of an unlabelled metric at /metrics, or "".
-func (ts *testServer) metric(t testing.TB, name string) string {
+// counterValue returns the value of an unlabelled metric at /metrics, or "".
+func (ts *testServer) counterValue(t testing.TB, name string) string {
 	t.Helper()
 	for _, m := range metricLine.FindAllStringSubmatch(ts.do(t, "GET", "/metrics", nil).want(t, 200).Raw, -1) {
 		if m[1] == name {
@@ -238,9 +238,9 @@ func (ts *testServer) metric(t testing.TB, name string) string {
 	return ""
 }
 
-// answers reports whether a GET of path on a new connection is
+// answersOnNewConn reports whether a GET of path on a new connection is
 // answered at all.
-func (ts *testServer) answers(path string) bool {
+func (ts *testServer) answersOnNewConn(path string) bool {
 	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
 	res, err := c.Get(ts.URL + path)
 	if err != nil {
@@ -261,9 +261,9 @@ func (ts *testServer) dialIdle(t testing.TB) net.Conn {
 	return c
 }
 
-// refused reports whether the server closed c without a word: a
+// closedUnread reports whether the server closed c without a word: a
 // request on it gets no answer.
-func refused(c net.Conn) bool {
+func closedUnread(c net.Conn) bool {
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	defer c.SetDeadline(time.Time{})
 	if _, err := io.WriteString(c, "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
@@ -277,8 +277,8 @@ func refused(c net.Conn) bool {
 	return false
 }
 
-// rawGet sends a GET on c (kept alive) and returns the status, or 0.
-func rawGet(t testing.TB, c net.Conn, path string) int {
+// getOnConn sends a GET on c (kept alive) and returns the status, or 0.
+func getOnConn(t testing.TB, c net.Conn, path string) int {
 	t.Helper()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	defer c.SetDeadline(time.Time{})

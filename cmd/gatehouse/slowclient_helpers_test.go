@@ -127,8 +127,8 @@ func openFDs() int {
 	return len(ents)
 }
 
-// statusOf parses the status line of a raw answer, or 0.
-func statusOf(raw string) int {
+// answerStatus parses the status line of a raw answer, or 0.
+func answerStatus(raw string) int {
 	res, err := http.ReadResponse(bufio.NewReader(strings.NewReader(raw)), nil)
 	if err != nil {
 		return 0
