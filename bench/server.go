@@ -32,8 +32,9 @@ func newServer(bin, dir, addr string, env []string) *server {
 
 // serverEnv builds the server's environment: the caller's passes
 // through, then extra (-server-env) on top, then the bench's own
-// settings. The bench forces SQLite (it seeds data.db directly) and rate
-// limits off (a flood that only meets 429s measures nothing). passed
+// settings. The bench forces SQLite (it seeds data.db directly), rate
+// limits off (a flood that only meets 429s measures nothing) and the
+// per-address connection cap off (every connection comes from loopback). passed
 // lists every setting that changes the server's behaviour (GATEHOUSE_*,
 // GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG), secrets redacted, for the
 // report.
@@ -56,13 +57,13 @@ func serverEnv(parentEnv, extra []string) (env, passed []string) {
 			passed = append(passed, redactSetting(name, vals[name]))
 		}
 	}
-	return append(env, "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_DB="), passed
+	return append(env, "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP=0", "GATEHOUSE_DB="), passed
 }
 
 // forcedServerEnv names the variables the bench sets itself.
 func forcedServerEnv(name string) bool {
 	switch name {
-	case "GATEHOUSE_DIR", "GATEHOUSE_HTTP", "GATEHOUSE_RATE_LIMITS", "GATEHOUSE_DB", pprofEnv:
+	case "GATEHOUSE_DIR", "GATEHOUSE_HTTP", "GATEHOUSE_RATE_LIMITS", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP", "GATEHOUSE_DB", pprofEnv:
 		return true
 	}
 	return false

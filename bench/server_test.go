@@ -15,12 +15,12 @@ func TestServerEnv(t *testing.T) {
 	}
 	parent = append(parent, "GATEHOUSE_DB=postgres://u:p@h/db", "GATEHOUSE_BENCH_PPROF=127.0.0.1:1")
 	env, passed := serverEnv(parent, []string{"GOMAXPROCS=4", "GATEHOUSE_HASH_WORKERS=1"})
-	// The bench's own settings come last and win: rate limits off, and
-	// an empty GATEHOUSE_DB (SQLite, which the bench seeds) whatever the
+	// The bench's own settings come last and win: rate limits and the
+	// connection cap off, and an empty GATEHOUSE_DB (SQLite, which the bench seeds) whatever the
 	// caller's environment says.
 	wantEnv := []string{
 		"PATH=/bin", "GATEHOUSE_HASH_WORKERS=1", "GATEHOUSE_SMTP_URL=smtp://u:secret@h:25", "GOGC=50",
-		"GOMAXPROCS=4", "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_DB=",
+		"GOMAXPROCS=4", "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP=0", "GATEHOUSE_DB=",
 	}
 	if diff := cmp.Diff(wantEnv, env); diff != "" {
 		t.Errorf("server env (-want +got):\n%s", diff)

@@ -75,18 +75,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.Std(),
-		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(cfg.HTTP, ln, handler, trusted, a.metrics.NewServerCounters(), log)
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(workerCtx) }()
 	serveDone := make(chan error, 1)
-	srv.RegisterOnShutdown(func() { close(done) })
-	go func() { serveDone <- srv.Serve(ln) }()
+	hs.onShutdown(func() { close(done) })
+	go func() { serveDone <- hs.serve() }()
 	// Another node may rotate the signing keys; follow the store so this
 	// node signs with the newest and verifies every key at once.
 	a.keys.SetSource(a.store)
@@ -105,11 +100,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case serveErr = <-serveDone:
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout.Std())
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		log.Error("http shutdown", "err", err)
-	}
+	hs.stop(ctx)
 	// Requests are done, so nothing new can be queued: stop the worker
 	// and let it finish the message it is sending.
 	stopWorker()

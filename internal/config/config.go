@@ -31,21 +31,6 @@ type Config struct {
 	Collections map[string]CollectionConfig `yaml:"collections,omitempty" keys:"users,_superusers" placeholder:"<name>"`
 }
 
-// HTTPConfig is the HTTP listener.
-type HTTPConfig struct {
-	// Addr is host:port; port 0 picks a free port.
-	Addr string `yaml:"addr"`
-	// BodyLimit caps request bodies; larger ones get 413.
-	BodyLimit ByteSize `yaml:"body_limit"`
-	// CORSOrigins lists the origins browsers may call from; "*" allows any.
-	CORSOrigins       []string `yaml:"cors_origins"`
-	ReadHeaderTimeout Duration `yaml:"read_header_timeout"`
-	IdleTimeout       Duration `yaml:"idle_timeout"`
-	// ShutdownTimeout bounds how long a graceful shutdown waits for
-	// in-flight requests.
-	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
-}
-
 // AppConfig describes the application users see in mails and links.
 type AppConfig struct {
 	Name string `yaml:"name"`
@@ -115,16 +100,9 @@ func Default() Config {
 		DB:      defaultDB(),
 		Redis:   RedisConfig{KeyPrefix: "gatehouse:rl:"},
 		Keys:    KeysConfig{ReloadInterval: Duration(10 * time.Second)},
-		HTTP: HTTPConfig{
-			Addr:              "127.0.0.1:8090",
-			BodyLimit:         32 * MiB,
-			CORSOrigins:       []string{"*"},
-			ReadHeaderTimeout: Duration(10 * time.Second),
-			IdleTimeout:       Duration(120 * time.Second),
-			ShutdownTimeout:   Duration(30 * time.Second),
-		},
-		App: AppConfig{Name: "Gatehouse", URL: "http://127.0.0.1:8090"},
-		Log: LogConfig{Level: "info", Format: "text"},
+		HTTP:    defaultHTTP(),
+		App:     AppConfig{Name: "Gatehouse", URL: "http://127.0.0.1:8090"},
+		Log:     LogConfig{Level: "info", Format: "text"},
 		Mail: MailConfig{
 			From:        "Gatehouse <no-reply@localhost>",
 			Poll:        Duration(5 * time.Second),

@@ -44,8 +44,9 @@ func TestDefault(t *testing.T) {
 		Keys:  KeysConfig{ReloadInterval: Duration(10 * time.Second)},
 		HTTP: HTTPConfig{
 			Addr: "127.0.0.1:8090", BodyLimit: 33554432, CORSOrigins: []string{"*"},
-			ReadHeaderTimeout: Duration(10 * time.Second), IdleTimeout: Duration(2 * time.Minute),
-			ShutdownTimeout: Duration(30 * time.Second),
+			ReadHeaderTimeout: Duration(10 * time.Second), MinBodyRate: 512, BodyGrace: Duration(10 * time.Second),
+			HandlerTimeout: Duration(30 * time.Second), WriteTimeout: Duration(30 * time.Second),
+			IdleTimeout: Duration(2 * time.Minute), MaxConnsPerIP: 128, ShutdownTimeout: Duration(30 * time.Second),
 		},
 		App: AppConfig{Name: "Gatehouse", URL: "http://127.0.0.1:8090"},
 		Log: LogConfig{Level: "info", Format: "text"},

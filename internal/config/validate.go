@@ -43,23 +43,6 @@ func (c Config) Validate() error {
 	return p.err()
 }
 
-func (h HTTPConfig) validate(p *problems) {
-	if err := checkAddr(h.Addr); err != nil {
-		p.add("http.addr", "%v", err)
-	}
-	if h.BodyLimit < KiB || h.BodyLimit > GiB {
-		p.add("http.body_limit", "must be between 1KiB and 1GiB, got %s", h.BodyLimit)
-	}
-	for i, o := range h.CORSOrigins {
-		if o != "*" && !isOrigin(o) {
-			p.add(fmt.Sprintf("http.cors_origins[%d]", i), `%q is neither "*" nor an origin like https://app.example.com`, o)
-		}
-	}
-	positive(p, "http.read_header_timeout", h.ReadHeaderTimeout)
-	positive(p, "http.idle_timeout", h.IdleTimeout)
-	positive(p, "http.shutdown_timeout", h.ShutdownTimeout)
-}
-
 // checkAddr accepts host:port with a numeric port (0 picks a free one);
 // the host may be empty to listen on every interface.
 func checkAddr(addr string) error {

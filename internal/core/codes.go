@@ -59,6 +59,10 @@ const (
 	CodeOAuthToken    = "oauth2_token_failed" // invalid: the provider refused the code
 	CodeOAuthUser     = "oauth2_user_failed"  // invalid: the provider's user could not be read
 	CodeOAuthFailed   = "oauth2_failed"       // invalid: the provider account cannot be used here
+
+	// CodeRequestTimeout is not core's to return: httpapi's Renderer
+	// answers with it when a request ran out of http.handler_timeout.
+	CodeRequestTimeout = "request_timeout" // unavailable: the request took longer than allowed; RetryAfter
 )
 
 // Field error codes: what is wrong with one input field. The comment
@@ -108,6 +112,7 @@ func Codes() []string {
 		CodeTOTPInvalid, CodeTOTPEnabled, CodeTOTPNeedsVerified, CodeTOTPNoEnrollment, CodeTOTPNotEnabled,
 		CodeTOTPTooManyAttempt,
 		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed,
+		CodeRequestTimeout,
 	}
 }
 

@@ -2,9 +2,12 @@
 // request body decoding into loosely typed fields, typed field access,
 // JSON response encoding, an error-returning handler adapter, the error
 // renderer (Renderer), token extraction and authentication (TokenRule,
-// LoadAuth), cookies (CookieJar, StateCookie) and CSRF, and the generic
+// LoadAuth), cookies (CookieJar, StateCookie) and CSRF, the generic
 // middleware (request id, client ip, panic recovery, access log, security
-// headers, CORS, body limit).
+// headers, CORS, body limit), and what keeps slow clients from holding
+// the server: a deadline for each phase of a request (Deadlines) and a
+// per-address connection cap (LimitConnsPerIP), both mounted once for
+// the whole server rather than per surface.
 //
 // The package is dialect-neutral on purpose. PocketBase, Directus,
 // Payload, Conduit and AccountMaker each answer in their own wire format,

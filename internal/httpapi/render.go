@@ -51,7 +51,9 @@ type Renderer struct {
 // carries one only where telling the wait reveals nothing, so a mapper
 // cannot disclose a lock by rendering errors by kind); and anything else,
 // or a core error of kind internal, as the mapper's 500, its cause logged
-// with the request id and never sent.
+// with the request id and never sent. An unexpected failure of a request
+// whose context ran out of time is answered as core.CodeRequestTimeout
+// (unavailable) instead of the 500.
 func (rd Renderer) Render(w http.ResponseWriter, r *http.Request, err error) {
 	if a, ok := rd.Map.Own(r, err); ok {
 		write(w, a)
@@ -63,6 +65,9 @@ func (rd Renderer) Render(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := core.AsError(err)
+	if e.Kind == core.KindInternal && ranOutOfTime(r) {
+		e = rd.timedOut(r, err)
+	}
 	if e.Kind == core.KindInternal {
 		rd.internal(w, r, err)
 		return

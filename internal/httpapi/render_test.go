@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -84,6 +86,45 @@ func TestRendererPaths(t *testing.T) {
 			}
 			if tc.logged && !strings.Contains(logs.String(), "req-12345678") {
 				t.Errorf("the 500's log line has no request id: %s", logs.String())
+			}
+		})
+	}
+}
+
+// TestRendererTimedOut: a request that ran out of its context's
+// deadline and then failed unexpectedly gets the surface's unavailable
+// answer with Retry-After, and its cause is logged as a warning; the
+// same failure with time left is still the 500.
+func TestRendererTimedOut(t *testing.T) {
+	cause := fmt.Errorf("sqlite: user by email: %w", context.DeadlineExceeded)
+	for _, tc := range []struct {
+		name       string
+		timedOut   bool
+		err        error
+		status     int
+		body       string
+		retryAfter string
+	}{
+		{"internal after the deadline", true, core.Internal(cause), 409, `{"code":"request_timeout"}`, "5"},
+		{"other words after the deadline", true, errors.New("interrupted"), 409, `{"code":"request_timeout"}`, "5"},
+		{"core error after the deadline", true, core.NewError(core.KindInvalid, core.CodeInvalidSort), 409, `{"code":"invalid_sort"}`, ""},
+		{"internal with time left", false, core.Internal(cause), 500, `{"message":"oops"}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			rd := httpapi.Renderer{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Map: testMapper{}}
+			ctx, cancel := context.WithCancel(context.Background())
+			if tc.timedOut {
+				ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+			}
+			defer cancel()
+			w := httptest.NewRecorder()
+			rd.Render(w, httptest.NewRequest("GET", "/", nil).WithContext(ctx), tc.err)
+			if w.Code != tc.status || strings.TrimSpace(w.Body.String()) != tc.body || w.Header().Get("Retry-After") != tc.retryAfter {
+				t.Errorf("answer = %d %s Retry-After %q, want %d %s %q", w.Code, w.Body, w.Header().Get("Retry-After"), tc.status, tc.body, tc.retryAfter)
+			}
+			if tc.status == 409 && tc.retryAfter != "" && !strings.Contains(logs.String(), `"level":"WARN"`) {
+				t.Errorf("the timed-out request's cause was not logged as a warning: %s", logs.String())
 			}
 		})
 	}

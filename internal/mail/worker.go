@@ -205,7 +205,13 @@ func (w *Worker) drain(ctx context.Context) bool {
 	msgs, err := w.store.ClaimMail(claimCtx, core.NewID(), w.opts.Now(), w.opts.Lease, w.opts.Batch)
 	cancel()
 	if err != nil {
-		if ctx.Err() == nil {
+		switch _, known := core.ConditionOf(err); {
+		case ctx.Err() != nil:
+		case known:
+			// A store condition (down, full, busy) is logged once when it
+			// starts and once when it ends, not once per poll.
+			w.log.Debug("mail outbox: claim failed", "err", err)
+		default:
 			w.log.Warn("mail outbox: claim failed", "err", err)
 		}
 		return false

@@ -26,6 +26,7 @@ var reasons = map[string]string{
 	core.CodeStoreTimeout:       "The service is temporarily unavailable, try again shortly",
 	core.CodeHashingBusy:        "too many password checks in progress, try again shortly",
 	core.CodeHashingInterrupted: "the password check was interrupted, try again shortly",
+	core.CodeRequestTimeout:     "The request took too long, try again shortly",
 }
 
 // fieldReasons word core's field error codes after the quoted field name.

@@ -59,6 +59,7 @@ var messages = map[string]string{
 	core.CodeOAuthToken:             "Failed to fetch OAuth2 token.",
 	core.CodeOAuthUser:              "Failed to fetch OAuth2 user.",
 	core.CodeOAuthFailed:            "Failed to authenticate.",
+	core.CodeRequestTimeout:         "The request took too long, try again shortly.",
 }
 
 // fieldText is how PocketBase words one field error: its wire code, its
