@@ -94,10 +94,14 @@ func (p *Proxy) Reset() {
 		close(p.cut)
 		p.cut = make(chan struct{})
 	}
+	// Every socket is set to reset before any is closed: closing one side
+	// wakes its forwarding goroutine, which closes the other side itself.
 	for c := range p.conns {
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0) // Close then sends RST, not FIN
 		}
+	}
+	for c := range p.conns {
 		c.Close()
 	}
 	clear(p.conns)
