@@ -53,13 +53,23 @@ func TestDisconnectingLoginFloodKeepsWorkers(t *testing.T) {
 		}
 		wg.Wait()
 	}
+	// How long a login takes here (store and hash), so the flood's
+	// clients hang up during their hash on any backend and machine.
+	var took []time.Duration
+	for range 5 {
+		start := time.Now()
+		ts.loginAs(t, email, password).want(t, 200)
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	login := took[len(took)/2]
 	before := scrapeWorkers(t, ts)
 	pids := hashWorkerPids(t)
 	if len(pids) != workers {
 		t.Fatalf("hash worker processes %v, want %d", pids, workers)
 	}
 
-	floodDisconnecting(t, ts, email, password, 200)
+	floodDisconnecting(t, ts, email, password, 200, login)
 
 	// The last abandoned hashes finish within milliseconds; a normal
 	// login then gets a worker as usual.
@@ -101,10 +111,10 @@ func TestDisconnectingLoginFloodKeepsWorkers(t *testing.T) {
 }
 
 // floodDisconnecting sends n logins from 8 clients, each hanging up early:
-// most after a timeout of 5 to 40 ms (about a hash at the default cost, so
-// during the hash or the wait for a worker), every fourth by closing the
-// connection right after the request.
-func floodDisconnecting(t *testing.T, ts *testServer, email, password string, n int) {
+// most after a timeout between a third of a login's time and all of it
+// (so during the hash, or the wait for a worker), every fourth by closing
+// the connection right after the request.
+func floodDisconnecting(t *testing.T, ts *testServer, email, password string, n int, login time.Duration) {
 	t.Helper()
 	body := fmt.Sprintf(`{"identity":%q,"password":%q}`, email, password)
 	addr := strings.TrimPrefix(ts.URL, "http://")
@@ -126,7 +136,7 @@ func floodDisconnecting(t *testing.T, ts *testServer, email, password string, n 
 					c.Close()
 					continue
 				}
-				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i%36)*time.Millisecond)
+				ctx, cancel := context.WithTimeout(context.Background(), login/3+login*time.Duration(i%12)/18)
 				req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/api/collections/users/auth-with-password", strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				if res, err := client.Do(req); err == nil {
