@@ -307,3 +307,57 @@ func TestFrozenServer(t *testing.T) {
 	}
 	wantCounter(t, db, "c", 1)
 }
+
+// TestResetPooledConnections: after the network resets every pooled
+// connection while it is idle, no call fails for it: a statement or a
+// transaction that meets a dead connection before anything reached the
+// server runs again on another one.
+func TestResetPooledConnections(t *testing.T) {
+	t.Parallel()
+	dsn := freshSchema(t)
+	p, err := tcpproxy.Start(serverAddr(t, dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	obs := &observer{}
+	db := openDSN(t, viaProxy(t, dsn, p.Addr()), Options{MaxConns: 4, QueryTimeout: 5 * time.Second, Observer: obs})
+	ctx := t.Context()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	insertCounter(t, db, "c")
+	warm := func() {
+		var held []interface{ Release() }
+		for range 4 {
+			c, err := db.pool.Acquire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			held = append(held, c)
+		}
+		for _, c := range held {
+			c.Release()
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"read", func() error { _, err := db.UserByID(ctx, core.UsersID, "c"); return err }},
+		{"transaction", func() error {
+			return db.InTx(ctx, func(q core.Queries) error { return increment(ctx, q, "c", func() {}) })
+		}},
+	} {
+		warm()
+		p.Reset()
+		for i := range 8 { // every pooled connection is dead, and more
+			if err := tc.call(); err != nil {
+				t.Errorf("%s %d after the reset: %v", tc.name, i, err)
+			}
+		}
+	}
+	if codes, _, _ := obs.snapshot(); len(codes) != 0 {
+		t.Errorf("the observer heard failures %q for calls that succeeded on another connection", codes)
+	}
+}

@@ -101,8 +101,22 @@ func (q queries) start(ctx context.Context) (context.Context, context.CancelFunc
 }
 
 // onConn runs fn on a pooled connection, returned to the pool afterwards
-// (even if fn panics).
+// (even if fn panics). A pooled connection can be dead without the pool
+// knowing (the network reset it while it was idle): when fn fails before
+// anything reached the server (pgconn.SafeToRetry), fn runs again on
+// another connection, so a reset costs no request. Each such failure
+// closes its dead connection (pgx marks it, release drops it), so the
+// tries are bounded by the pool's size.
 func (q queries) onConn(ctx context.Context, fn func(ctx context.Context, c querier) error) error {
+	tries := int(q.pool.Stat().MaxConns()) + 1
+	err := q.onOneConn(ctx, fn)
+	for i := 1; i < tries && err != nil && pgconn.SafeToRetry(err) && ctx.Err() == nil; i++ {
+		err = q.onOneConn(ctx, fn)
+	}
+	return err
+}
+
+func (q queries) onOneConn(ctx context.Context, fn func(ctx context.Context, c querier) error) error {
 	conn, err := q.acquire(ctx)
 	if err != nil {
 		return err

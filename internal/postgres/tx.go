@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Retry policy of InTx. Contention on one row (a lockout counter hit by a
@@ -76,6 +77,13 @@ func (db *DB) attempt(ctx, call context.Context, st *txState, fn func(q core.Que
 	defer conn.Release()
 	tx, err := conn.BeginTx(call, pgx.TxOptions{IsoLevel: pgx.Serializable})
 	if err != nil {
+		// A dead pooled connection fails BEGIN before anything reaches
+		// the server: another attempt, on another connection, cures it
+		// (InTx reports the failure only if the attempts run out).
+		if pgconn.SafeToRetry(err) && call.Err() == nil {
+			st.retry = true
+			return wrap(ctx, "begin", err)
+		}
 		return db.failed(ctx, call, "begin", err)
 	}
 	finished := false
