@@ -15,7 +15,11 @@ import (
 )
 
 // cheap are argon2id parameters that keep tests fast.
-var cheap = Config{Memory: 64, Iterations: 1, Parallelism: 1}
+// cheap is the test hasher's config: the cheapest argon2id, and a queue
+// wait long enough that a loaded CI machine (-race, every package at
+// once) never turns a correctness test into a "busy" answer; the tests
+// of the queue set their own.
+var cheap = Config{Memory: 64, Iterations: 1, Parallelism: 1, QueueWait: time.Minute}
 
 func newTestHasher(t testing.TB, cfg Config, hook func(run func())) *Hasher {
 	t.Helper()
