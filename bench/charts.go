@@ -34,7 +34,7 @@ func drawCharts(s *suite, dir string) ([]string, error) {
 	}
 	if len(s.Memory) > 0 {
 		l := lineChart{title: "Gatehouse resident memory (VmRSS, sampled every 250 ms) over each server's run",
-			yUnit: " MB", limit: floodMaxRSSMB, limitLabel: fmt.Sprintf("loginflood limit %.0f MB", floodMaxRSSMB)}
+			yUnit: " MB", limit: scenarioMaxRSSMB, limitLabel: fmt.Sprintf("per-scenario peak limit %.0f MB", scenarioMaxRSSMB)}
 		for _, m := range s.Memory {
 			l.panels = append(l.panels, memoryPanel(m))
 		}

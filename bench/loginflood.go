@@ -9,11 +9,13 @@ import (
 	"time"
 )
 
-// Issue 8's targets for the login flood, checked in the same run.
+// The login flood's targets, checked in the same run: issue 8's, as
+// issue 16 raised them (reads keep 50 -> 80%, p99 50 -> 15 ms, memory
+// 200 -> 100 MB, the limit every scenario's peak now has).
 const (
-	floodMinReadShare = 50.0  // % of unloaded read throughput kept during the flood
-	floodMaxReadP99Ms = 50.0  // read p99 during the flood
-	floodMaxRSSMB     = 200.0 // server resident memory
+	floodMinReadShare = 80.0             // % of unloaded read throughput kept during the flood
+	floodMaxReadP99Ms = 15.0             // read p99 during the flood
+	floodMaxRSSMB     = scenarioMaxRSSMB // server resident memory
 	// pacedMaxFailures is the share of paced reads that may go unanswered
 	// (or answer non-200) for their p99 to mean anything.
 	pacedMaxFailures = 0.01

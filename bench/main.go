@@ -3,9 +3,9 @@
 // against it with a Go load generator, and reports throughput, latency
 // percentiles (measured from the intended send time where the load is
 // open-loop, so a stalled server cannot hide its stalls) and the memory
-// and CPU of the server and its hashing workers, then judges issue 8's targets and draws the charts.
+// and CPU of the server and its hashing workers, then judges the targets of issues 8 and 16 and draws the charts.
 //
-//	go run ./bench -scenario all          # everything, about 8 minutes on 2 cores
+//	go run ./bench -scenario all          # everything, about 9 minutes on 2 cores
 //	go run ./bench -scenario bare,read    # a few scenarios
 //
 // bench/README.md explains each scenario, what it measures and how to

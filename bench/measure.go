@@ -16,8 +16,8 @@ const (
 	// whose targets are shares of the bare handler.
 	pairWithBare pairs = 1 << iota
 	// pairWithCeiling pairs the standard dataset's login with the hashing
-	// ceiling: in-process verifies by as many goroutines as the server
-	// has hashing workers (hashCost.ceilingTurn).
+	// ceiling: in-process verifies by as many goroutines as the machine
+	// has CPUs (hashCost.ceilingTurn), one hash's rate x CPUs.
 	pairWithCeiling
 )
 
@@ -43,7 +43,7 @@ func (h *harness) measure(ctx context.Context, rep *report, stream string, mk lo
 		rep.Paired = &p
 	}
 	if with&pairWithCeiling != 0 && h.twin == nil {
-		ceiling, release, err := h.cost.ceilingTurn(h.workers)
+		ceiling, release, err := h.cost.ceilingTurn(h.numCPU)
 		if err != nil {
 			return err
 		}

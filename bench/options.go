@@ -59,7 +59,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.pprof, "pprof", false, "build the server with net/http/pprof on a side port (bench/pprofhook) and write a CPU profile of each closed-loop phase to <out>/profiles")
 	fs.Float64Var(&o.floodFactor, "flood-factor", 4, "login flood rate as a multiple of the measured hashing ceiling")
 	fs.StringVar(&o.floodLogins, "flood-logins", "valid", "flood credentials: valid (seeded users, right password), wrong (seeded users, wrong password), unknown (no such user)")
-	fs.Float64Var(&o.readRate, "read-rate", 0, "loginflood: open-loop read rate in req/s for the paced phases (0: half the unloaded closed-loop throughput, the target's floor)")
+	fs.Float64Var(&o.readRate, "read-rate", 0, "loginflood: open-loop read rate in req/s for the paced phases (0: the target's floor, 80% of the unloaded closed-loop throughput)")
 	fs.IntVar(&o.loginSamples, "login-samples", 20, "loginflood: sequential logins timed to find the single-login time (median)")
 	fs.IntVar(&o.floodConns, "flood-conns", 1024, "loginflood: most flood logins outstanding at once (beyond it, due logins queue in the client and keep their scheduled time)")
 	fs.Var(&o.serverEnv, "server-env", "NAME=VALUE for the server process only, e.g. GOMAXPROCS=4 or GATEHOUSE_HASH_WORKERS=1 (repeatable)")

@@ -42,6 +42,12 @@ type report struct {
 	MaxRSSKB  int64       `json:"max_rss_kb"`
 	PeakRSSKB int64       `json:"peak_rss_kb"`
 	Memory    []memSample `json:"memory"`
+	// Idle, IdleConns and Startup are the figures of the idlemem,
+	// idleconns and startup scenarios (memtargets.go, idleconns.go,
+	// startup.go).
+	Idle      *idleFigures     `json:"idle,omitempty"`
+	IdleConns *idleConnFigures `json:"idle_conns,omitempty"`
+	Startup   *startupFigures  `json:"startup,omitempty"`
 
 	memLimitMB float64 // when > 0, finish adds a resident-memory target
 	file       string  // base name of the .json and .md files
@@ -108,12 +114,12 @@ type phase struct {
 	MaxRSSKB     int64          `json:"max_rss_kb"`
 }
 
-// target is one pass/fail check against issue 8's numbers.
+// target is one pass/fail check against issue 8's or issue 16's numbers.
 type target struct {
 	Name  string  `json:"name"`
 	Value float64 `json:"value"`
 	Unit  string  `json:"unit"`
-	Op    string  `json:"op"` // ">=" or "<"
+	Op    string  `json:"op"` // ">=", "<" or "<="
 	Limit float64 `json:"limit"`
 	Pass  bool    `json:"pass"`
 	Note  string  `json:"note,omitempty"`
@@ -121,8 +127,11 @@ type target struct {
 
 func newTarget(name string, value float64, unit, op string, limit float64) target {
 	pass := value < limit
-	if op == ">=" {
+	switch op {
+	case ">=":
 		pass = value >= limit
+	case "<=":
+		pass = value <= limit
 	}
 	return target{Name: name, Value: value, Unit: unit, Op: op, Limit: limit, Pass: pass}
 }
@@ -146,9 +155,7 @@ func (r *report) finish(m machine, h *harness, peakKB int64) {
 	r.MaxRSSKB = h.sampler.maxRSSKB(h.scenario)
 	r.PeakRSSKB = peakKB
 	if r.memLimitMB > 0 {
-		t := newTarget("server resident memory, hashing workers included (max of sampled VmRSS and VmHWM)",
-			float64(max(r.MaxRSSKB, r.PeakRSSKB))/1024, "MB", "<", r.memLimitMB)
-		r.Targets = append(r.Targets, t)
+		r.Targets = append(r.Targets, peakTarget(r))
 	}
 	r.Pass = allPass(r.Targets)
 }

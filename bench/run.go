@@ -205,6 +205,7 @@ func (b *bench) runScenarios(ctx context.Context, h *harness, names []string) er
 		if peakNote != "" {
 			rep.Notes = append(rep.Notes, peakNote)
 		}
+		applyPeakLimit(rep, h)
 		peak, _ := treeStatusKB(h.proc.pid(), "VmHWM")
 		rep.finish(b.machine, h, peak)
 		if err := writeReport(rep, b.out, b.stdout, b.stderr); err != nil {
@@ -228,13 +229,14 @@ func (b *bench) bareProcess(addr, dir string) (*process, error) {
 
 // startPairedBare starts a second bare handler, beside the standard
 // dataset's server, when the run judges a share of the bare handler
-// (paired.go): the bare scenario is selected along with read or refresh.
+// (paired.go): the bare scenario is selected along with read, refresh or
+// directus-refresh.
 // It returns a client of it (nil when there is none) and a function that
 // stops it.
 func (b *bench) startPairedBare(ctx context.Context, standard []string) (a *api, stop func() error, err error) {
 	none := func() error { return nil }
 	if !slices.Contains(b.opts.scenarios, "bare") ||
-		!(slices.Contains(standard, "read") || slices.Contains(standard, "refresh")) {
+		!slices.ContainsFunc(standard, func(n string) bool { return n == "read" || n == "refresh" || n == "directus-refresh" }) {
 		return nil, none, nil
 	}
 	addr, err := claimAddr("127.0.0.1:0")

@@ -22,16 +22,20 @@ var scaleRuns = []string{"login", "refresh", "read"}
 
 // scenarioOrder is the order a run takes them in: the bare handler
 // alone first, then the standard dataset's scenarios on one server (the
-// flood last, as it leaves the most garbage behind), then the large
-// dataset on another.
+// idle memory first, right after the sample's logins, and the idle
+// connections before any load has grown the heap; the flood last, as it
+// leaves the most garbage behind), then the large dataset on another.
 var scenarioOrder = []string{
-	"bare", "read", "refresh", "directus-refresh", "mixed", "login", "login-bcrypt", "signup", "loginflood", scaleScenario,
+	"bare", "idlemem", "startup", "idleconns", "read", "refresh", "directus-refresh", "mixed", "login", "login-bcrypt", "signup", "loginflood", scaleScenario,
 }
 
 // scenarios lists every scenario by name.
 func scenarios() map[string]scenario {
 	list := []scenario{
 		{"bare", "bare net/http handler with a fixed JSON body (bench/bareserver): the HTTP ceiling", runBare},
+		{"idlemem", "no requests: the server's resident memory after the sample's logins and a few seconds of quiet", runIdleMem},
+		{"startup", "gatehouse serve started 10 times on a copy of the standard data dir: exec to the first 200 from /api/health", runStartup},
+		{"idleconns", "2,000 keep-alive connections, one GET /api/health each, then idle: the resident memory they add", runIdleConns},
 		{"read", "GET /api/collections/users/records/{id} with the user's own token", runRead},
 		{"refresh", "POST /api/collections/users/auth-refresh, each client chaining its newest token", runRefresh},
 		{"directus-refresh", "POST /directus/auth/refresh in json mode, each client rotating its own chain", runDirectusRefresh},
