@@ -52,7 +52,7 @@ func peakTarget(r *report) target {
 	t := newTarget(name, float64(max(r.MaxRSSKB, r.PeakRSSKB))/1024, "MB", "<=", r.memLimitMB)
 	t.Note = fmt.Sprintf("sampled VmRSS %s, VmHWM %s", mb(r.MaxRSSKB), mb(r.PeakRSSKB))
 	if r.Key != nil {
-		t.Note += fmt.Sprintf("; at %.0f %s/s in the closed loop", r.Key.Throughput, r.Key.Stream)
+		t.Note += fmt.Sprintf("; closed loop %.0f/s of %s", r.Key.Throughput, r.Key.Stream)
 	}
 	return t
 }

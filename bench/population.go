@@ -69,7 +69,11 @@ func logInSample(ctx context.Context, a *api, users, n, conc int) ([]user, error
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			email := userEmail(sampleIndex(i, n, users))
-			status, token, id, err := a.loginRecord(ctx, email, seedPassword)
+			var token, id string
+			status, err := whileBusy(ctx, func() (status int, err error) {
+				status, token, id, err = a.loginRecord(ctx, email, seedPassword)
+				return status, err
+			})
 			if err != nil || status != http.StatusOK || token == "" || id == "" {
 				errs <- fmt.Errorf("log in %s: status %d: %v", email, status, err)
 				return

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"time"
 )
 
 // directusLoginConns is how many Directus logins the setup runs at once.
@@ -80,7 +79,11 @@ func directusChains(ctx context.Context, h *harness) ([]*slot, error) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			status, tok, err := directusLoginRetry(ctx, a, s.u.email, s.u.password)
+			var tok string
+			status, err := whileBusy(ctx, func() (status int, err error) {
+				status, tok, err = a.directusLogin(ctx, s.u.email, s.u.password)
+				return status, err
+			})
 			if err != nil || status != http.StatusOK || tok == "" {
 				errs <- fmt.Errorf("directus login %s: status %d: %v", s.u.email, status, err)
 				return
@@ -94,20 +97,4 @@ func directusChains(ctx context.Context, h *harness) ([]*slot, error) {
 		return nil, err
 	}
 	return slots, nil
-}
-
-// directusLoginRetry is a setup login that tries again, after a pause,
-// while the server turns it away with 503 (its hashing queue full: on a
-// busy machine 32 logins at once can outrun one hashing worker). Setup
-// is not measured, so waiting costs no figure.
-func directusLoginRetry(ctx context.Context, a *api, email, password string) (status int, tok string, err error) {
-	for attempt := 1; ; attempt++ {
-		status, tok, err = a.directusLogin(ctx, email, password)
-		if err != nil || status != http.StatusServiceUnavailable || attempt == 10 {
-			return status, tok, err
-		}
-		if err := sleepCtx(ctx, time.Duration(attempt)*200*time.Millisecond); err != nil {
-			return status, tok, err
-		}
-	}
 }

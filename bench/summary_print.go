@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -27,8 +28,13 @@ func summaryRow(e scenarioEntry) []string {
 	}
 	if e.Key == nil {
 		// No load of its own (idlemem, startup, idleconns): its figures
-		// are in its target line.
-		return []string{e.Scenario, users, "-", "-", "-", "-", "-", "-", mb(e.MaxRSSKB)}
+		// are in its target line. During startup the server of the row
+		// only sits idle, so its memory would mislead.
+		rss := mb(e.MaxRSSKB)
+		if slices.Contains(noPeakTarget, e.Scenario) {
+			rss = "-"
+		}
+		return []string{e.Scenario, users, "-", "-", "-", "-", "-", "-", rss}
 	}
 	k := e.Key
 	name := e.Scenario

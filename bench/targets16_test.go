@@ -87,7 +87,7 @@ func TestPeakTargets(t *testing.T) {
 		Key: &keyFigures{Stream: "reads", Throughput: 9000}}
 	tg := peakTarget(r)
 	if tg.Pass || tg.Op != "<=" || tg.Limit != 100 || !strings.Contains(tg.Name, "with 1M users") ||
-		!strings.Contains(tg.Note, "at 9000 reads/s") {
+		!strings.Contains(tg.Note, "closed loop 9000/s of reads") {
 		t.Errorf("a VmHWM 1 kB over 100 MB: %+v, want a failing target naming the dataset and the throughput", tg)
 	}
 	r.PeakRSSKB = 100 * 1024
@@ -223,7 +223,29 @@ func TestSummaryRowWithoutLoad(t *testing.T) {
 	if row[2] != "-" || row[8] != "30.0 MB" {
 		t.Errorf("row %q, want dashes and 30.0 MB", row)
 	}
+	if row := summaryRow(scenarioEntry{Scenario: "startup", Dataset: "1k", MaxRSSKB: 80 * 1024}); row[8] != "-" {
+		t.Errorf("startup row %q, want no memory: its server only sat idle", row)
+	}
 	if row := summaryRow(scenarioEntry{Scenario: "directus-refresh", Dataset: "1k", Skipped: "x"}); row[2] != "skipped" {
 		t.Errorf("skipped row %q", row)
+	}
+}
+
+// A setup login the server turns away as busy (503) is sent again, and
+// any other answer is final.
+func TestWhileBusy(t *testing.T) {
+	t.Parallel()
+	answers := []int{503, 200, 503}
+	calls := 0
+	status, err := whileBusy(context.Background(), func() (int, error) {
+		calls++
+		return answers[calls-1], nil
+	})
+	if status != 200 || err != nil || calls != 2 {
+		t.Errorf("got %d, %v after %d calls; want 200 after 2", status, err, calls)
+	}
+	calls = 0
+	if status, _ := whileBusy(context.Background(), func() (int, error) { calls++; return 400, nil }); status != 400 || calls != 1 {
+		t.Errorf("a 400 was sent %d times (status %d), want once", calls, status)
 	}
 }
