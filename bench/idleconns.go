@@ -88,7 +88,12 @@ func runIdleConns(ctx context.Context, h *harness) (*report, error) {
 	h.sampler.setPhase("idleconns/opening")
 	start := time.Now()
 	conns, failed, firstErr := openIdleConns(ctx, h.proc.addr, idleConnCount)
-	defer closeIdleConns(conns)
+	defer func() {
+		// The server then has a moment to see the closes and end the
+		// connections' goroutines before the next scenario starts.
+		closeIdleConns(conns)
+		_ = sleepCtx(ctx, idleConnBefore)
+	}()
 	f.OpenSec = time.Since(start).Seconds()
 	f.Opened, f.Failed, f.FirstError = len(conns), failed, firstErr
 	if err := ctx.Err(); err != nil {
