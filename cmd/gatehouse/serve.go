@@ -28,6 +28,7 @@ import (
 // gracefully: in-flight requests finish, the mail being sent is sent, and
 // everything else queued stays in the outbox for the next start.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	clock := newStartClock()
 	fs, cf := newFlagSet("serve", stderr, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -42,6 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	clock.mark("config")
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -50,7 +52,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	var worker *mail.Worker
-	a, err := openApp(ctx, cfg, log, func() { worker.Notify() })
+	clock.mark("mail_sender")
+	a, err := openApp(withStartClock(ctx, clock), cfg, log, func() { worker.Notify() })
 	if err != nil {
 		return err
 	}
@@ -58,11 +61,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	reserveHashingProcs(a.hasher.Workers(), log)
 	tuneGC(log)
 	worker = newMailWorker(cfg, a, sender, log)
+	clock.mark("mail_worker")
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	clock.mark("listen")
 	trusted, err := cfg.TrustedProxyPrefixes()
 	if err != nil {
 		return fmt.Errorf("security.trusted_proxies: %w", err)
@@ -75,6 +80,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
+	clock.mark("handlers")
 	hs := newHTTPServer(cfg.HTTP, ln, handler, trusted, a.metrics.NewServerCounters(), log)
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
@@ -93,6 +99,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
+	clock.mark("serving")
+	clock.log(log)
 
 	var serveErr error
 	select {
