@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer a.close()
 	reserveHashingProcs(a.hasher.Workers(), log)
-	tuneGC(log)
+	tuneGC(int64(cfg.MemoryLimit), log)
 	worker = newMailWorker(cfg, a, sender, log)
 	clock.mark("mail_worker")
 
@@ -96,6 +96,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 	condsDone := make(chan struct{})
 	go func() { watchConditions(workerCtx, a.conditions); close(condsDone) }()
+	go releaseWhenIdle(workerCtx, hs.requestCount)
 
 	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
