@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"runtime/debug"
 	"time"
 )
 
@@ -16,32 +15,31 @@ import (
 // a small live heap, a millisecond or so).
 const (
 	// releaseWindow is how often the request count is looked at.
-	releaseWindow = 2 * time.Second
+	releaseWindow = time.Second
 	// releaseQuiet is the most requests a window may see and still count
 	// as idle: a load balancer's health checks must not keep the memory.
-	releaseQuiet = 4
+	releaseQuiet = 2
 	// releaseAfter is the fewest requests since the last release that
 	// make another worth it: a trickle of requests never forces a
 	// collection each window.
 	releaseAfter = 200
 )
 
-// releaseWhenIdle runs until ctx ends. requests returns how many requests
-// the server has started so far.
-func releaseWhenIdle(ctx context.Context, requests func() uint64) {
-	t := time.NewTicker(releaseWindow)
-	defer t.Stop()
+// releaseWhenIdle looks at requests (how many requests the server has
+// started so far) on every tick, one per releaseWindow, and calls release
+// (debug.FreeOSMemory) once a burst is over. It runs until ctx ends.
+func releaseWhenIdle(ctx context.Context, tick <-chan time.Time, requests func() uint64, release func()) {
 	last := requests()
 	released := last
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
 		}
 		now := requests()
 		if now-last <= releaseQuiet && now-released >= releaseAfter {
-			debug.FreeOSMemory()
+			release()
 			released = now
 		}
 		last = now

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -96,7 +97,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 	condsDone := make(chan struct{})
 	go func() { watchConditions(workerCtx, a.conditions); close(condsDone) }()
-	go releaseWhenIdle(workerCtx, hs.requestCount)
+	releaseTick := time.NewTicker(releaseWindow)
+	defer releaseTick.Stop()
+	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, debug.FreeOSMemory)
 
 	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
