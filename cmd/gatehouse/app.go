@@ -47,18 +47,22 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // loads (or creates) the signing keys and builds the service. mailQueued
 // is called when a flow queues mail; it may be nil.
 func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueued func()) (*app, error) {
+	clock := startClockOf(ctx)
 	m := metrics.New()
+	clock.mark("metrics")
 	var db database
 	conds := newConditions(log, m, func(ctx context.Context, write bool) error { return db.Probe(ctx, write) })
 	db, err := openObservedDatabase(ctx, cfg, log, conds)
 	if err != nil {
 		return nil, err
 	}
+	clock.mark("open_db")
 	a := &app{cfg: cfg, log: log, db: db, metrics: m, conditions: conds}
 	if err := db.Migrate(ctx); err != nil {
 		a.close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	clock.mark("migrate")
 	if a.store, a.closeRedis, err = withRedis(ctx, cfg, db); err != nil {
 		a.close()
 		return nil, err
@@ -79,10 +83,12 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 	a.metrics.WatchHashingQueue(a.hasher.Waiting)
 	a.metrics.WatchHashingWorkers(a.hasher.WorkerStats)
 	a.metrics.SetHashingWorkers(a.hasher.Workers())
+	clock.mark("hasher")
 	if a.keys, err = tokens.LoadOrCreate(ctx, a.store, time.Now()); err != nil {
 		a.close()
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}
+	clock.mark("keys")
 	list, err := cfg.BuildCollections()
 	if err != nil {
 		a.close()
@@ -114,6 +120,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		a.close()
 		return nil, err
 	}
+	clock.mark("service")
 	return a, nil
 }
 

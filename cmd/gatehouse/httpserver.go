@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/config"
@@ -16,7 +17,8 @@ import (
 
 // httpServer is the HTTP side of `serve`: a listener that caps each
 // client address's connections, a server with a deadline for every
-// phase of a request, and a shutdown that slow clients cannot hold up.
+// phase of a request and a cap on its idle keep-alive connections, and a
+// shutdown that slow clients cannot hold up.
 // docs/decisions.md ("Slow clients") explains the choices.
 type httpServer struct {
 	srv       *http.Server
@@ -24,6 +26,8 @@ type httpServer struct {
 	deadlines *httpapi.Deadlines
 	shutdown  time.Duration
 	log       *slog.Logger
+	// requests counts the requests started (a connection going active).
+	requests atomic.Uint64
 }
 
 // newHTTPServer wraps ln and handler. trusted are the proxies exempt from
@@ -57,8 +61,24 @@ func newHTTPServer(cfg config.HTTPConfig, ln net.Listener, handler http.Handler,
 	// A shutdown withdraws the bodies' grace, so trickling bodies end
 	// now instead of holding the shutdown for their grace period.
 	srv.RegisterOnShutdown(deadlines.Drain)
-	return &httpServer{srv: srv, ln: ln, deadlines: deadlines, shutdown: cfg.ShutdownTimeout.Std(), log: log}
+	h := &httpServer{srv: srv, ln: ln, deadlines: deadlines, shutdown: cfg.ShutdownTimeout.Std(), log: log}
+	var idle *httpapi.IdleConns
+	if cfg.MaxIdleConns > 0 {
+		idle = httpapi.NewIdleConns(cfg.MaxIdleConns, counters.IdleClosed)
+	}
+	srv.ConnState = func(c net.Conn, state http.ConnState) {
+		if state == http.StateActive {
+			h.requests.Add(1)
+		}
+		if idle != nil {
+			idle.Track(c, state)
+		}
+	}
+	return h
 }
+
+// requestCount is how many requests the server has started.
+func (h *httpServer) requestCount() uint64 { return h.requests.Load() }
 
 // onShutdown registers f to run when shutdown begins (ending long-lived
 // streams, for instance).

@@ -33,25 +33,24 @@ func reserveHashingProcs(workers int, log *slog.Logger) {
 	}
 }
 
-// GC settings serve uses unless GOGC or GOMEMLIMIT is set. The live heap
-// of a server is small (tens of MB) and every request allocates, so with
-// Go's default (collect when the heap doubles) the collector ran often
-// enough to take about a fifth of the CPU of a token check. Collecting at
-// 4x the live heap cuts that to a fraction, and the soft memory limit
-// makes the collector work harder again before the process grows past it,
-// so memory stays bounded under a login flood (each argon2id hash
-// allocates its 19 MiB).
-const (
-	gcPercent   = 400
-	memoryLimit = 128 << 20
-)
+// gcPercent is the collector's pace serve uses unless GOGC or GOMEMLIMIT
+// is set. The live heap of a server is small (a few MB) and every request
+// allocates, so with Go's default (collect when the heap doubles) the
+// collector ran often enough to take about a fifth of the CPU of a token
+// check. Collecting at 5x the live heap cuts that to a fraction; the soft
+// memory limit (the memory_limit setting) makes the collector work harder
+// again before the process grows past it, and releaseWhenIdle gives
+// the headroom back to the system once the load stops.
+const gcPercent = 400
 
-// tuneGC applies gcPercent and memoryLimit.
-func tuneGC(log *slog.Logger) {
+// tuneGC applies gcPercent and limit (0: none).
+func tuneGC(limit int64, log *slog.Logger) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	debug.SetGCPercent(gcPercent)
-	debug.SetMemoryLimit(memoryLimit)
-	log.Debug("garbage collector tuned", "gogc", gcPercent, "memory_limit_bytes", memoryLimit)
+	if limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
+	log.Debug("garbage collector tuned", "gogc", gcPercent, "memory_limit_bytes", limit)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 // gracefully: in-flight requests finish, the mail being sent is sent, and
 // everything else queued stays in the outbox for the next start.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	clock := newStartClock()
 	fs, cf := newFlagSet("serve", stderr, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -42,6 +44,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	clock.mark("config")
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -50,19 +53,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	var worker *mail.Worker
-	a, err := openApp(ctx, cfg, log, func() { worker.Notify() })
+	clock.mark("mail_sender")
+	a, err := openApp(withStartClock(ctx, clock), cfg, log, func() { worker.Notify() })
 	if err != nil {
 		return err
 	}
 	defer a.close()
 	reserveHashingProcs(a.hasher.Workers(), log)
-	tuneGC(log)
+	tuneGC(int64(cfg.MemoryLimit), log)
 	worker = newMailWorker(cfg, a, sender, log)
+	clock.mark("mail_worker")
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	clock.mark("listen")
 	trusted, err := cfg.TrustedProxyPrefixes()
 	if err != nil {
 		return fmt.Errorf("security.trusted_proxies: %w", err)
@@ -75,6 +81,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
+	clock.mark("handlers")
 	hs := newHTTPServer(cfg.HTTP, ln, handler, trusted, a.metrics.NewServerCounters(), log)
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
@@ -90,9 +97,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { housekeep(workerCtx, a, log); close(houseDone) }()
 	condsDone := make(chan struct{})
 	go func() { watchConditions(workerCtx, a.conditions); close(condsDone) }()
+	releaseTick := time.NewTicker(releaseWindow)
+	defer releaseTick.Stop()
+	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, debug.FreeOSMemory)
 
 	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))
+	clock.mark("serving")
+	clock.log(log)
 
 	var serveErr error
 	select {

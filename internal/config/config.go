@@ -25,6 +25,10 @@ type Config struct {
 	Metrics   MetricsConfig   `yaml:"metrics"`
 	// Surfaces mounts the compatible APIs besides PocketBase's.
 	Surfaces SurfacesConfig `yaml:"surfaces"`
+	// MemoryLimit is the server's soft memory limit (the Go runtime's:
+	// heap, stacks and runtime structures), which the collector works
+	// harder to stay under. 0: none.
+	MemoryLimit ByteSize `yaml:"memory_limit"`
 	// Collections overrides the built-in auth collections, keyed by name
 	// ("users" or "_superusers", the keys tag, which a test holds to
 	// core's collections). Anything not set keeps core's default.
@@ -121,6 +125,8 @@ func Default() Config {
 			Argon2Parallelism: 1,
 			QueueWait:         Duration(2 * time.Second),
 		},
+		// docs/decisions.md, "Issue 16: memory and start-up".
+		MemoryLimit: 64 * MiB,
 	}
 }
 

@@ -38,6 +38,9 @@ type HTTPConfig struct {
 	// MaxConnsPerIP caps the open connections of one client address (an
 	// IPv6 /64); security.trusted_proxies are exempt. 0: no cap.
 	MaxConnsPerIP int `yaml:"max_conns_per_ip"`
+	// MaxIdleConns caps the keep-alive connections held idle between
+	// requests; past it the longest-idle ones are closed. 0: no cap.
+	MaxIdleConns int `yaml:"max_idle_conns"`
 	// ShutdownTimeout bounds how long a graceful shutdown waits for
 	// in-flight requests.
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
@@ -55,6 +58,7 @@ func defaultHTTP() HTTPConfig {
 		WriteTimeout:      Duration(30 * time.Second),
 		IdleTimeout:       Duration(120 * time.Second),
 		MaxConnsPerIP:     128,
+		MaxIdleConns:      500,
 		ShutdownTimeout:   Duration(30 * time.Second),
 	}
 }
@@ -85,6 +89,9 @@ func (h HTTPConfig) validate(p *problems) {
 	positive(p, "http.idle_timeout", h.IdleTimeout)
 	if h.MaxConnsPerIP < 0 || h.MaxConnsPerIP > maxConnsPerIP {
 		p.add("http.max_conns_per_ip", "must be between 0 (no cap) and %d, got %d", maxConnsPerIP, h.MaxConnsPerIP)
+	}
+	if h.MaxIdleConns < 0 || h.MaxIdleConns > maxConnsPerIP {
+		p.add("http.max_idle_conns", "must be between 0 (no cap) and %d, got %d", maxConnsPerIP, h.MaxIdleConns)
 	}
 	positive(p, "http.shutdown_timeout", h.ShutdownTimeout)
 }

@@ -34,7 +34,8 @@ func TestDefault(t *testing.T) {
 	t.Parallel()
 	c := Default()
 	want := Config{
-		DataDir: "./gatehouse_data",
+		DataDir:     "./gatehouse_data",
+		MemoryLimit: 64 * MiB,
 		DB: DBConfig{
 			MaxConns: 10, ConnectTimeout: Duration(5 * time.Second),
 			AcquireTimeout: Duration(3 * time.Second), QueryTimeout: Duration(5 * time.Second),
@@ -46,7 +47,7 @@ func TestDefault(t *testing.T) {
 			Addr: "127.0.0.1:8090", BodyLimit: 33554432, CORSOrigins: []string{"*"},
 			ReadHeaderTimeout: Duration(10 * time.Second), MinBodyRate: 512, BodyGrace: Duration(10 * time.Second),
 			HandlerTimeout: Duration(30 * time.Second), WriteTimeout: Duration(30 * time.Second),
-			IdleTimeout: Duration(2 * time.Minute), MaxConnsPerIP: 128, ShutdownTimeout: Duration(30 * time.Second),
+			IdleTimeout: Duration(2 * time.Minute), MaxConnsPerIP: 128, MaxIdleConns: 500, ShutdownTimeout: Duration(30 * time.Second),
 		},
 		App: AppConfig{Name: "Gatehouse", URL: "http://127.0.0.1:8090"},
 		Log: LogConfig{Level: "info", Format: "text"},

@@ -29,6 +29,9 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		p.add("data_dir", "must not be empty")
 	}
+	if c.MemoryLimit != 0 && (c.MemoryLimit < 16*MiB || c.MemoryLimit > 1024*GiB) {
+		p.add("memory_limit", "must be 0 (none) or between 16MiB and 1024GiB, got %s", c.MemoryLimit)
+	}
 	c.DB.validate(&p)
 	c.Redis.validate(&p)
 	c.Keys.validate(&p)

@@ -36,6 +36,8 @@ func TestValidateRules(t *testing.T) {
 		{"handler timeout zero", func(c *Config) { c.HTTP.HandlerTimeout = 0 }, "http.handler_timeout: must be a positive duration"},
 		{"write timeout negative", func(c *Config) { c.HTTP.WriteTimeout = Duration(-time.Second) }, "http.write_timeout: must be a positive duration"},
 		{"max conns per ip negative", func(c *Config) { c.HTTP.MaxConnsPerIP = -1 }, "http.max_conns_per_ip: must be between 0 (no cap) and 1048576, got -1"},
+		{"memory limit too small", func(c *Config) { c.MemoryLimit = MiB }, "memory_limit: must be 0 (none) or between 16MiB and 1024GiB, got 1MiB"},
+		{"max idle conns negative", func(c *Config) { c.HTTP.MaxIdleConns = -1 }, "http.max_idle_conns: must be between 0 (no cap) and 1048576, got -1"},
 		{"app name empty", func(c *Config) { c.App.Name = "" }, "app.name: must not be empty"},
 		{"app url relative", func(c *Config) { c.App.URL = "/app" }, "app.url: must be an absolute"},
 		{"app url ftp", func(c *Config) { c.App.URL = "ftp://app.example" }, "app.url: must be an absolute http:// or https:// URL"},

@@ -97,11 +97,14 @@ func newHasher(cfg Config, hook func(run func())) (*Hasher, error) {
 	if err := p.check(); err != nil {
 		return nil, fmt.Errorf("hashing: config: %v", err)
 	}
-	// The dummy is computed here, off the pool, so VerifyDummy costs one
-	// full verify without a first-call surprise.
-	secret := make([]byte, 32)
-	rand.Read(secret)
-	dummy := p.derive(string(secret))
+	// The dummy needs no real derivation: a random salt and a random key
+	// are what deriving a random secret yields, and VerifyDummy costs one
+	// full derivation either way. Deriving it here cost serve a hash's
+	// time before it could answer and a hash's memory (issue 16).
+	dummy := &argonHash{variant: SchemeArgon2id, params: p,
+		salt: make([]byte, argonSaltLen), key: make([]byte, argonKeyLen)}
+	rand.Read(dummy.salt)
+	rand.Read(dummy.key)
 	h := &Hasher{
 		params:  p,
 		dummy:   dummy,
