@@ -32,6 +32,11 @@ func RunChild(nice int, in io.Reader, out io.Writer) error {
 	runtime.GOMAXPROCS(1)
 	signal.Ignore(syscall.SIGINT, syscall.SIGTERM)
 	lowerPriority(nice)
+	// Collections come after each answer (serveChild), when the hash's
+	// memory is garbage: one left to the pacer would come in the middle
+	// of every hash, when the hash's allocation crosses the heap goal,
+	// and free nothing.
+	debug.SetGCPercent(-1)
 	// What the start-up touched of the binary is not needed any more.
 	dropFilePages()
 	return serveChild(in, out)
