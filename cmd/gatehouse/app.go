@@ -74,7 +74,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		Workers:     cfg.Passwords.Workers,
 		QueueWait:   cfg.Passwords.QueueWait.Std(),
 		OnWait:      a.metrics.ObserveHashingWait,
-		Deriver:     hashDeriver(ctx, log),
+		Deriver:     hashDeriver(ctx, cfg, log),
 	})
 	if err != nil {
 		a.close()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/hashing"
 )
 
@@ -44,8 +45,9 @@ func withChildHashing(ctx context.Context, getenv func(string) string) context.C
 // hashDeriver returns the deriver for openApp's hasher: worker processes
 // when ctx asks for them, nil (in-process) otherwise. Workers start on
 // first use; if the executable cannot be found or started, hashing falls
-// back to in-process with a warning.
-func hashDeriver(ctx context.Context, log *slog.Logger) hashing.Deriver {
+// back to in-process with a warning. A worker idle for
+// passwords.worker_idle_timeout is stopped.
+func hashDeriver(ctx context.Context, cfg config.Config, log *slog.Logger) hashing.Deriver {
 	if on, _ := ctx.Value(childHashingKey{}).(bool); !on {
 		return nil
 	}
@@ -60,9 +62,10 @@ func hashDeriver(ctx context.Context, log *slog.Logger) hashing.Deriver {
 		// Nothing of the server's environment is passed on. The first
 		// variable makes a test binary run main (node_helpers_test.go);
 		// the real binary ignores it.
-		Env:    []string{"GATEHOUSE_TEST_EXEC_MAIN=1", "GOMAXPROCS=1"},
-		Stderr: os.Stderr,
-		Logger: log,
+		Env:         []string{"GATEHOUSE_TEST_EXEC_MAIN=1", "GOMAXPROCS=1"},
+		Stderr:      os.Stderr,
+		Logger:      log,
+		IdleTimeout: cfg.Passwords.WorkerIdleTimeout.Std(),
 	})
 }
 

@@ -23,6 +23,11 @@ var baseProcs = runtime.GOMAXPROCS(0)
 // logins (already capped by the pool) slow down instead. Without hashing
 // load the extra processors sit idle. It only ever raises GOMAXPROCS, so
 // several servers in one process (tests) settle on the same value.
+//
+// serve calls it only when it hashes in-process (GATEHOUSE_HASH_IN_PROCESS):
+// with worker processes the hashes run outside this process, and the
+// pool's goroutines wait for their answers in the network poller, holding
+// no processor.
 func reserveHashingProcs(workers int, log *slog.Logger) {
 	if os.Getenv("GOMAXPROCS") != "" || workers <= 0 {
 		return

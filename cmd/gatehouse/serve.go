@@ -59,7 +59,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.close()
-	reserveHashingProcs(a.hasher.Workers(), log)
+	if a.hasher.WorkerStats().InProcess {
+		reserveHashingProcs(a.hasher.Workers(), log)
+	}
 	tuneGC(int64(cfg.MemoryLimit), log)
 	worker = newMailWorker(cfg, a, sender, log)
 	clock.mark("mail_worker")

@@ -77,6 +77,11 @@ type MailConfig struct {
 // of it, and a renewal is a database write that needs time to land.
 const MinMailLease = 3 * time.Second
 
+// DefaultWorkerIdleTimeout is passwords.worker_idle_timeout's default: an
+// idle server holds no hashing worker 10 s after its last login, and a
+// login after that pays one worker start (a few milliseconds).
+const DefaultWorkerIdleTimeout = 10 * time.Second
+
 // PasswordsConfig tunes password hashing.
 type PasswordsConfig struct {
 	Argon2MemoryKiB   int `yaml:"argon2_memory_kib"`
@@ -84,6 +89,10 @@ type PasswordsConfig struct {
 	Argon2Parallelism int `yaml:"argon2_parallelism"`
 	// Workers is the size of the hashing pool; 0 means one per CPU.
 	Workers int `yaml:"workers"`
+	// WorkerIdleTimeout is how long a hashing worker process may wait
+	// for work before serve stops it (the next login starts one again);
+	// 0 keeps the workers until the server stops.
+	WorkerIdleTimeout Duration `yaml:"worker_idle_timeout"`
 	// QueueWait is how long a request waits for a free worker before it
 	// is turned away with Retry-After.
 	QueueWait Duration `yaml:"queue_wait"`
@@ -124,6 +133,7 @@ func Default() Config {
 			Argon2Iterations:  2,
 			Argon2Parallelism: 1,
 			QueueWait:         Duration(2 * time.Second),
+			WorkerIdleTimeout: Duration(DefaultWorkerIdleTimeout),
 		},
 		// docs/decisions.md, "Issue 16: memory and start-up".
 		MemoryLimit: 64 * MiB,

@@ -59,7 +59,7 @@ func TestDefault(t *testing.T) {
 		},
 		Passwords: PasswordsConfig{
 			Argon2MemoryKiB: 19456, Argon2Iterations: 2, Argon2Parallelism: 1,
-			QueueWait: Duration(2 * time.Second),
+			QueueWait: Duration(2 * time.Second), WorkerIdleTimeout: Duration(10 * time.Second),
 		},
 		Security: SecurityConfig{
 			TrustedProxies:    []string{},

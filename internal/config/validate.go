@@ -178,6 +178,9 @@ func (w PasswordsConfig) validate(p *problems) {
 		p.add("passwords.workers", "must be 0 (one per CPU) or more, got %d", w.Workers)
 	}
 	positive(p, "passwords.queue_wait", w.QueueWait)
+	if w.WorkerIdleTimeout < 0 {
+		p.add("passwords.worker_idle_timeout", "must be 0 (keep the workers) or a positive duration, got %s", w.WorkerIdleTimeout)
+	}
 }
 
 func positive(p *problems, path string, d Duration) {

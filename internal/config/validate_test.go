@@ -74,6 +74,7 @@ func TestValidateRules(t *testing.T) {
 		{"argon2 parallelism too big", func(c *Config) { c.Passwords.Argon2Parallelism = 256; c.Passwords.Argon2MemoryKiB = 1 << 20 }, "passwords.argon2_parallelism:"},
 		{"workers negative", func(c *Config) { c.Passwords.Workers = -1 }, "passwords.workers:"},
 		{"queue wait zero", func(c *Config) { c.Passwords.QueueWait = 0 }, "passwords.queue_wait:"},
+		{"worker idle timeout negative", func(c *Config) { c.Passwords.WorkerIdleTimeout = Duration(-time.Second) }, "passwords.worker_idle_timeout:"},
 		{"unknown collection", func(c *Config) { c.Collections = map[string]CollectionConfig{"admins": {}} }, "collections.admins: unknown collection"},
 		{"auth ttl too short", users(CollectionConfig{AuthTokenTTL: ptr(Duration(9 * time.Second))}), "collections.users.auth_token_ttl: must be between 10s and"},
 		{"verification ttl too long", users(CollectionConfig{VerificationTTL: ptr(Duration(94670857 * time.Second))}), "collections.users.verification_ttl:"},

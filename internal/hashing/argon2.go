@@ -1,7 +1,6 @@
 package hashing
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -49,14 +48,6 @@ type argonHash struct {
 	params  argonParams
 	salt    []byte
 	key     []byte
-}
-
-// derive hashes password with p and a fresh random salt.
-func (p argonParams) derive(password string) *argonHash {
-	salt := make([]byte, argonSaltLen)
-	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, argonKeyLen)
-	return &argonHash{variant: SchemeArgon2id, params: p, salt: salt, key: key}
 }
 
 // String returns the PHC string, in the shape node-argon2 writes it.

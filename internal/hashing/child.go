@@ -50,13 +50,20 @@ type ChildConfig struct {
 	// Logger hears that workers could not be started (once) and that
 	// one died. Nil means slog.Default().
 	Logger *slog.Logger
+	// IdleTimeout is how long a worker may wait for work before it is
+	// stopped; the next hash that finds no idle worker starts one again
+	// (a fork and exec: a few milliseconds on that hash). Zero keeps
+	// workers until Close.
+	IdleTimeout time.Duration
 }
 
 // ChildDeriver is a Deriver that runs argon2id in worker processes, so the
 // kernel can schedule hashing below everything else the server does (the
 // worker lowers its own priority; see RunChild). It keeps one process per
 // concurrent caller, started on first use and reused; the Hasher's pool
-// bounds the callers, so the processes number at most its Workers.
+// bounds the callers, so the processes number at most its Workers. A
+// worker idle for ChildConfig.IdleTimeout is stopped, so an idle server
+// holds no worker.
 //
 // A caller whose ctx ends does not cost a process: a request not yet
 // sent is not sent, and one already sent is finished by the worker,
@@ -89,6 +96,9 @@ type ChildDeriver struct {
 	notBefore time.Time
 	starts    uint64
 	exits     [exitShutdown]uint64 // by exitReason
+	// reaper stops workers idle for cfg.IdleTimeout; armed while the
+	// idle list is not empty.
+	reaper *time.Timer
 
 	inProcess atomic.Bool
 	warnOnce  sync.Once
@@ -277,6 +287,9 @@ func (d *ChildDeriver) exited(c *child) {
 	d.mu.Unlock()
 	switch {
 	case closed || reason == exitShutdown:
+	case reason == exitIdle:
+		d.log.Debug("password hashing worker stopped after its idle timeout", "pid", c.pid,
+			"lived", time.Since(c.started).Round(time.Millisecond))
 	case reason == exitCrash:
 		d.log.Warn("password hashing worker died; a new one starts when needed",
 			"pid", c.pid, "exit", fmt.Sprint(c.waitErr), "lived", time.Since(c.started).Round(time.Millisecond),
@@ -309,7 +322,54 @@ func (d *ChildDeriver) put(c *child, ok bool) {
 	if _, alive := d.all[c]; d.closed || !alive {
 		return // Close stops it, or it has just died
 	}
+	c.idleSince = time.Now()
 	d.idle = append(d.idle, c)
+	d.armReaper(d.cfg.IdleTimeout)
+}
+
+// armReaper makes reapIdle run after wait, unless it is due already or
+// workers are kept for good. d.mu must be held.
+func (d *ChildDeriver) armReaper(wait time.Duration) {
+	if d.cfg.IdleTimeout <= 0 || d.reaper != nil {
+		return
+	}
+	d.reaper = time.AfterFunc(wait, d.reapIdle)
+}
+
+// reapIdle stops the workers idle for IdleTimeout and runs again when the
+// next one will have been.
+func (d *ChildDeriver) reapIdle() {
+	now := time.Now()
+	d.mu.Lock()
+	d.reaper = nil
+	if d.closed {
+		d.mu.Unlock()
+		return
+	}
+	var stale []*child
+	keep := d.idle[:0]
+	next := time.Duration(0)
+	for _, c := range d.idle {
+		idle := now.Sub(c.idleSince)
+		if idle >= d.cfg.IdleTimeout {
+			stale = append(stale, c)
+			continue
+		}
+		keep = append(keep, c)
+		if left := d.cfg.IdleTimeout - idle; next == 0 || left < next {
+			next = left
+		}
+	}
+	clear(d.idle[len(keep):])
+	d.idle = keep
+	if len(keep) > 0 {
+		d.armReaper(next)
+	}
+	d.mu.Unlock()
+	// Out of the idle list, no call can take them; each is waited for.
+	for _, c := range stale {
+		c.stop(exitIdle)
+	}
 }
 
 func (d *ChildDeriver) isClosed() bool {
@@ -328,6 +388,10 @@ func (d *ChildDeriver) Close() error {
 		all = append(all, c)
 	}
 	d.idle = nil
+	if d.reaper != nil {
+		d.reaper.Stop()
+		d.reaper = nil
+	}
 	d.mu.Unlock()
 	for _, c := range all {
 		c.stop(exitShutdown)
@@ -354,6 +418,8 @@ func (r exitReason) String() string {
 		return "hung"
 	case exitProtocol:
 		return "protocol"
+	case exitIdle:
+		return "idle"
 	case exitShutdown:
 		return "shutdown"
 	}

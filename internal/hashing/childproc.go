@@ -27,6 +27,9 @@ const (
 	// exitProtocol: the server stopped it because it broke the protocol
 	// (or never announced itself).
 	exitProtocol
+	// exitIdle: the server stopped it after ChildConfig.IdleTimeout
+	// without work.
+	exitIdle
 	// exitShutdown: the server is closing; not counted.
 	exitShutdown
 )
@@ -49,8 +52,11 @@ type child struct {
 	reason  atomic.Int32 // exitReason
 	// started is when the process was started, to tell a worker that
 	// dies at once from one that served for a while (logs).
-	started  time.Time
-	stopOnce sync.Once
+	started time.Time
+	// idleSince is when the worker last went back to the idle list;
+	// guarded by the deriver's mu.
+	idleSince time.Time
+	stopOnce  sync.Once
 }
 
 // startChild starts a worker, counts it, and waits for its ready line.

@@ -72,8 +72,8 @@ type Hasher struct {
 	params  argonParams
 	pool    *pool
 	workers int
-	// dummy is an argon2id hash of a random password with the current
-	// parameters, for VerifyDummy.
+	// dummy is an argon2id hash with the current parameters that no
+	// password matches, for VerifyDummy.
 	dummy     *argonHash
 	deriver   Deriver
 	closeOnce sync.Once
@@ -97,10 +97,12 @@ func newHasher(cfg Config, hook func(run func())) (*Hasher, error) {
 	if err := p.check(); err != nil {
 		return nil, fmt.Errorf("hashing: config: %v", err)
 	}
-	// The dummy needs no real derivation: a random salt and a random key
-	// are what deriving a random secret yields, and VerifyDummy costs one
-	// full derivation either way. Deriving it here cost serve a hash's
-	// time before it could answer and a hash's memory (issue 16).
+	// The dummy's salt and key are random bytes, not the hash of some
+	// random password: a verify against it derives a key from the
+	// password and its salt and compares, the same work as against a real
+	// hash, and no password matches a random key (2^-256). Deriving one
+	// cost every start a hash (~25 ms, and 19 MiB of heap the server
+	// then kept for minutes).
 	dummy := &argonHash{variant: SchemeArgon2id, params: p,
 		salt: make([]byte, argonSaltLen), key: make([]byte, argonKeyLen)}
 	rand.Read(dummy.salt)
@@ -228,10 +230,13 @@ func (h *Hasher) VerifyDummy(ctx context.Context, password string) error {
 	})
 }
 
-// DefaultWorkers is one hashing worker per CPU but one (and at least
-// one). A hash holds a core for tens of milliseconds; leaving one core to
-// everything else keeps token checks, which every request of every app
-// makes, fast during a login flood. Measured on 2 cores (bench/RESULTS.md):
-// with a worker per core, reads during a flood fell to 15% of their
-// unloaded rate; with one core left free they kept over 40%.
-func DefaultWorkers() int { return max(1, runtime.NumCPU()-1) }
+// DefaultWorkers is one hashing worker per CPU, so logins use every core
+// when nothing else wants it. It used to be one per CPU but one, to leave
+// a core to token checks during a login flood (with a worker per core,
+// reads fell to 15% of their unloaded rate); since the hashes run in
+// worker processes in Linux's SCHED_IDLE class (ChildDeriver, RunChild),
+// the kernel gives token checks any CPU they want first, and the flood
+// no longer needs a core kept from it. In-process hashing (no worker
+// processes) has no such priority: a server configured so should set
+// Workers below the CPUs.
+func DefaultWorkers() int { return max(1, runtime.NumCPU()) }

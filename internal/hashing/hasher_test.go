@@ -1,6 +1,7 @@
 package hashing
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -148,6 +149,17 @@ func TestVerifyDummy(t *testing.T) {
 	}
 	if ok, _ := h.dummy.verify("anything"); ok {
 		t.Errorf("dummy hash matched a caller's password")
+	}
+	// Random bytes, not a hash made at start: a well-formed hash of the
+	// usual sizes, and another Hasher's is another.
+	if s, err := parse(h.dummy.String()); err != nil || !s.current(h.params) {
+		t.Errorf("dummy hash %s does not parse as a current hash: %v", h.dummy, err)
+	}
+	if len(h.dummy.salt) != argonSaltLen || len(h.dummy.key) != argonKeyLen {
+		t.Errorf("dummy salt %d bytes, key %d bytes", len(h.dummy.salt), len(h.dummy.key))
+	}
+	if other := newTestHasher(t, cheap, nil); bytes.Equal(other.dummy.key, h.dummy.key) || bytes.Equal(other.dummy.salt, h.dummy.salt) {
+		t.Errorf("two hashers share a dummy hash")
 	}
 }
 

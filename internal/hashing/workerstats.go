@@ -18,6 +18,10 @@ type WorkerStats struct {
 	// server for breaking the protocol (or never announcing themselves).
 	// A caller that goes away ends no worker.
 	Crashed, Hung, Broken uint64
+	// Idle counts the worker processes the server stopped because they
+	// had no work for ChildConfig.IdleTimeout; the next hash starts one
+	// again.
+	Idle uint64
 	// ResidentBytes is the sum of the running workers' resident memory
 	// (VmRSS) and PeakResidentBytes the largest peak (VmHWM) of one of
 	// them, read from /proc when asked (Linux; 0 elsewhere).
@@ -50,6 +54,7 @@ func (d *ChildDeriver) stats() WorkerStats {
 		Crashed:   d.exits[exitCrash],
 		Hung:      d.exits[exitHung],
 		Broken:    d.exits[exitProtocol],
+		Idle:      d.exits[exitIdle],
 	}
 	pids := make([]int, 0, len(d.all))
 	for c := range d.all {

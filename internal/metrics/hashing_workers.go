@@ -20,7 +20,7 @@ type hashingWorkers struct {
 
 // exitReasons are the label values of gatehouse_hashing_worker_exits_total,
 // all exported from the first scrape.
-var exitReasons = []string{"crash", "hung", "protocol"}
+var exitReasons = []string{"crash", "hung", "protocol", "idle"}
 
 func newHashingWorkers() *hashingWorkers {
 	return &hashingWorkers{
@@ -31,7 +31,8 @@ func newHashingWorkers() *hashingWorkers {
 		exits: prometheus.NewDesc("gatehouse_hashing_worker_exits_total",
 			"Password hashing worker processes that ended while the server ran, by reason: crash (ended on its own: "+
 				"the OOM killer, a signal, a fatal error; replaced with backoff), hung (killed by the server: no answer in time) or "+
-				"protocol (stopped by the server: broke the wire protocol). A client that hangs up ends none.",
+				"protocol (stopped by the server: broke the wire protocol) or idle (stopped by the server after "+
+				"passwords.worker_idle_timeout without work; the next login starts one). A client that hangs up ends none.",
 			[]string{"reason"}, nil),
 		resident: prometheus.NewDesc("gatehouse_hashing_worker_resident_bytes",
 			"Resident memory (VmRSS) of the running password hashing worker processes, summed (Linux; 0 elsewhere).", nil, nil),
@@ -62,7 +63,7 @@ func (h *hashingWorkers) Collect(ch chan<- prometheus.Metric) {
 	}
 	gauge(h.processes, float64(s.Processes))
 	counter(h.starts, s.Started)
-	for i, v := range []uint64{s.Crashed, s.Hung, s.Broken} {
+	for i, v := range []uint64{s.Crashed, s.Hung, s.Broken, s.Idle} {
 		counter(h.exits, v, exitReasons[i])
 	}
 	gauge(h.resident, float64(s.ResidentBytes))

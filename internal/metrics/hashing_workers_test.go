@@ -12,7 +12,7 @@ func TestHashingWorkers(t *testing.T) {
 	t.Parallel()
 	m := New()
 	stats := hashing.WorkerStats{
-		Processes: 2, Started: 5, Crashed: 2, Hung: 1, Broken: 0,
+		Processes: 2, Started: 5, Crashed: 2, Hung: 1, Broken: 0, Idle: 4,
 		ResidentBytes: 50 << 20, PeakResidentBytes: 30 << 20, Abandoned: 200,
 	}
 	m.WatchHashingWorkers(func() hashing.WorkerStats { return stats })
@@ -58,7 +58,7 @@ gatehouse_hashing_in_process 0
 			exits[s.GetLabel()[0].GetValue()] = s.GetCounter().GetValue()
 		}
 	}
-	if exits["crash"] != 2 || exits["hung"] != 1 || exits["protocol"] != 0 || len(exits) != 3 {
+	if exits["crash"] != 2 || exits["hung"] != 1 || exits["protocol"] != 0 || exits["idle"] != 4 || len(exits) != 4 {
 		t.Errorf("exits by reason = %v", exits)
 	}
 	// A second watch replaces the first, and nil reads zero.
