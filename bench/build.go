@@ -24,10 +24,12 @@ type binaries struct {
 // With profiling, Gatehouse is built with one extra file laid over
 // cmd/gatehouse (go build -overlay; the checkout is not touched) that
 // links bench/pprofhook, so the server serves net/http/pprof on a
-// separate port; without it the binary is exactly what `go build` makes.
+// separate port; without it the binary is exactly what `make build`
+// makes (a static, trimmed binary: CGO_ENABLED=0 -trimpath), the one a
+// deployment runs.
 func buildBinaries(ctx context.Context, root, dir string, profiling bool) (binaries, error) {
 	b := binaries{gatehouse: filepath.Join(dir, "gatehouse"), bare: filepath.Join(dir, "bareserver")}
-	args := []string{"build", "-o", b.gatehouse}
+	args := []string{"build", "-trimpath", "-o", b.gatehouse}
 	if profiling {
 		overlay, err := writePprofOverlay(root, dir)
 		if err != nil {
@@ -44,6 +46,7 @@ func buildBinaries(ctx context.Context, root, dir string, profiling bool) (binar
 func goBuild(ctx context.Context, root string, args ...string) error {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
