@@ -31,6 +31,8 @@ type figures struct {
 	// large dataset's scenarios against the standard one's.
 	readPair, refreshPair, loginPair *pairing
 	bigPairs                         map[string]*pairing
+	// pg holds the PostgreSQL runs (postgres_targets.go).
+	pg pgFigures
 }
 
 // figuresOf collects the figures from a run's reports.
@@ -41,6 +43,10 @@ func figuresOf(reports []*report, standard string) figures {
 			continue
 		}
 		t := r.Key.Throughput
+		if isPostgresDataset(r.Dataset) {
+			f.addPostgres(r)
+			continue
+		}
 		if r.Dataset != "" && r.Dataset != standard {
 			f.big = r.Dataset
 			if r.Paired != nil {
@@ -79,6 +85,7 @@ func crossTargets(f figures) (ts []target, notes []string) {
 	share("auth-refresh, share of the bare handler's throughput", f.refreshPair, refreshMinBareShare, "refresh and bare")
 	share(fmt.Sprintf("password login, share of the hashing ceiling (in-process verifiers: %d, one per hashing worker)", f.workers),
 		f.loginPair, loginMinCeiling, "login")
+	ts, notes = postgresTargets(f, ts, notes)
 	if f.big == "" {
 		return ts, notes
 	}
