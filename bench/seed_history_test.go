@@ -56,6 +56,9 @@ func TestSeededHistoryReadsBack(t *testing.T) {
 	if err := raw.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal mode %q (%v), want wal", mode, err)
 	}
+	if n := count("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'"); n != 0 {
+		t.Error("seeding left planner statistics behind; the server never makes any")
+	}
 	wantSessions := users + listedUsers*listedSessions
 	if n := count("SELECT COUNT(*) FROM sessions"); n != wantSessions {
 		t.Errorf("%d sessions, want %d", n, wantSessions)
