@@ -83,3 +83,24 @@ func TestOnPostgresWins(t *testing.T) {
 		t.Error("onPostgres changed env in place")
 	}
 }
+
+// Without a PostgreSQL to reach, the postgres runs are skipped with a
+// note and the rest of the run stands.
+func TestPostgresSkippedWithoutServer(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	b := &bench{opts: options{postgres: "postgres://nobody@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2"},
+		stderr: &log, results: &suite{}}
+	called := false
+	if err := b.withDatabase(t.Context(), func(string) error { called = true; return nil }); err != nil {
+		t.Fatalf("withDatabase: %v, want a skip", err)
+	}
+	if called {
+		t.Error("ran the PostgreSQL runs without a database")
+	}
+	b.results.judge()
+	if len(b.results.Scenarios) != 1 || !strings.Contains(b.results.Scenarios[0].Skipped, "cannot connect") ||
+		!strings.Contains(strings.Join(b.results.Notes, "\n"), "postgres: skipped: cannot connect") {
+		t.Errorf("scenarios %+v, notes %q: want postgres skipped with the reason", b.results.Scenarios, b.results.Notes)
+	}
+}

@@ -114,7 +114,8 @@ func runSessions(ctx context.Context, h *harness) (*report, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("each listing answers %d sessions (a listed user's), from a sessions table of one live session per user", n))
+	rep.Notes = append(rep.Notes, fmt.Sprintf("%s users: each listing answers %d sessions (a listed user's), from a sessions table of one live session per user",
+		h.pop.label, n))
 	return rep, h.measure(ctx, rep, "session listings", historyLoad(sessionsPath), 0)
 }
 
@@ -128,7 +129,7 @@ func runAudit(ctx context.Context, h *harness) (*report, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("each query answers %d events (one listed user's logins of the last %d days), from an audit log of about %d events per user",
-		n, int(auditWindow.Hours()/24), eventsPerUser))
+	rep.Notes = append(rep.Notes, fmt.Sprintf("%s users: each query answers %d events (one listed user's logins of the last %d days), from an audit log of about %d events per user",
+		h.pop.label, n, int(auditWindow.Hours()/24), eventsPerUser))
 	return rep, h.measure(ctx, rep, "audit queries", historyLoad(func(i int) string { return auditPath(i, from) }), 0)
 }
