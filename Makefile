@@ -52,6 +52,6 @@ fuzz:
 	  done; \
 	done
 
-## bench: every benchmark scenario at 1k and 1M users, recorded into bench/RESULTS.md (about 8 minutes; see bench/README.md)
+## bench: every benchmark scenario at 1k and 1M users and on PostgreSQL (127.0.0.1:5432), recorded into bench/RESULTS.md (about 17 minutes; see bench/README.md)
 bench:
 	$(GO) run ./bench -scenario all -record

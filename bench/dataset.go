@@ -17,6 +17,15 @@ type datasetInfo struct {
 	Users       int     `json:"users"`
 	BcryptUsers int     `json:"bcrypt_users"`
 	SeedSec     float64 `json:"seed_sec"`
+	// Sessions and AuditEvents are the history seeded besides the users
+	// (seed_history.go), HistorySec how long that took.
+	Sessions    int     `json:"sessions"`
+	AuditEvents int     `json:"audit_events"`
+	HistorySec  float64 `json:"history_seed_sec"`
+	// Store is "PostgreSQL" for a dataset copied there (postgres.go),
+	// CopySec how long `gatehouse db copy` took; empty for SQLite.
+	Store       string  `json:"store,omitempty"`
+	CopySec     float64 `json:"copy_sec,omitempty"`
 	SampleSec   float64 `json:"sample_login_sec"` // logging the sample in over HTTP
 	HashWorkers int     `json:"hash_workers"`
 }
@@ -44,6 +53,10 @@ type datasetRun struct {
 	// server still up, for the large dataset's paired rounds (paired.go).
 	bareAPI *api
 	twin    *harness
+	// label names the dataset instead of its user count; dbURL, when
+	// set, is the PostgreSQL database the server runs on, the seeded
+	// data dir copied there first (postgres.go).
+	label, dbURL string
 	// then runs after the scenarios, the server still up: the standard
 	// dataset runs the large one there, so the two can take turns.
 	then func(h *harness) error
@@ -59,6 +72,9 @@ func (b *bench) runDataset(ctx context.Context, d datasetRun) error {
 	}
 	users, bcrypt := d.users, d.bcrypt
 	label := countLabel(users)
+	if d.label != "" {
+		label = d.label
+	}
 	if _, err := claimAddr(d.addr); err != nil {
 		return err
 	}
@@ -80,7 +96,8 @@ func (b *bench) runDataset(ctx context.Context, d datasetRun) error {
 	if err := srv.command(ctx, "migrate"); err != nil {
 		return err
 	}
-	if err := srv.command(ctx, "superuser", "upsert", "bench-admin@bench.local", rand.Text()); err != nil {
+	adminPassword := rand.Text()
+	if err := srv.command(ctx, "superuser", "upsert", adminEmail, adminPassword); err != nil {
 		return err
 	}
 	b.progressf("seeding %d users and %d imported bcrypt users into %s", users, bcrypt, srv.dataDir)
@@ -91,11 +108,20 @@ func (b *bench) runDataset(ctx context.Context, d datasetRun) error {
 	}
 	info.SeedSec = took.Seconds()
 	b.progressf("seeded %s users in %.1f s (%.0f users/s)", label, took.Seconds(), float64(users+bcrypt)/took.Seconds())
+	if err := b.seedHistory(ctx, srv, &info, spec); err != nil {
+		return err
+	}
+	if d.dbURL != "" {
+		if err := b.copyToPostgres(ctx, srv, d.dbURL, &info); err != nil {
+			return err
+		}
+		srv.env = onPostgres(srv.env, d.dbURL)
+	}
 
 	b.progressf("starting gatehouse on %s", d.addr)
 	h := &harness{opts: o, proc: &srv.process, numCPU: runtime.NumCPU(), log: b.stderr,
 		cost: b.cost, passed: b.passed, prof: b.profiler, fileSuffix: d.suffix, bareAPI: d.bareAPI, twin: d.twin,
-		pop: &population{label: label, users: users, bcrypt: bcrypt}}
+		pop: &population{label: label, users: users, bcrypt: bcrypt, adminPassword: adminPassword}}
 	return b.serve(ctx, h, func(h *harness) error {
 		if h.workers, err = srv.hashWorkers(ctx); err != nil {
 			h.workers = b.cost.ConfigWorkers

@@ -34,6 +34,7 @@ type options struct {
 	loginSamples int
 	floodConns   int
 	serverEnv    envList
+	postgres     string
 	strict       bool
 }
 
@@ -63,6 +64,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.loginSamples, "login-samples", 20, "loginflood: sequential logins timed to find the single-login time (median)")
 	fs.IntVar(&o.floodConns, "flood-conns", 1024, "loginflood: most flood logins outstanding at once (beyond it, due logins queue in the client and keep their scheduled time)")
 	fs.Var(&o.serverEnv, "server-env", "NAME=VALUE for the server process only, e.g. GOMAXPROCS=4 or GATEHOUSE_HASH_WORKERS=1 (repeatable)")
+	fs.StringVar(&o.postgres, "postgres", defaultPostgresURL, "postgres scenario: URL of the PostgreSQL maintenance database; the run creates gatehouse_bench_<pid> beside it and drops it at the end")
 	fs.BoolVar(&o.strict, "strict", false, "exit with status 3 when a target fails")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n\nscenarios (-scenario all runs every one):\n")

@@ -21,6 +21,9 @@ type population struct {
 	// sample is the users logged in before the scenarios, with tokens,
 	// spread evenly over the dataset.
 	sample []user
+	// adminPassword is the superuser's (adminEmail), for the sessions
+	// and audit scenarios.
+	adminPassword string
 
 	nextLogin  atomic.Uint64
 	nextImport atomic.Int64

@@ -85,7 +85,7 @@ func (b *bench) runAll(ctx context.Context) error {
 	o := b.opts
 	var standard []string
 	for _, n := range o.scenarios {
-		if n != "bare" && n != scaleScenario {
+		if n != "bare" && n != scaleScenario && n != postgresScenario {
 			standard = append(standard, n)
 		}
 	}
@@ -110,17 +110,27 @@ func (b *bench) runAll(ctx context.Context) error {
 			return err
 		}
 		d := datasetRun{users: o.seedUsers, bcrypt: bcrypt, names: standard, addr: b.addr, bareAPI: bareAPI}
-		if slices.Contains(o.scenarios, scaleScenario) && o.bigUsers > 0 {
-			// The large dataset runs while the standard dataset's server
-			// is still up, so each of its scenarios can take turns with
-			// the same load there (paired.go).
+		big := slices.Contains(o.scenarios, scaleScenario) && o.bigUsers > 0
+		pg := slices.Contains(o.scenarios, postgresScenario)
+		if big || pg {
+			// The large dataset and PostgreSQL run while the standard
+			// dataset's server is still up, so each of their scenarios
+			// can take turns with the same load there (paired.go).
 			d.then = func(std *harness) error {
-				addr, err := claimAddr("127.0.0.1:0")
-				if err != nil {
-					return err
+				if big {
+					addr, err := claimAddr("127.0.0.1:0")
+					if err != nil {
+						return err
+					}
+					if err := b.runDataset(ctx, datasetRun{users: o.bigUsers, suffix: "-" + countLabel(o.bigUsers),
+						names: scaleRuns, addr: addr, twin: std}); err != nil {
+						return err
+					}
 				}
-				return b.runDataset(ctx, datasetRun{users: o.bigUsers, suffix: "-" + countLabel(o.bigUsers),
-					names: scaleRuns, addr: addr, twin: std})
+				if pg {
+					return b.runPostgres(ctx, std)
+				}
+				return nil
 			}
 		}
 		err = b.runDataset(ctx, d)

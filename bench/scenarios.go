@@ -14,11 +14,12 @@ type scenario struct {
 	run   func(ctx context.Context, h *harness) (*report, error)
 }
 
-// scaleScenario runs login, refresh and read again on the large dataset.
+// scaleScenario runs login, refresh, read, sessions and audit again on
+// the large dataset.
 const scaleScenario = "scale"
 
 // scaleRuns are the scenarios the large dataset repeats.
-var scaleRuns = []string{"login", "refresh", "read"}
+var scaleRuns = []string{"login", "refresh", "read", "sessions", "audit"}
 
 // scenarioOrder is the order a run takes them in: the bare handler
 // alone first, then the standard dataset's scenarios on one server (the
@@ -26,7 +27,7 @@ var scaleRuns = []string{"login", "refresh", "read"}
 // connections before any load has grown the heap; the flood last, as it
 // leaves the most garbage behind), then the large dataset on another.
 var scenarioOrder = []string{
-	"bare", "idlemem", "startup", "idleconns", "read", "refresh", "directus-refresh", "mixed", "login", "login-bcrypt", "signup", "loginflood", scaleScenario,
+	"bare", "idlemem", "startup", "idleconns", "read", "refresh", "directus-refresh", "sessions", "audit", "mixed", "login", "login-bcrypt", "signup", "loginflood", scaleScenario, postgresScenario,
 }
 
 // scenarios lists every scenario by name.
@@ -39,12 +40,15 @@ func scenarios() map[string]scenario {
 		{"read", "GET /api/collections/users/records/{id} with the user's own token", runRead},
 		{"refresh", "POST /api/collections/users/auth-refresh, each client chaining its newest token", runRefresh},
 		{"directus-refresh", "POST /directus/auth/refresh in json mode, each client rotating its own chain", runDirectusRefresh},
+		{"sessions", "GET /api/collections/users/records/{id}/sessions as a superuser: one user's sessions", runSessions},
+		{"audit", "GET /api/audit as a superuser: one user's logins of the last 30 days", runAudit},
 		{"mixed", "90% token-authenticated reads, 9% auth-refresh, 1% password login", runMixed},
 		{"login", "auth-with-password of seeded argon2id users", runLogin},
 		{"login-bcrypt", "first auth-with-password of imported bcrypt-10 users (verify, then rehash)", runLoginBcrypt},
 		{"signup", "POST /api/collections/users/records with a new address each time", runSignup},
 		{"loginflood", "authenticated reads alone, then beside a password-login flood at a multiple of the hashing ceiling", runLoginFlood},
-		{scaleScenario, "login, refresh and read again on a dataset of -big-users users, against the standard dataset", nil},
+		{scaleScenario, "login, refresh, read, sessions and audit again on a dataset of -big-users users, against the standard dataset", nil},
+		{postgresScenario, "read, refresh, directus-refresh, login and signup again on PostgreSQL (-postgres), against SQLite; then two nodes on one database", nil},
 	}
 	m := map[string]scenario{}
 	for _, s := range list {
@@ -73,6 +77,11 @@ func resolveScenarios(spec string) ([]string, error) {
 	}
 	if want[scaleScenario] {
 		for _, n := range scaleRuns {
+			want[n] = true
+		}
+	}
+	if want[postgresScenario] {
+		for _, n := range postgresRuns {
 			want[n] = true
 		}
 	}

@@ -82,7 +82,9 @@ func TestResolveScenarios(t *testing.T) {
 		// Run order, whatever the order given; duplicates once.
 		{"read,bare,read", []string{"bare", "read"}},
 		// scale brings the standard dataset's runs to compare against.
-		{"scale", []string{"read", "refresh", "login", scaleScenario}},
+		{"scale", []string{"read", "refresh", "sessions", "audit", "login", scaleScenario}},
+		// postgres too.
+		{"postgres", []string{"read", "refresh", "directus-refresh", "login", "signup", postgresScenario}},
 		{"all", scenarioOrder},
 		{"signup, loginflood", []string{"signup", "loginflood"}},
 	}

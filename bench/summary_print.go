@@ -69,8 +69,8 @@ func datasetLine(d datasetInfo) string {
 	if d.BcryptUsers > 0 {
 		extra = fmt.Sprintf(" + %d imported bcrypt-10 users", d.BcryptUsers)
 	}
-	return fmt.Sprintf("%s users (%d%s): seeded straight into data.db in %.2f s (%.0f users/s), sample logged in over HTTP in %.1f s; hashing workers %d",
-		d.Label, d.Users, extra, d.SeedSec, float64(d.Users+d.BcryptUsers)/max(d.SeedSec, 1e-9), d.SampleSec, d.HashWorkers)
+	return fmt.Sprintf("%s users (%d%s): seeded straight into data.db in %.2f s (%.0f users/s)%s, sample logged in over HTTP in %.1f s; hashing workers %d",
+		d.Label, d.Users, extra, d.SeedSec, float64(d.Users+d.BcryptUsers)/max(d.SeedSec, 1e-9), historyText(d), d.SampleSec, d.HashWorkers)
 }
 
 // mixedLine splits the mixed load's closed loop by kind.

@@ -43,6 +43,8 @@ type figures struct {
 	// the standard one's.
 	readPair, refreshPair, rotatingPair, loginPair *pairing
 	bigPairs                                       map[string]*pairing
+	// pg holds the PostgreSQL runs (postgres_targets.go).
+	pg pgFigures
 }
 
 // figuresOf collects the figures from a run's reports.
@@ -53,6 +55,10 @@ func figuresOf(reports []*report, standard string) figures {
 			continue
 		}
 		t := r.Key.Throughput
+		if isPostgresDataset(r.Dataset) {
+			f.addPostgres(r)
+			continue
+		}
 		if r.Dataset != "" && r.Dataset != standard {
 			f.big = r.Dataset
 			if r.Paired != nil {
@@ -100,6 +106,7 @@ func crossTargets(f figures) (ts []target, notes []string) {
 	}
 	share("password login, share of the hashing ceiling: one hash's rate x CPUs (in-process verifiers: "+verifiers+")",
 		f.loginPair, loginMinCeiling, "login")
+	ts, notes = postgresTargets(f, ts, notes)
 	if f.big == "" {
 		return ts, notes
 	}

@@ -44,6 +44,9 @@ func TestCrossTargets(t *testing.T) {
 		pairedAt("login", "1M", "1k users", 88.9),  // fails
 		pairedAt("refresh", "1M", "1k users", 110), // faster than 1k: passes
 		pairedAt("read", "1M", "1k users", 90),     // exactly 90%: passes
+		pairedAt("sessions", "1M", "1k users", 95),
+		pairedAt("audit", "1M", "1k users", 89),
+		{Scenario: "directus-refresh", Dataset: "1k", Skipped: "not mounted"},
 	}
 	got, notes := crossTargets(figuresOf(reports, "1k"))
 	want := []target{
@@ -54,6 +57,8 @@ func TestCrossTargets(t *testing.T) {
 		{Name: "login with 1M users, share of its 1k-user throughput", Value: 88.9, Unit: "%", Op: ">=", Limit: 90, Pass: false},
 		{Name: "refresh with 1M users, share of its 1k-user throughput", Value: 110, Unit: "%", Op: ">=", Limit: 90, Pass: true},
 		{Name: "read with 1M users, share of its 1k-user throughput", Value: 90, Unit: "%", Op: ">=", Limit: 90, Pass: true},
+		{Name: "sessions with 1M users, share of its 1k-user throughput", Value: 95, Unit: "%", Op: ">=", Limit: 90, Pass: true},
+		{Name: "audit with 1M users, share of its 1k-user throughput", Value: 89, Unit: "%", Op: ">=", Limit: 90, Pass: false},
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9), cmpopts.IgnoreFields(target{}, "Note")); diff != "" {
 		t.Errorf("targets (-want +got):\n%s", diff)
