@@ -23,7 +23,10 @@ func migratedDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "data.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	// These tests check what was seeded, not how fast it reads back: a
+	// whole-log listing under -race on a loaded CI machine can take past
+	// the store's default 5 s deadline.
+	db, err := sqlite.Open(ctx, path, sqlite.Options{QueryTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +42,10 @@ func migratedDB(t *testing.T) string {
 func serviceOn(t *testing.T, path string, h *hashing.Hasher) (*core.Service, *sqlite.DB, *core.Collection) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	// These tests check what was seeded, not how fast it reads back: a
+	// whole-log listing under -race on a loaded CI machine can take past
+	// the store's default 5 s deadline.
+	db, err := sqlite.Open(ctx, path, sqlite.Options{QueryTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
