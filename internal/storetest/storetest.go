@@ -50,6 +50,8 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"RotateRefreshToken", testRotateRefreshToken},
 		{"RotateRefreshTokenConcurrently", testRotateRefreshTokenConcurrently},
 		{"RefreshTokenCascade", testRefreshTokenCascade},
+		{"RotateRefresh", testRotateRefresh},
+		{"RotateRefreshConcurrently", testRotateRefreshConcurrently},
 		{"HitRateLimit", testHitRateLimit},
 		{"HitRateLimitConcurrently", testHitRateLimitConcurrently},
 		{"PruneRateLimits", testPruneRateLimits},
