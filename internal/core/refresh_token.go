@@ -37,3 +37,14 @@ type RefreshRotation struct {
 	// its last use becomes At.
 	SessionExpires time.Time
 }
+
+// RefreshUse is what a refresh reads, in one read
+// (RefreshTokenStore.RefreshTokenUse): the token, its session, the
+// session's user, and when the user's lockout ends (zero when the user
+// has no login state).
+type RefreshUse struct {
+	Token       RefreshToken
+	Session     Session
+	User        User
+	LockedUntil time.Time
+}

@@ -84,7 +84,8 @@ func (s *Service) refreshCheck(c *Collection, rt RefreshToken, sess Session, u U
 }
 
 // rotateOptimistic is a refresh that holds nothing while it works: it
-// reads the token, its session and user outside any transaction, makes
+// reads the token, its session, user and lockout outside any transaction
+// in one read (Store.RefreshTokenUse), makes
 // the successor and signs the access token, and then writes the rotation
 // with one conditional call (Store.RotateRefresh), which refuses if
 // anything it relied on changed meanwhile. On the single-writer SQLite
@@ -98,18 +99,13 @@ func (s *Service) refreshCheck(c *Collection, rt RefreshToken, sess Session, u U
 // errRotationRaced.
 func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token string, hash []byte) (AuthResult, error) {
 	tokens := s.profile.Tokens
-	rt, err := s.store.RefreshTokenByHash(ctx, hash)
+	use, err := s.store.RefreshTokenUse(ctx, hash)
 	if errors.Is(err, ErrNotFound) {
 		return AuthResult{}, errBadRefresh
 	} else if err != nil {
 		return AuthResult{}, err
 	}
-	sess, u, err := s.store.SessionWithUser(ctx, rt.SessionID)
-	if errors.Is(err, ErrNotFound) {
-		return AuthResult{}, errBadRefresh
-	} else if err != nil {
-		return AuthResult{}, err
-	}
+	rt, sess, u := use.Token, use.Session, use.User
 	now := s.Now()
 	replayed, err := s.refreshCheck(c, rt, sess, u, now)
 	if err != nil {
@@ -119,7 +115,7 @@ func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token str
 		return AuthResult{}, errRotationRaced // revoked in a transaction
 	}
 	if s.profile.RefuseLockedRefresh {
-		if err := s.refuseLocked(ctx, s.store, u.ID, now); err != nil {
+		if err := s.refuseLockedUntil(use.LockedUntil, now); err != nil {
 			return AuthResult{}, err
 		}
 	}

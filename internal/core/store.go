@@ -95,6 +95,11 @@ type RefreshTokenStore interface {
 	// wraps ErrNotFound, a taken hash ErrConflict.
 	InsertRefreshToken(ctx context.Context, t RefreshToken) error
 	RefreshTokenByHash(ctx context.Context, hash []byte) (RefreshToken, error)
+	// RefreshTokenUse returns the token with this SHA-256 (rotated or
+	// not) with its session (revoked and expired ones included), the
+	// session's user and the user's lockout end, in one read. A missing
+	// token, or one whose session or user is gone, wraps ErrNotFound.
+	RefreshTokenUse(ctx context.Context, hash []byte) (RefreshUse, error)
 	// RotateRefreshToken marks a token rotated and records its
 	// successor, only if it was not rotated yet: otherwise (or if it is
 	// missing) it wraps ErrConflict, so two rotations cannot both win.

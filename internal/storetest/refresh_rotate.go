@@ -155,3 +155,33 @@ func testRotateRefreshConcurrently(t *testing.T, s core.Store) {
 		}
 	}
 }
+
+func testRefreshTokenUse(t *testing.T, s core.Store) {
+	ctx := t.Context()
+	u := user(core.UsersID, "u1", "a@example.com")
+	insertUser(t, s, u)
+	sess := session("s1", "u1")
+	insertSession(t, s, sess)
+	rt := refreshToken("r1", "s1")
+	rt.ParentID, rt.RotatedAt, rt.SuccessorID, rt.SuccessorSealed = "r0", at(time.Minute), "r2", []byte{0, 0xff}
+	insertRefresh(t, s, rt)
+
+	want := core.RefreshUse{Token: rt, Session: sess, User: u}
+	got, err := s.RefreshTokenUse(ctx, rt.Hash)
+	wantOK(t, "RefreshTokenUse", err)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("RefreshTokenUse (-want +got):\n%s", diff)
+	}
+	wantOK(t, "PutLoginState", s.PutLoginState(ctx, core.LoginState{UserID: "u1", Failures: 5,
+		FirstFailure: at(time.Minute), LockedUntil: at(time.Hour)}))
+	want.LockedUntil = at(time.Hour)
+	got, err = s.RefreshTokenUse(ctx, rt.Hash)
+	wantOK(t, "RefreshTokenUse of a locked user", err)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("RefreshTokenUse of a locked user (-want +got):\n%s", diff)
+	}
+	for what, hash := range map[string][]byte{"an unknown hash": []byte("sha256\x00\xff:nope"), "an empty hash": nil} {
+		_, err := s.RefreshTokenUse(ctx, hash)
+		wantErr(t, "RefreshTokenUse of "+what, err, core.ErrNotFound)
+	}
+}

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"RotateRefreshToken", testRotateRefreshToken},
 		{"RotateRefreshTokenConcurrently", testRotateRefreshTokenConcurrently},
 		{"RefreshTokenCascade", testRefreshTokenCascade},
+		{"RefreshTokenUse", testRefreshTokenUse},
 		{"RotateRefresh", testRotateRefresh},
 		{"RotateRefreshConcurrently", testRotateRefreshConcurrently},
 		{"HitRateLimit", testHitRateLimit},
