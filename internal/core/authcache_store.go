@@ -63,6 +63,11 @@ func (w *txWatch) TouchSession(ctx context.Context, id string, lastUsed, expires
 	return w.Queries.TouchSession(ctx, id, lastUsed, expires)
 }
 
+func (w *txWatch) RotateRefresh(ctx context.Context, r RefreshRotation) error {
+	w.touched = append(w.touched, r.Child.SessionID)
+	return w.Queries.RotateRefresh(ctx, r)
+}
+
 func (w *txWatch) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
 	w.stale = true
 	return w.Queries.RevokeSession(ctx, id, reason, at)
@@ -96,6 +101,13 @@ func (c cachingStore) DeleteUser(ctx context.Context, collectionID, id string) e
 func (c cachingStore) TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error {
 	defer c.cache.forget(id)
 	return c.Store.TouchSession(ctx, id, lastUsed, expires)
+}
+
+// RotateRefresh moves its session's times as TouchSession does, so it
+// drops that session's entry alone.
+func (c cachingStore) RotateRefresh(ctx context.Context, r RefreshRotation) error {
+	defer c.cache.forget(r.Child.SessionID)
+	return c.Store.RotateRefresh(ctx, r)
 }
 
 func (c cachingStore) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {

@@ -55,8 +55,17 @@ func (s *Service) LockedUntil(ctx context.Context, userID string) (time.Time, er
 // it reads through q, inside the caller's transaction.
 func (s *Service) refuseLocked(ctx context.Context, q Queries, userID string, now time.Time) error {
 	until, err := s.lockedUntil(ctx, q, userID, now)
-	if err != nil || until.IsZero() {
+	if err != nil {
 		return err
+	}
+	return s.refuseLockedUntil(until, now)
+}
+
+// refuseLockedUntil is refuseLocked for a lockout end already read (the
+// zero time for a user without login state).
+func (s *Service) refuseLockedUntil(until, now time.Time) error {
+	if s.settings.Lockout.MaxFailures <= 0 || !now.Before(until) {
+		return nil
 	}
 	return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked,
 		RetryAfter: max(time.Second, until.Sub(now))}

@@ -22,3 +22,29 @@ type RefreshToken struct {
 	SuccessorID     string
 	SuccessorSealed []byte
 }
+
+// RefreshRotation is one rotation of a refresh token, written at once by
+// RefreshTokenStore.RotateRefresh.
+type RefreshRotation struct {
+	// TokenID is the token being used; At is when.
+	TokenID string
+	At      time.Time
+	// Child is its successor (Child.SessionID is the session touched);
+	// Sealed is the successor's value sealed under the used token.
+	Child  RefreshToken
+	Sealed []byte
+	// SessionExpires is the least expiry the session keeps afterwards;
+	// its last use becomes At.
+	SessionExpires time.Time
+}
+
+// RefreshUse is what a refresh reads, in one read
+// (RefreshTokenStore.RefreshTokenUse): the token, its session, the
+// session's user, and when the user's lockout ends (zero when the user
+// has no login state).
+type RefreshUse struct {
+	Token       RefreshToken
+	Session     Session
+	User        User
+	LockedUntil time.Time
+}

@@ -4,9 +4,21 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"time"
 )
 
 var errBadRefresh = NewError(KindUnauthenticated, CodeRefreshInvalid)
+
+// errRotationRaced says the optimistic rotation met a write it must not
+// overrule (another rotation of the token, a revoked session, a replay
+// to act on): RefreshWithToken then decides again.
+var errRotationRaced = errors.New("core: refresh rotation raced")
+
+// optimisticRotations bounds the optimistic attempts of one refresh
+// before it falls back to deciding inside a transaction. The second
+// attempt sees what beat the first (the token rotated: a grace retry or
+// a replay; the session ended), so a third is rarely reached.
+const optimisticRotations = 2
 
 // RefreshWithToken exchanges an opaque refresh token for a new access
 // token and a new refresh token (rotation), with the profile's lifetimes.
@@ -20,25 +32,141 @@ var errBadRefresh = NewError(KindUnauthenticated, CodeRefreshInvalid)
 // is locked out; that is checked before rotation, so the token still
 // works once the lock ends.
 //
-// Rotation happens in one transaction on the token's row, so any number
-// of simultaneous refreshes with one token leave exactly one successor.
+// Any number of simultaneous refreshes with one token leave exactly one
+// successor: the rotation is one conditional write (see rotateOptimistic
+// and Store.RotateRefresh), and a replay is decided in one transaction.
 func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token string) (AuthResult, error) {
-	tokens := s.profile.Tokens
 	if token == "" || len(token) > 512 {
 		s.metrics.Refresh("refresh_token", "failure")
 		return AuthResult{}, errBadRefresh
 	}
 	sum := sha256.Sum256([]byte(token))
-	// Counted before the transaction: the counter is its own write, and
-	// SQLite has one writer.
+	// Counted before anything else: the counter is its own write.
 	if err := s.limit(ctx, ActionRefresh, "refresh\x00"+string(sum[:])); err != nil {
 		return AuthResult{}, err
 	}
 	var res AuthResult
 	var reused bool
+	err := errRotationRaced
+	for i := 0; i < optimisticRotations && errors.Is(err, errRotationRaced); i++ {
+		res, err = s.rotateOptimistic(ctx, c, token, sum[:])
+	}
+	if errors.Is(err, errRotationRaced) {
+		res, reused, err = s.rotateInTx(ctx, c, token, sum[:])
+	}
+	switch {
+	case reused && err == nil:
+		s.log.WarnContext(ctx, "refresh token reuse: session revoked", "collection", c.Name)
+		s.metrics.Refresh("refresh_token", "reuse")
+		return AuthResult{}, NewError(KindUnauthenticated, CodeRefreshReuse)
+	case err != nil:
+		s.metrics.Refresh("refresh_token", "failure")
+		return AuthResult{}, AsError(err)
+	}
+	s.metrics.Refresh("refresh_token", "success")
+	return res, nil
+}
+
+// refreshCheck is what every path of a refresh decides from the token's
+// row and its session: whether the exchange may go on, and whether the
+// use is a replay.
+func (s *Service) refreshCheck(c *Collection, rt RefreshToken, sess Session, u User, now time.Time) (replayed bool, err error) {
+	if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID || u.Suspended() {
+		return false, errBadRefresh
+	}
+	// With no grace at all (the profile's, or a zero setting) any
+	// second use is a replay, even within the same millisecond.
+	grace := s.settings.RefreshReuseGrace
+	if s.profile.NoReuseGrace {
+		grace = 0
+	}
+	return !rt.RotatedAt.IsZero() && (grace <= 0 || now.Sub(rt.RotatedAt) > grace), nil
+}
+
+// rotateOptimistic is a refresh that holds nothing while it works: it
+// reads the token, its session, user and lockout outside any transaction
+// in one read (Store.RefreshTokenUse), makes
+// the successor and signs the access token, and then writes the rotation
+// with one conditional call (Store.RotateRefresh), which refuses if
+// anything it relied on changed meanwhile. On the single-writer SQLite
+// store that keeps the reads, the sealing and the signing out of the
+// write lock; on PostgreSQL it is one statement with no serialization
+// failure to retry.
+//
+// A retry within the grace window writes nothing: the rotation it
+// repeats recorded the session's use a moment ago. A replay, and a
+// rotation that lost to a concurrent write, come back as
+// errRotationRaced.
+func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token string, hash []byte) (AuthResult, error) {
+	tokens := s.profile.Tokens
+	use, err := s.store.RefreshTokenUse(ctx, hash)
+	if errors.Is(err, ErrNotFound) {
+		return AuthResult{}, errBadRefresh
+	} else if err != nil {
+		return AuthResult{}, err
+	}
+	rt, sess, u := use.Token, use.Session, use.User
+	now := s.Now()
+	replayed, err := s.refreshCheck(c, rt, sess, u, now)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	if replayed {
+		return AuthResult{}, errRotationRaced // revoked in a transaction
+	}
+	if s.profile.RefuseLockedRefresh {
+		if err := s.refuseLockedUntil(use.LockedUntil, now); err != nil {
+			return AuthResult{}, err
+		}
+	}
+	var next string
+	var refreshExpires = rt.RotatedAt.Add(tokens.refreshTTL(c))
+	switch {
+	case !rt.RotatedAt.IsZero():
+		if next, err = openSuccessor(token, rt.SuccessorSealed); err != nil {
+			return AuthResult{}, err
+		}
+		// This use is the rotation's, retried: the rotation recorded
+		// the session's use within the grace, so nothing is written.
+		sess.LastUsed = now
+	case !now.Before(rt.Expires):
+		return AuthResult{}, errBadRefresh
+	default:
+		var child RefreshToken
+		next, child = newRefreshToken(sess.ID, rt.ID, now, now.Add(tokens.refreshTTL(c)))
+		sealed, err := sealSuccessor(token, next)
+		if err != nil {
+			return AuthResult{}, err
+		}
+		refreshExpires = child.Expires
+		sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, child.Expires)
+		err = s.store.RotateRefresh(ctx, RefreshRotation{TokenID: rt.ID, At: now, Child: child,
+			Sealed: sealed, SessionExpires: sess.Expires})
+		if errors.Is(err, ErrConflict) {
+			return AuthResult{}, errRotationRaced
+		} else if err != nil {
+			return AuthResult{}, err
+		}
+	}
+	exp := now.Add(tokens.accessTTL(c))
+	access, err := s.signAccess(c, u, sess, now, exp, true)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	return AuthResult{User: u, Collection: c, Session: sess, Token: access, RefreshToken: next,
+		RefreshExpires: refreshExpires, AccessTTL: accessLifetime(sess, now, exp)}, nil
+}
+
+// rotateInTx is a refresh decided and written in one transaction on the
+// token's row: the path of a replay (which revokes the session and
+// audits) and of a rotation that kept losing the optimistic race.
+func (s *Service) rotateInTx(ctx context.Context, c *Collection, token string, hash []byte) (AuthResult, bool, error) {
+	tokens := s.profile.Tokens
+	var res AuthResult
+	var reused bool
 	err := s.store.InTx(ctx, func(q Queries) error {
 		res, reused = AuthResult{}, false
-		rt, err := q.RefreshTokenByHash(ctx, sum[:])
+		rt, err := q.RefreshTokenByHash(ctx, hash)
 		if errors.Is(err, ErrNotFound) {
 			return errBadRefresh
 		} else if err != nil {
@@ -51,16 +179,10 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 			return err
 		}
 		now := s.Now()
-		if !sess.Active(now) || sess.CollectionID != c.ID || u.CollectionID != c.ID || u.Suspended() {
-			return errBadRefresh
+		replayed, err := s.refreshCheck(c, rt, sess, u, now)
+		if err != nil {
+			return err
 		}
-		// With no grace at all (the profile's, or a zero setting) any
-		// second use is a replay, even within the same millisecond.
-		grace := s.settings.RefreshReuseGrace
-		if s.profile.NoReuseGrace {
-			grace = 0
-		}
-		replayed := !rt.RotatedAt.IsZero() && (grace <= 0 || now.Sub(rt.RotatedAt) > grace)
 		if s.profile.RefuseLockedRefresh && !replayed {
 			// A replay is theft whatever the lock: it still revokes.
 			if err := s.refuseLocked(ctx, q, u.ID, now); err != nil {
@@ -111,15 +233,5 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 			RefreshExpires: res.RefreshExpires, AccessTTL: accessLifetime(sess, now, exp)}
 		return nil
 	})
-	switch {
-	case reused && err == nil:
-		s.log.WarnContext(ctx, "refresh token reuse: session revoked", "collection", c.Name)
-		s.metrics.Refresh("refresh_token", "reuse")
-		return AuthResult{}, NewError(KindUnauthenticated, CodeRefreshReuse)
-	case err != nil:
-		s.metrics.Refresh("refresh_token", "failure")
-		return AuthResult{}, AsError(err)
-	}
-	s.metrics.Refresh("refresh_token", "success")
-	return res, nil
+	return res, reused, err
 }

@@ -95,10 +95,26 @@ type RefreshTokenStore interface {
 	// wraps ErrNotFound, a taken hash ErrConflict.
 	InsertRefreshToken(ctx context.Context, t RefreshToken) error
 	RefreshTokenByHash(ctx context.Context, hash []byte) (RefreshToken, error)
+	// RefreshTokenUse returns the token with this SHA-256 (rotated or
+	// not) with its session (revoked and expired ones included), the
+	// session's user and the user's lockout end, in one read. A missing
+	// token, or one whose session or user is gone, wraps ErrNotFound.
+	RefreshTokenUse(ctx context.Context, hash []byte) (RefreshUse, error)
 	// RotateRefreshToken marks a token rotated and records its
 	// successor, only if it was not rotated yet: otherwise (or if it is
 	// missing) it wraps ErrConflict, so two rotations cannot both win.
 	RotateRefreshToken(ctx context.Context, id string, at time.Time, successorID string, successorSealed []byte) error
+	// RotateRefresh writes one rotation all or nothing: it marks token
+	// r.TokenID rotated at r.At with r.Child as its successor, stores
+	// r.Child, and records a use of the session (last used r.At, expiry
+	// at least r.SessionExpires). It does so only if, when it writes, the
+	// token is not rotated yet, has not expired at r.At, and belongs to
+	// r.Child.SessionID, which is active at r.At (not revoked, not
+	// expired); otherwise it writes nothing and wraps ErrConflict, so of
+	// racing rotations exactly one wins. It is meant for use outside a
+	// transaction: core reads first, prepares the successor (and signs)
+	// without holding anything, and this one call is the only write.
+	RotateRefresh(ctx context.Context, r RefreshRotation) error
 }
 
 // RateLimitStore keeps rate-limit counters, so limits hold across every

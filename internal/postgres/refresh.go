@@ -64,3 +64,46 @@ func (q queries) RotateRefreshToken(ctx context.Context, id string, at time.Time
 	}
 	return nil
 }
+
+// rotateSQL is one rotation (core.RefreshTokenStore's RotateRefresh) as
+// one statement. The first step is the check and the mark at once: it
+// marks the token only if it is not rotated yet, has not expired, and
+// its session is active, and the successor's insert and the session's
+// touch happen only for the row it marked. Outside a transaction it runs
+// at READ COMMITTED: a concurrent rotation of the same token waits for
+// the first one's row lock and then finds rotated_at set, so it changes
+// nothing, with no serialization failure to retry.
+const rotateSQL = `WITH rot AS (
+		UPDATE refresh_tokens SET rotated_at = $1, successor_id = $2, successor_sealed = $3
+		WHERE id = $4 AND session_id = $5 AND rotated_at IS NULL AND expires > $1
+		AND EXISTS (SELECT 1 FROM sessions WHERE id = $5 AND revoked_at IS NULL AND expires > $1)
+		RETURNING id
+	), ins AS (
+		INSERT INTO refresh_tokens (id, session_id, hash, parent_id, created, expires)
+		SELECT $2, $5, $6, id, $7, $8 FROM rot
+	)
+	UPDATE sessions SET last_used = $1, expires = GREATEST(expires, $9)
+	WHERE id = $5 AND EXISTS (SELECT 1 FROM rot)`
+
+// RotateRefresh writes one rotation in one statement; see rotateSQL. A
+// rotation whose conditions did not hold wraps core.ErrConflict.
+func (q queries) RotateRefresh(ctx context.Context, r core.RefreshRotation) error {
+	switch {
+	case r.At.IsZero():
+		// NULL rotated_at reads as "not rotated".
+		return errors.New("postgres: rotate refresh: zero rotation time")
+	case len(r.Child.Hash) == 0:
+		// An empty hash would match every lookup of an empty token.
+		return errors.New("postgres: rotate refresh: empty hash")
+	}
+	at, c := r.At.UnixMilli(), r.Child
+	n, err := q.exec(ctx, "rotate refresh", rotateSQL, at, c.ID, blobOrNull(r.Sealed), r.TokenID,
+		c.SessionID, c.Hash, c.Created.UnixMilli(), c.Expires.UnixMilli(), r.SessionExpires.UnixMilli())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("postgres: rotate refresh: %w", core.ErrConflict)
+	}
+	return nil
+}

@@ -83,6 +83,8 @@ type DB struct {
 	readStmts, writeStmts *stmtPool
 	b                     *bounds
 	log                   *slog.Logger
+	// rot writes refresh rotations in batches (RotateRefresh).
+	rot rotator
 }
 
 var _ core.Store = (*DB)(nil)
@@ -128,18 +130,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	readStmts, writeStmts := newStmtPool(reader), newStmtPool(writer)
 	b := &bounds{timeout: opts.QueryTimeout, obs: opts.Observer}
-	return &DB{
+	db := &DB{
 		queries: queries{
 			read:  execer{raw: readStmts, b: b},
 			write: execer{raw: writeStmts, b: b, write: true},
-			pool:  reader, writer: writer, b: b,
+			pool:  reader, writer: writer, stmts: writeStmts, b: b,
 		},
 		readStmts: readStmts, writeStmts: writeStmts,
 		writer: writer,
 		reader: reader,
 		b:      b,
 		log:    opts.Logger,
-	}, nil
+	}
+	db.rot.db = db
+	return db, nil
 }
 
 // openPool opens a pool of at most n connections and checks that one
@@ -179,6 +183,11 @@ func dsn(path string, readOnly bool, busy time.Duration) string {
 	}
 	q := make(url.Values)
 	q["_pragma"] = pragmas
+	if !readOnly {
+		// database/sql transactions on the writer take the write lock
+		// up front (see InTx).
+		q.Set("_txlock", "immediate")
+	}
 	return "file:" + esc + "?" + q.Encode()
 }
 

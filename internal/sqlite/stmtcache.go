@@ -21,6 +21,8 @@ type stmtPool struct {
 	db    *sql.DB
 	mu    sync.RWMutex
 	stmts map[string]*sql.Stmt
+	// closed is set by close: nothing is cached after it.
+	closed bool
 }
 
 func newStmtPool(db *sql.DB) *stmtPool {
@@ -30,19 +32,19 @@ func newStmtPool(db *sql.DB) *stmtPool {
 // stmt returns the prepared statement for query, preparing it on first
 // use, or nil when the cache is full or preparing failed (the caller then
 // runs the text directly, which reports any error the usual way).
+//
+// The cache's lock is not held while preparing: on the writer, preparing
+// waits for the one connection, and a transaction holding it looks its
+// statements up here (see txStmts).
 func (p *stmtPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	p.mu.RLock()
 	st, ok := p.stmts[query]
+	full := len(p.stmts) >= maxCachedStmts
 	p.mu.RUnlock()
 	if ok {
 		return st
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if st, ok := p.stmts[query]; ok {
-		return st
-	}
-	if len(p.stmts) >= maxCachedStmts {
+	if full {
 		return nil
 	}
 	// A caller that gives up does not stop the preparing (the statement
@@ -58,8 +60,22 @@ func (p *stmtPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	if err != nil {
 		return nil
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if had, ok := p.stmts[query]; ok || p.closed || len(p.stmts) >= maxCachedStmts {
+		st.Close() // prepared twice at once, or too late
+		return had
+	}
 	p.stmts[query] = st
 	return st
+}
+
+// lookup returns the statement already prepared for query, or nil; it
+// never prepares.
+func (p *stmtPool) lookup(query string) *sql.Stmt {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.stmts[query]
 }
 
 // ExecContext implements execer.
@@ -90,6 +106,7 @@ func (p *stmtPool) QueryRowContext(ctx context.Context, query string, args ...an
 func (p *stmtPool) close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.closed = true
 	var errs []error
 	for q, st := range p.stmts {
 		errs = append(errs, st.Close())
