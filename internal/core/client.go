@@ -14,11 +14,32 @@ type clientKey struct{}
 
 // WithClient returns ctx carrying the request's client.
 func WithClient(ctx context.Context, c Client) context.Context {
-	return context.WithValue(ctx, clientKey{}, c)
+	return &clientCtx{Context: ctx, client: c}
 }
 
 // ClientFrom returns the client attached to ctx, or the zero Client.
 func ClientFrom(ctx context.Context) Client {
-	c, _ := ctx.Value(clientKey{}).(Client)
-	return c
+	if c, ok := ctx.Value(clientKey{}).(*clientCtx); ok {
+		return c.client
+	}
+	return Client{}
 }
+
+// clientCtx is a context carrying the client: one allocation, where
+// context.WithValue costs two (the context and the boxed Client). It
+// answers its own key and passes every other lookup to its parent.
+type clientCtx struct {
+	context.Context
+	client Client
+}
+
+// Value returns the clientCtx itself for clientKey, else the parent's
+// value.
+func (c *clientCtx) Value(key any) any {
+	if _, ok := key.(clientKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *clientCtx) String() string { return "core.WithClient" }

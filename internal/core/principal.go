@@ -63,7 +63,7 @@ func badToken(reason error) *Error {
 // suspended. Any
 // failure is an unauthenticated error; a store failure is internal.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
-	claims, err := s.signer.Verify(token)
+	claims, err := s.signer.VerifyAccess(token)
 	if err != nil {
 		s.log.DebugContext(ctx, "token rejected", "reason", err)
 		if strings.Count(token, ".") != 2 {
@@ -72,16 +72,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, badToken(ErrTokenInvalid)
 	}
 	now := s.Now()
-	if claimString(claims, "type") != "auth" {
+	if claims.Type != "auth" {
 		return nil, badToken(ErrTokenInvalid)
 	}
-	if !claimsLive(claims, now) {
-		if exp, ok := claims["exp"].(float64); ok && float64(now.Unix()) >= exp {
+	if !claims.live(now) {
+		if claims.HasExp && float64(now.Unix()) >= claims.Exp {
 			return nil, badToken(ErrTokenExpired)
 		}
 		return nil, badToken(ErrTokenInvalid)
 	}
-	uid, cid, sid := claimString(claims, "id"), claimString(claims, "collectionId"), claimString(claims, "sid")
+	uid, cid, sid := claims.UserID, claims.CollectionID, claims.SessionID
 	c, ok := s.collections.ByID(cid)
 	if uid == "" || sid == "" || !ok {
 		return nil, badToken(ErrTokenInvalid)
@@ -99,11 +99,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if !sess.Active(now) || u.Suspended() {
 		return nil, badToken(ErrSessionEnded)
 	}
-	refreshable, _ := claims["refreshable"].(bool)
-	exp, _ := claims["exp"].(float64)
 	return &Principal{
 		User: u, Collection: c, Session: sess, Token: token,
-		Refreshable: refreshable, Expires: time.Unix(int64(exp), 0).UTC(),
+		Refreshable: claims.Refreshable, Expires: time.Unix(int64(claims.Exp), 0).UTC(),
 	}, nil
 }
 
@@ -131,15 +129,6 @@ func claimString(claims map[string]any, key string) string {
 
 // claimsLive checks exp (required) and nbf (optional) against now.
 func claimsLive(claims map[string]any, now time.Time) bool {
-	exp, ok := claims["exp"].(float64)
-	if !ok || float64(now.Unix()) >= exp {
-		return false
-	}
-	if nbf, ok := claims["nbf"]; ok {
-		n, isNum := nbf.(float64)
-		if !isNum || float64(now.Unix()) < n {
-			return false
-		}
-	}
-	return true
+	v := AccessViewOf(claims)
+	return v.live(now)
 }

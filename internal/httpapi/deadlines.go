@@ -58,7 +58,9 @@ func NewDeadlines(opts DeadlineOptions) *Deadlines {
 // Middleware applies the deadlines to each request.
 func (d *Deadlines) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctl := http.NewResponseController(w)
+		// A value, copied into the wrappers below: a pointer would cost
+		// an allocation per request.
+		ctl := *http.NewResponseController(w)
 		var hc *handlerCtx
 		if d.opts.Handler > 0 {
 			hc = newHandlerCtx(r.Context())
@@ -123,7 +125,7 @@ const drainGrace = time.Second
 // ends (PocketBase's realtime stream at GET /api/realtime).
 type deadlineWriter struct {
 	http.ResponseWriter
-	ctl      *http.ResponseController // of the writer below
+	ctl      http.ResponseController // of the writer below
 	timeout  time.Duration
 	hc       *handlerCtx // nil without a handler deadline
 	streamed bool
@@ -131,8 +133,14 @@ type deadlineWriter struct {
 
 func (w *deadlineWriter) extend() { _ = w.ctl.SetWriteDeadline(time.Now().Add(w.timeout)) }
 
+// WriteHeader sends an informational header (1xx) under a fresh
+// deadline. A final status is only recorded by net/http (its header goes
+// out with the first write or the final flush, which have their own), so
+// it needs none: that saves a deadline change on every response.
 func (w *deadlineWriter) WriteHeader(code int) {
-	w.extend()
+	if code < 200 {
+		w.extend()
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 

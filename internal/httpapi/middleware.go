@@ -31,12 +31,30 @@ type requestInfo struct{ id, clientIP string }
 // withInfo returns r and its requestInfo, adding one to r's context when
 // an outer middleware has not.
 func withInfo(r *http.Request) (*http.Request, *requestInfo) {
-	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
-		return r, info
+	if ic, ok := r.Context().Value(infoKey{}).(*infoCtx); ok {
+		return r, &ic.info
 	}
-	info := &requestInfo{}
-	return r.WithContext(context.WithValue(r.Context(), infoKey{}, info)), info
+	ic := &infoCtx{Context: r.Context()}
+	return r.WithContext(ic), &ic.info
 }
+
+// infoCtx is a context carrying a requestInfo, in one allocation (a
+// context.WithValue of a pointer to one would take two). It answers its
+// own key and passes every other lookup to its parent.
+type infoCtx struct {
+	context.Context
+	info requestInfo
+}
+
+// Value returns the infoCtx itself for infoKey, else the parent's value.
+func (c *infoCtx) Value(key any) any {
+	if _, ok := key.(infoKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *infoCtx) String() string { return "httpapi.requestInfo" }
 
 // RequestIDHeader carries the request id in both directions.
 const RequestIDHeader = "X-Request-Id"
@@ -67,8 +85,8 @@ func RequestID() Middleware {
 
 // RequestIDFrom returns the request id RequestID stored, or "".
 func RequestIDFrom(ctx context.Context) string {
-	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
-		return info.id
+	if ic, ok := ctx.Value(infoKey{}).(*infoCtx); ok {
+		return ic.info.id
 	}
 	return ""
 }

@@ -89,7 +89,7 @@ func appendRecord(b []byte, c *core.Collection, u core.User, showEmail bool) []b
 	b = append(b, `,"collectionName":`...)
 	b = jsonenc.AppendJSONString(b, c.Name)
 	b = append(b, `,"created":`...)
-	b = jsonenc.AppendJSONString(b, formatTime(u.Created))
+	b = appendTime(b, u.Created)
 	if showEmail {
 		b = append(b, `,"email":`...)
 		b = jsonenc.AppendJSONString(b, u.Email)
@@ -103,10 +103,44 @@ func appendRecord(b []byte, c *core.Collection, u core.User, showEmail bool) []b
 		b = jsonenc.AppendJSONString(b, u.Name)
 	}
 	b = append(b, `,"updated":`...)
-	b = jsonenc.AppendJSONString(b, formatTime(u.Updated))
+	b = appendTime(b, u.Updated)
 	b = append(b, `,"verified":`...)
 	b = strconv.AppendBool(b, u.Verified)
 	return append(b, '}')
+}
+
+// appendTime appends formatTime(t) as a JSON string, without making the
+// string: the layout writes only digits, '-', ':', ' ', '.' and 'Z',
+// none of which JSON escapes.
+func appendTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	if !t.IsZero() {
+		b = t.UTC().AppendFormat(b, timeLayout)
+	}
+	return append(b, '"')
+}
+
+// recordResponse is a record answered on its own (a record read, an
+// update): recordJSON(c, u, showEmail), encoded without building the map
+// (every authenticated read answers one).
+type recordResponse recordSrc
+
+// newRecordResponse is the answer of user u of c as caller p sees it.
+func newRecordResponse(p *core.Principal, c *core.Collection, u core.User) recordResponse {
+	return recordResponse{c: c, u: u, showEmail: core.EmailVisibleTo(p, c, u)}
+}
+
+// AppendJSON encodes the record as encoding/json encodes recordJSON's
+// map (see httpapi.JSONAppender).
+func (r recordResponse) AppendJSON(dst []byte) ([]byte, bool) {
+	return appendRecord(dst, r.c, r.u, r.showEmail), true
+}
+
+// MarshalJSON encodes the record as AppendJSON does (the fields query
+// picks from it).
+func (r recordResponse) MarshalJSON() ([]byte, error) {
+	b, _ := r.AppendJSON(nil)
+	return b, nil
 }
 
 // authMeta carries Gatehouse's refresh token, present only when the

@@ -2,6 +2,7 @@ package pocketbase
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -65,4 +66,27 @@ func FuzzAppendRecord(f *testing.F) {
 			t.Fatalf("appendRecord = %s\nencoding/json = %s", got, want)
 		}
 	})
+}
+
+// A record answered on its own is byte-for-byte the answer of its map,
+// with and without a fields query.
+func TestRecordResponseMatchesMap(t *testing.T) {
+	c := core.DefaultCollections()[0]
+	u := core.User{ID: "id1", Email: "a@b.c", Name: "Ada <&>", Avatar: "av.png", Verified: true,
+		Created: time.UnixMilli(1700000000123).UTC()}
+	for _, show := range []bool{true, false} {
+		for _, target := range []string{"/r", "/r?fields=id,email", "/r?fields=*", "/r?x=1"} {
+			want := httptest.NewRecorder()
+			if err := respond(want, httptest.NewRequest("GET", target, nil), 200, recordJSON(c, u, show)); err != nil {
+				t.Fatal(err)
+			}
+			got := httptest.NewRecorder()
+			if err := respond(got, httptest.NewRequest("GET", target, nil), 200, recordResponse{c: c, u: u, showEmail: show}); err != nil {
+				t.Fatal(err)
+			}
+			if got.Body.String() != want.Body.String() || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
+				t.Errorf("%s (email %v): record answer %q, map answer %q", target, show, got.Body, want.Body)
+			}
+		}
+	}
 }
