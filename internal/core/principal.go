@@ -71,7 +71,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		}
 		return nil, badToken(ErrTokenInvalid)
 	}
-	now := s.Now()
+	raw := s.now()
+	now := raw.UTC().Truncate(time.Millisecond) // s.Now()
 	if claims.Type != "auth" {
 		return nil, badToken(ErrTokenInvalid)
 	}
@@ -87,7 +88,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, badToken(ErrTokenInvalid)
 	}
 	// One read for both: a session whose user is gone reads as missing.
-	sess, u, err := s.sessionWithUser(ctx, sid)
+	var mono time.Time // the cache's clock: the real one, whatever s.now is
+	if s.realClock {
+		mono = raw
+	}
+	sess, u, err := s.sessionWithUser(ctx, sid, mono)
 	if errors.Is(err, ErrNotFound) {
 		return nil, badToken(ErrSessionEnded)
 	} else if err != nil {

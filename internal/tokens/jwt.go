@@ -74,7 +74,13 @@ func signObject(k *key, object []byte) (string, error) {
 		return "", errors.New("tokens: payload is not a JSON object")
 	}
 	enc := base64.RawURLEncoding
-	buf := make([]byte, 0, len(k.header)+1+enc.EncodedLen(len(object))+1+enc.EncodedLen(k.sigSize()))
+	// An access token fits the array, which stays on the stack: the
+	// returned string is then the token's one allocation.
+	var arr [1024]byte
+	buf := arr[:0]
+	if n := len(k.header) + 1 + enc.EncodedLen(len(object)) + 1 + enc.EncodedLen(k.sigSize()); n > len(arr) {
+		buf = make([]byte, 0, n)
+	}
 	buf = append(buf, k.header...)
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, object)
