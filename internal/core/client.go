@@ -14,32 +14,34 @@ type clientKey struct{}
 
 // WithClient returns ctx carrying the request's client.
 func WithClient(ctx context.Context, c Client) context.Context {
-	return &clientCtx{Context: ctx, client: c}
+	return &ClientContext{Context: ctx, Client: c}
 }
 
 // ClientFrom returns the client attached to ctx, or the zero Client.
 func ClientFrom(ctx context.Context) Client {
-	if c, ok := ctx.Value(clientKey{}).(*clientCtx); ok {
-		return c.client
+	if c, ok := ctx.Value(clientKey{}).(*ClientContext); ok {
+		return c.Client
 	}
 	return Client{}
 }
 
-// clientCtx is a context carrying the client: one allocation, where
-// context.WithValue costs two (the context and the boxed Client). It
-// answers its own key and passes every other lookup to its parent.
-type clientCtx struct {
+// ClientContext is a context carrying the request's client, what
+// WithClient returns: one allocation, where context.WithValue costs two
+// (the context and the boxed Client). A context type of a surface's own
+// may embed one by value (with Context set to the parent) to carry the
+// client without another allocation, as long as its Value passes the
+// keys it does not know to the embedded ClientContext.
+type ClientContext struct {
 	context.Context
-	client Client
+	Client Client
 }
 
-// Value returns the clientCtx itself for clientKey, else the parent's
-// value.
-func (c *clientCtx) Value(key any) any {
+// Value returns c itself for the client's key, else the parent's value.
+func (c *ClientContext) Value(key any) any {
 	if _, ok := key.(clientKey); ok {
 		return c
 	}
 	return c.Context.Value(key)
 }
 
-func (c *clientCtx) String() string { return "core.WithClient" }
+func (c *ClientContext) String() string { return "core.WithClient" }

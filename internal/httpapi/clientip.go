@@ -36,8 +36,8 @@ func ClientIP(trusted []netip.Prefix) Middleware {
 
 // ClientIPFrom returns the client IP ClientIP stored, or "".
 func ClientIPFrom(ctx context.Context) string {
-	if ic, ok := ctx.Value(infoKey{}).(*infoCtx); ok {
-		return ic.info.clientIP
+	if info := infoFrom(ctx); info != nil {
+		return info.clientIP
 	}
 	return ""
 }

@@ -44,10 +44,30 @@ type handlerCtx struct {
 	expired  bool // the deadline passed before anything else ended the context
 	lifted   bool // streamed: no deadline any more
 	released bool // the handler returned
+
+	// info is the request's id and client address (RequestID,
+	// ClientIP): carried here, every request's context is one
+	// allocation and one copy of the request fewer.
+	info requestInfo
+	// outerInfo: the request's context carries a requestInfo already
+	// (RequestID mounted outside Deadlines); that one stays the
+	// request's.
+	outerInfo bool
 }
 
+// Value answers infoKey with the context itself (an infoCarrier), and
+// passes every other key to the request's context.
+func (c *handlerCtx) Value(key any) any {
+	if _, ok := key.(infoKey); ok && !c.outerInfo {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *handlerCtx) requestInfo() *requestInfo { return &c.info }
+
 func newHandlerCtx(parent context.Context) *handlerCtx {
-	return &handlerCtx{Context: parent}
+	return &handlerCtx{Context: parent, outerInfo: parent.Value(infoKey{}) != nil}
 }
 
 // Done is closed when the request ends or the deadline passes.

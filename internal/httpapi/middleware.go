@@ -31,11 +31,25 @@ type requestInfo struct{ id, clientIP string }
 // withInfo returns r and its requestInfo, adding one to r's context when
 // an outer middleware has not.
 func withInfo(r *http.Request) (*http.Request, *requestInfo) {
-	if ic, ok := r.Context().Value(infoKey{}).(*infoCtx); ok {
-		return r, &ic.info
+	if c, ok := r.Context().Value(infoKey{}).(infoCarrier); ok {
+		return r, c.requestInfo()
 	}
 	ic := &infoCtx{Context: r.Context()}
 	return r.WithContext(ic), &ic.info
+}
+
+// infoCarrier is a context holding the request's requestInfo, answering
+// infoKey with itself: an infoCtx, or the handlerCtx of Deadlines, which
+// every request of a server gets anyway (so the request needs no context
+// and no copy for it).
+type infoCarrier interface{ requestInfo() *requestInfo }
+
+// infoFrom returns the requestInfo in ctx, or nil.
+func infoFrom(ctx context.Context) *requestInfo {
+	if c, ok := ctx.Value(infoKey{}).(infoCarrier); ok {
+		return c.requestInfo()
+	}
+	return nil
 }
 
 // infoCtx is a context carrying a requestInfo, in one allocation (a
@@ -55,6 +69,8 @@ func (c *infoCtx) Value(key any) any {
 }
 
 func (c *infoCtx) String() string { return "httpapi.requestInfo" }
+
+func (c *infoCtx) requestInfo() *requestInfo { return &c.info }
 
 // RequestIDHeader carries the request id in both directions.
 const RequestIDHeader = "X-Request-Id"
@@ -85,8 +101,8 @@ func RequestID() Middleware {
 
 // RequestIDFrom returns the request id RequestID stored, or "".
 func RequestIDFrom(ctx context.Context) string {
-	if ic, ok := ctx.Value(infoKey{}).(*infoCtx); ok {
-		return ic.info.id
+	if info := infoFrom(ctx); info != nil {
+		return info.id
 	}
 	return ""
 }
