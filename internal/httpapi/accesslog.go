@@ -19,7 +19,15 @@ func AccessLog(log *slog.Logger) Middleware {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
+			// The request's start, when Deadlines (outermost) noted it:
+			// a clock reading less.
+			var start time.Time
+			if info := infoFrom(r.Context()); info != nil {
+				start = info.start
+			}
+			if start.IsZero() {
+				start = time.Now()
+			}
 			tw := newTrackingWriter(w)
 			// Log from a defer so a request whose handler aborts (panics
 			// with http.ErrAbortHandler) is still recorded.

@@ -63,7 +63,7 @@ func (d *Deadlines) Middleware(next http.Handler) http.Handler {
 		if d.opts.Handler > 0 {
 			hc = newHandlerCtx(r.Context())
 			defer hc.release()
-			hc.setTimeout(d.opts.Handler)
+			hc.start(d.opts.Handler)
 			r = r.WithContext(hc)
 		}
 		if d.opts.MinBodyRate > 0 && r.Body != nil && r.Body != http.NoBody {

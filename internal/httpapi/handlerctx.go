@@ -70,6 +70,16 @@ func newHandlerCtx(parent context.Context) *handlerCtx {
 	return &handlerCtx{Context: parent, outerInfo: parent.Value(infoKey{}) != nil}
 }
 
+// start sets the first deadline, d from now, and notes now as the
+// request's start for the access log.
+func (c *handlerCtx) start(d time.Duration) {
+	now := time.Now()
+	c.info.start = now
+	c.mu.Lock()
+	c.deadline = now.Add(d)
+	c.mu.Unlock()
+}
+
 // Done is closed when the request ends or the deadline passes.
 func (c *handlerCtx) Done() <-chan struct{} {
 	c.mu.Lock()

@@ -115,9 +115,27 @@ func appendRecord(b []byte, c *core.Collection, u core.User, showEmail bool) []b
 func appendTime(b []byte, t time.Time) []byte {
 	b = append(b, '"')
 	if !t.IsZero() {
-		b = t.UTC().AppendFormat(b, timeLayout)
+		b = appendTimeLayout(b, t.UTC())
 	}
 	return append(b, '"')
+}
+
+// appendTimeLayout appends t (in UTC) in timeLayout, digit by digit for
+// the years 0-9999 (time's layout interpreter was a measurable part of
+// every record answer), and through AppendFormat otherwise. Like Format,
+// it cuts the fraction to milliseconds without rounding.
+func appendTimeLayout(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, timeLayout)
+	}
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = append(b, byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), ' ')
+	b = append(b, byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':')
+	b = append(b, byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+	return b
 }
 
 // recordResponse is a record answered on its own (a record read, an

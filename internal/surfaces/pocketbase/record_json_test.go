@@ -90,3 +90,20 @@ func TestRecordResponseMatchesMap(t *testing.T) {
 		}
 	}
 }
+
+// The record's times are written exactly as time's layout writes them,
+// for any instant (years outside 0-9999 included).
+func FuzzAppendTimeLayout(f *testing.F) {
+	f.Add(int64(1700000000123456789))
+	f.Add(int64(0))
+	f.Add(int64(-62135596800))
+	f.Add(int64(253402300799999999))
+	f.Fuzz(func(t *testing.T, ns int64) {
+		for _, tm := range []time.Time{time.Unix(0, ns).UTC(), time.Unix(ns, ns%1e9).UTC(), time.Unix(ns/1e3, 0).UTC()} {
+			want := tm.Format(timeLayout)
+			if got := string(appendTimeLayout(nil, tm)); got != want {
+				t.Fatalf("%v: appendTimeLayout = %q, Format = %q", tm, got, want)
+			}
+		}
+	})
+}
