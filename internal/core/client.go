@@ -44,4 +44,5 @@ func (c *ClientContext) Value(key any) any {
 	return c.Context.Value(key)
 }
 
+// String names the context, as the context package's own do.
 func (c *ClientContext) String() string { return "core.WithClient" }
