@@ -27,7 +27,7 @@ import (
 type authCache struct {
 	ttl time.Duration
 
-	mu      sync.Mutex
+	mu      sync.RWMutex // get, on every token check, only reads
 	gen     uint64
 	entries map[string]authEntry
 	size    int // the entries' estimated bytes (authEntry.size)
@@ -59,10 +59,15 @@ func newAuthCache(ttl time.Duration) *authCache {
 // get returns the cached session and user, and the generation to hand to
 // put when there is none.
 func (c *authCache) get(id string) (Session, User, bool, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	return c.getAt(id, time.Now())
+}
+
+// getAt is get at now, a reading of the monotonic clock.
+func (c *authCache) getAt(id string, now time.Time) (Session, User, bool, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	e, ok := c.entries[id]
-	if ok && time.Since(e.at) < c.ttl {
+	if ok && now.Sub(e.at) < c.ttl {
 		return e.sess, e.user, true, c.gen
 	}
 	return Session{}, User{}, false, c.gen
@@ -113,16 +118,20 @@ func (c *authCache) forget(id string) {
 	}
 }
 
-// sessionWithUser is the cached form of Store.SessionWithUser.
-func (s *Service) sessionWithUser(ctx context.Context, id string) (Session, User, error) {
+// sessionWithUser is the cached form of Store.SessionWithUser. at is a
+// reading of the monotonic clock the caller took just before (the zero
+// time: none), which saves reading it again.
+func (s *Service) sessionWithUser(ctx context.Context, id string, at time.Time) (Session, User, error) {
 	if s.authCache == nil {
 		return s.store.SessionWithUser(ctx, id)
 	}
-	sess, u, ok, gen := s.authCache.get(id)
+	if at.IsZero() {
+		at = time.Now()
+	}
+	sess, u, ok, gen := s.authCache.getAt(id, at)
 	if ok {
 		return sess, u, nil
 	}
-	at := time.Now()
 	sess, u, err := s.store.SessionWithUser(ctx, id)
 	if err == nil {
 		s.authCache.put(gen, at, sess, u)

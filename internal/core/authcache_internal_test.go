@@ -91,3 +91,40 @@ func TestAuthCacheBoundsBytes(t *testing.T) {
 		t.Errorf("after invalidate: %d entries, %d bytes", len(c.entries), c.size)
 	}
 }
+
+// An entry lives exactly the TTL on the clock reading the caller passes
+// (Authenticate hands its own, when the service runs on the real clock).
+func TestAuthCacheTTLAt(t *testing.T) {
+	c := newAuthCache(250 * time.Millisecond)
+	at := time.Now()
+	_, _, _, gen := c.getAt("s1", at)
+	c.put(gen, at, Session{ID: "s1"}, User{ID: "u1"})
+	if _, _, ok, _ := c.getAt("s1", at.Add(249*time.Millisecond)); !ok {
+		t.Error("an entry younger than the TTL was not served")
+	}
+	if _, _, ok, _ := c.getAt("s1", at.Add(250*time.Millisecond)); ok {
+		t.Error("an entry as old as the TTL was served")
+	}
+}
+
+// A service on the real clock hands Authenticate's reading to the cache;
+// one on a test clock does not (the cache always runs on real time).
+func TestRealClockFlag(t *testing.T) {
+	h := &busyHasher{}
+	cols, err := NewCollections(DefaultCollections())
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := New(Settings{}, Deps{Store: nopStore{}, Hasher: h, Signer: nopSigner{}, Collections: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake, err := New(Settings{}, Deps{Store: nopStore{}, Hasher: h, Signer: nopSigner{}, Collections: cols,
+		Now: func() time.Time { return time.Unix(0, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !real.realClock || fake.realClock {
+		t.Errorf("realClock: %v with time.Now, %v with a test clock", real.realClock, fake.realClock)
+	}
+}

@@ -41,6 +41,13 @@ type Signer interface {
 	// kid names, which must be a key the server holds) and signature, and
 	// returns its claims. It does not check expiry or type: core does.
 	Verify(token string) (map[string]any, error)
+	// VerifyAccess checks a token as Verify does and returns what
+	// Authenticate reads of its claims: AccessViewOf(claims) of the claims
+	// Verify would return. It runs on every authenticated request, so an
+	// implementation may remember the view of a token whose signature it
+	// has checked (or that it signed itself) instead of checking and
+	// decoding it again.
+	VerifyAccess(token string) (AccessView, error)
 }
 
 // AccessClaims are the claims of an access token. Their JSON is what

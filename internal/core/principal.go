@@ -63,7 +63,7 @@ func badToken(reason error) *Error {
 // suspended. Any
 // failure is an unauthenticated error; a store failure is internal.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
-	claims, err := s.signer.Verify(token)
+	claims, err := s.signer.VerifyAccess(token)
 	if err != nil {
 		s.log.DebugContext(ctx, "token rejected", "reason", err)
 		if strings.Count(token, ".") != 2 {
@@ -71,23 +71,28 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		}
 		return nil, badToken(ErrTokenInvalid)
 	}
-	now := s.Now()
-	if claimString(claims, "type") != "auth" {
+	raw := s.now()
+	now := raw.UTC().Truncate(time.Millisecond) // s.Now()
+	if claims.Type != "auth" {
 		return nil, badToken(ErrTokenInvalid)
 	}
-	if !claimsLive(claims, now) {
-		if exp, ok := claims["exp"].(float64); ok && float64(now.Unix()) >= exp {
+	if !claims.live(now) {
+		if claims.HasExp && float64(now.Unix()) >= claims.Exp {
 			return nil, badToken(ErrTokenExpired)
 		}
 		return nil, badToken(ErrTokenInvalid)
 	}
-	uid, cid, sid := claimString(claims, "id"), claimString(claims, "collectionId"), claimString(claims, "sid")
+	uid, cid, sid := claims.UserID, claims.CollectionID, claims.SessionID
 	c, ok := s.collections.ByID(cid)
 	if uid == "" || sid == "" || !ok {
 		return nil, badToken(ErrTokenInvalid)
 	}
 	// One read for both: a session whose user is gone reads as missing.
-	sess, u, err := s.sessionWithUser(ctx, sid)
+	var mono time.Time // the cache's clock: the real one, whatever s.now is
+	if s.realClock {
+		mono = raw
+	}
+	sess, u, err := s.sessionWithUser(ctx, sid, mono)
 	if errors.Is(err, ErrNotFound) {
 		return nil, badToken(ErrSessionEnded)
 	} else if err != nil {
@@ -99,11 +104,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if !sess.Active(now) || u.Suspended() {
 		return nil, badToken(ErrSessionEnded)
 	}
-	refreshable, _ := claims["refreshable"].(bool)
-	exp, _ := claims["exp"].(float64)
 	return &Principal{
 		User: u, Collection: c, Session: sess, Token: token,
-		Refreshable: refreshable, Expires: time.Unix(int64(exp), 0).UTC(),
+		Refreshable: claims.Refreshable, Expires: time.Unix(int64(claims.Exp), 0).UTC(),
 	}, nil
 }
 
@@ -131,15 +134,6 @@ func claimString(claims map[string]any, key string) string {
 
 // claimsLive checks exp (required) and nbf (optional) against now.
 func claimsLive(claims map[string]any, now time.Time) bool {
-	exp, ok := claims["exp"].(float64)
-	if !ok || float64(now.Unix()) >= exp {
-		return false
-	}
-	if nbf, ok := claims["nbf"]; ok {
-		n, isNum := nbf.(float64)
-		if !isNum || float64(now.Unix()) < n {
-			return false
-		}
-	}
-	return true
+	v := AccessViewOf(claims)
+	return v.live(now)
 }

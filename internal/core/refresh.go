@@ -31,8 +31,10 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 		s.metrics.Refresh("access_token", "failure")
 		return AuthResult{}, err
 	}
-	if err := s.limit(ctx, ActionRefresh, "session\x00"+p.Session.ID); err != nil {
-		return AuthResult{}, err
+	if _, limited := s.settings.RateLimits[ActionRefresh]; limited {
+		if err := s.limit(ctx, ActionRefresh, "session\x00"+p.Session.ID); err != nil {
+			return AuthResult{}, err
+		}
 	}
 	now := s.Now()
 	if !p.Refreshable {

@@ -56,10 +56,13 @@ type Service struct {
 	signer      Signer
 	collections *Collections
 	now         func() time.Time
-	mailQueued  func()
-	log         *slog.Logger
-	metrics     Metrics
-	settings    Settings
+	// realClock: now is time.Now, whose readings carry the monotonic
+	// clock the session cache times its entries with.
+	realClock  bool
+	mailQueued func()
+	log        *slog.Logger
+	metrics    Metrics
+	settings   Settings
 	// authCache, when on, caches session checks (authcache.go).
 	authCache *authCache
 	// profile is the policy of the surface this Service serves
@@ -97,7 +100,7 @@ func New(settings Settings, deps Deps) (*Service, error) {
 		s.metrics = nopMetrics{}
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now, s.realClock = time.Now, true
 	}
 	if s.mailQueued == nil {
 		s.mailQueued = func() {}

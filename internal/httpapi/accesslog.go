@@ -19,26 +19,44 @@ func AccessLog(log *slog.Logger) Middleware {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
+			// The request's start, when Deadlines (outermost) noted it:
+			// a clock reading less.
+			var start time.Time
+			if info := infoFrom(r.Context()); info != nil {
+				start = info.start
+			}
+			if start.IsZero() {
+				start = time.Now()
+			}
 			tw := newTrackingWriter(w)
 			// Log from a defer so a request whose handler aborts (panics
 			// with http.ErrAbortHandler) is still recorded.
 			completed := false
 			defer func() {
 				ctx := r.Context()
-				attrs := []slog.Attr{
+				h := log.Handler()
+				if !h.Enabled(ctx, slog.LevelInfo) {
+					return
+				}
+				// The record is made here rather than by Logger.LogAttrs:
+				// one clock reading serves as its time and the end of the
+				// duration, and no caller's pc is looked up (the line's
+				// source would always be this function).
+				end := time.Now()
+				rec := slog.NewRecord(end, slog.LevelInfo, "http request", 0)
+				rec.AddAttrs(
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 					slog.Int("status", tw.statusCode()),
 					slog.Int64("bytes", tw.bytes),
-					slog.Duration("duration", time.Since(start)),
+					slog.Duration("duration", end.Sub(start)),
 					slog.String("request_id", RequestIDFrom(ctx)),
 					slog.String("client_ip", ClientIPFrom(ctx)),
-				}
+				)
 				if !completed {
-					attrs = append(attrs, slog.Bool("aborted", true))
+					rec.AddAttrs(slog.Bool("aborted", true))
 				}
-				log.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
+				_ = h.Handle(ctx, rec)
 			}()
 			next.ServeHTTP(tw, r)
 			completed = true

@@ -65,26 +65,29 @@ func LoadAuth(o AuthOptions) Middleware {
 	rule := o.Tokens
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := core.WithClient(r.Context(), core.Client{
+			// One context carries the client and, once known, the
+			// caller: the guest's zero Caller reads as none.
+			cc := &callerCtx{ClientContext: core.ClientContext{Context: r.Context(), Client: core.Client{
 				IP: ClientIPFrom(r.Context()), UserAgent: r.UserAgent(),
-			})
+			}}}
 			token, src, err := rule.Extract(r)
 			if err != nil {
-				o.OnError(w, r.WithContext(ctx), err, src)
+				o.OnError(w, r.WithContext(cc), err, src)
 				return
 			}
 			if src == SourceNone {
-				next.ServeHTTP(w, r.WithContext(ctx))
+				next.ServeHTTP(w, r.WithContext(cc))
 				return
 			}
-			p, err := o.Service.AuthenticateIn(ctx, o.Collection, token)
+			p, err := o.Service.AuthenticateIn(cc, o.Collection, token)
 			switch {
 			case err == nil:
-				next.ServeHTTP(w, r.WithContext(&callerCtx{Context: ctx, caller: Caller{Principal: p, Source: src}}))
+				cc.caller = Caller{Principal: p, Source: src}
+				next.ServeHTTP(w, r.WithContext(cc))
 			case o.GuestOnRefusal && core.AsError(err).Kind == core.KindUnauthenticated:
-				next.ServeHTTP(w, r.WithContext(ctx))
+				next.ServeHTTP(w, r.WithContext(cc))
 			default:
-				o.OnError(w, r.WithContext(ctx), err, src)
+				o.OnError(w, r.WithContext(cc), err, src)
 			}
 		})
 	}
@@ -100,20 +103,21 @@ func CallerFrom(ctx context.Context) Caller {
 
 type callerKey struct{}
 
-// callerCtx is a context carrying the caller. It answers its own key and
-// passes every other lookup (and Done, Err, Deadline) to its parent. It
-// costs one allocation, where context.WithValue would cost two (the
-// context and the boxed Caller).
+// callerCtx is a context carrying the client (core.ClientContext, which
+// core.ClientFrom finds) and the caller. It answers the caller's key
+// itself and passes every other lookup (and Done, Err, Deadline) on. It
+// costs one allocation, where core.WithClient and a context of the
+// caller would cost one each (and context.WithValue two each).
 type callerCtx struct {
-	context.Context
+	core.ClientContext
 	caller Caller
 }
 
-// Value returns the callerCtx itself for callerKey, else the parent's
-// value.
+// Value returns the callerCtx itself for callerKey, else what the
+// client's context answers.
 func (c *callerCtx) Value(key any) any {
 	if _, ok := key.(callerKey); ok {
 		return c
 	}
-	return c.Context.Value(key)
+	return c.ClientContext.Value(key)
 }

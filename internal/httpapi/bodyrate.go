@@ -30,7 +30,7 @@ type rateBody struct {
 	io.ReadCloser
 	d     *Deadlines
 	w     http.ResponseWriter // for Connection: close when cut off
-	ctl   *http.ResponseController
+	ctl   connControl
 	hc    *handlerCtx // nil without a handler deadline
 	start time.Time
 
@@ -48,7 +48,7 @@ type rateBody struct {
 // startBody wraps a request's body, registers it for Drain and sets its
 // first deadline, which holds even if the handler never reads: net/http
 // then reads (up to 256 KiB of) the rest after the handler returns.
-func (d *Deadlines) startBody(body io.ReadCloser, w http.ResponseWriter, ctl *http.ResponseController, hc *handlerCtx) *rateBody {
+func (d *Deadlines) startBody(body io.ReadCloser, w http.ResponseWriter, ctl connControl, hc *handlerCtx) *rateBody {
 	b := &rateBody{ReadCloser: body, d: d, w: w, ctl: ctl, hc: hc, start: time.Now()}
 	d.mu.Lock()
 	d.inFlight[b] = struct{}{}

@@ -36,7 +36,7 @@ func ClientIP(trusted []netip.Prefix) Middleware {
 
 // ClientIPFrom returns the client IP ClientIP stored, or "".
 func ClientIPFrom(ctx context.Context) string {
-	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
+	if info := infoFrom(ctx); info != nil {
 		return info.clientIP
 	}
 	return ""
@@ -101,6 +101,13 @@ func clientIP(r *http.Request, trusted []netip.Prefix) string {
 	}
 	peer = peer.Unmap()
 	if !isTrusted(peer, trusted) {
+		if strings.IndexByte(host, ':') < 0 {
+			// Without a colon the host parsed as an IPv4 dotted quad,
+			// which parses only in its one spelling (no leading zeros,
+			// no other forms): the address's String. Keep it rather
+			// than make it again.
+			return host
+		}
 		return peer.String()
 	}
 	if a, ok := forwardedFor(r.Header.Values("X-Forwarded-For"), trusted); ok {

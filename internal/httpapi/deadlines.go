@@ -58,12 +58,12 @@ func NewDeadlines(opts DeadlineOptions) *Deadlines {
 // Middleware applies the deadlines to each request.
 func (d *Deadlines) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctl := http.NewResponseController(w)
+		ctl := connControl{w}
 		var hc *handlerCtx
 		if d.opts.Handler > 0 {
 			hc = newHandlerCtx(r.Context())
 			defer hc.release()
-			hc.setTimeout(d.opts.Handler)
+			hc.start(d.opts.Handler)
 			r = r.WithContext(hc)
 		}
 		if d.opts.MinBodyRate > 0 && r.Body != nil && r.Body != http.NoBody {
@@ -123,7 +123,7 @@ const drainGrace = time.Second
 // ends (PocketBase's realtime stream at GET /api/realtime).
 type deadlineWriter struct {
 	http.ResponseWriter
-	ctl      *http.ResponseController // of the writer below
+	ctl      connControl // of the writer below
 	timeout  time.Duration
 	hc       *handlerCtx // nil without a handler deadline
 	streamed bool
@@ -131,8 +131,14 @@ type deadlineWriter struct {
 
 func (w *deadlineWriter) extend() { _ = w.ctl.SetWriteDeadline(time.Now().Add(w.timeout)) }
 
+// WriteHeader sends an informational header (1xx) under a fresh
+// deadline. A final status is only recorded by net/http (its header goes
+// out with the first write or the final flush, which have their own), so
+// it needs none: that saves a deadline change on every response.
 func (w *deadlineWriter) WriteHeader(code int) {
-	w.extend()
+	if code < 200 {
+		w.extend()
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
@@ -159,3 +165,42 @@ func (w *deadlineWriter) Flush() { _ = w.FlushError() }
 
 // Unwrap returns the wrapped writer for http.ResponseController.
 func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// connControl sets the connection's deadlines and flushes it through a
+// ResponseWriter, as http.ResponseController does (the writer's own
+// method, else the one of what it unwraps to), but as a value: making a
+// ResponseController costs an allocation per request.
+type connControl struct{ rw http.ResponseWriter }
+
+// SetReadDeadline is http.ResponseController's.
+func (c connControl) SetReadDeadline(t time.Time) error {
+	rw := c.rw
+	for {
+		switch x := rw.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			return x.SetReadDeadline(t)
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = x.Unwrap()
+		default:
+			return http.NewResponseController(rw).SetReadDeadline(t) // its error
+		}
+	}
+}
+
+// SetWriteDeadline is http.ResponseController's.
+func (c connControl) SetWriteDeadline(t time.Time) error {
+	rw := c.rw
+	for {
+		switch x := rw.(type) {
+		case interface{ SetWriteDeadline(time.Time) error }:
+			return x.SetWriteDeadline(t)
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = x.Unwrap()
+		default:
+			return http.NewResponseController(rw).SetWriteDeadline(t) // its error
+		}
+	}
+}
+
+// Flush is http.ResponseController's.
+func (c connControl) Flush() error { return http.NewResponseController(c.rw).Flush() }

@@ -140,3 +140,67 @@ func TestHandlerCtxEnds(t *testing.T) {
 		}
 	})
 }
+
+// TestHandlerCtxUnarmed: a context nobody asked for Done makes neither a
+// timer nor a cancelable context, yet ends at its deadline all the same:
+// Err reads the clock, a Done asked for late is closed at once, and a
+// deadline that passed unseen is not revived by a later change.
+func TestHandlerCtxUnarmed(t *testing.T) {
+	t.Parallel()
+	c := newHandlerCtx(context.Background())
+	defer c.release()
+	c.setTimeout(time.Hour)
+	if c.inner != nil || c.timer != nil {
+		t.Fatal("a context nobody waits on armed a timer")
+	}
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err() = %v before the deadline", err)
+	}
+
+	c = newHandlerCtx(context.Background())
+	defer c.release()
+	c.setTimeout(10 * time.Millisecond)
+	time.Sleep(30 * time.Millisecond)
+	c.setTimeout(0) // a body starts arriving after the deadline passed
+	c.setTimeout(time.Hour)
+	if err := c.Err(); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Err() = %v after the deadline passed unseen, want DeadlineExceeded", err)
+	}
+	waitDone(t, c, time.Second)
+	child, cancel := context.WithCancel(c)
+	defer cancel()
+	waitDone(t, child, time.Second)
+	if !errors.Is(child.Err(), context.DeadlineExceeded) {
+		t.Errorf("child Err() = %v, want DeadlineExceeded", child.Err())
+	}
+
+	c = newHandlerCtx(context.Background())
+	c.setTimeout(time.Hour)
+	c.release()
+	if c.inner != nil {
+		t.Error("release armed the context")
+	}
+	waitDone(t, c, time.Second)
+	if !errors.Is(c.Err(), context.Canceled) {
+		t.Errorf("released: Err() = %v, want Canceled", c.Err())
+	}
+}
+
+// TestHandlerCtxArmedLate: a context asked for Done after its deadline
+// was set ends at that deadline, not a whole timeout after the asking.
+func TestHandlerCtxArmedLate(t *testing.T) {
+	t.Parallel()
+	c := newHandlerCtx(context.Background())
+	defer c.release()
+	c.setTimeout(400 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	waitDone(t, c, 5*time.Second)
+	// About 100ms; a full timeout from the asking would be 400ms.
+	if took := time.Since(start); took > 300*time.Millisecond {
+		t.Errorf("armed 300ms into a 400ms deadline, ended %v later", took)
+	}
+	if !errors.Is(c.Err(), context.DeadlineExceeded) {
+		t.Errorf("Err() = %v", c.Err())
+	}
+}

@@ -84,7 +84,11 @@ func CORS(opts CORSOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			h.Add("Vary", "Origin")
+			if _, ok := h["Vary"]; ok {
+				h.Add("Vary", "Origin")
+			} else {
+				h["Vary"] = varyOrigin
+			}
 			origin := r.Header.Get("Origin")
 			allowed := origin != "" && (anyOrigin || origins[strings.ToLower(origin)])
 			if allowed {
@@ -114,6 +118,11 @@ func CORS(opts CORSOptions) Middleware {
 		})
 	}
 }
+
+// varyOrigin is the Vary header of a response that had none, shared by
+// every response like SecurityHeaders' values (its capacity is its
+// length, so an Add copies it).
+var varyOrigin = []string{"Origin"}[:1:1]
 
 // headerList reports whether s holds only header-name token characters,
 // commas and spaces, so echoing it cannot smuggle anything else into our

@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 	"net/http"
+	"time"
 )
 
 // Middleware wraps a handler.
@@ -26,17 +28,56 @@ type infoKey struct{}
 // and the other fills its field in, so the two cost one copy of the
 // request instead of one each (every request passes through both). It is
 // written only by those middlewares, before any handler runs.
-type requestInfo struct{ id, clientIP string }
+type requestInfo struct {
+	id, clientIP string
+	// start is when the request's handling began, set by Deadlines
+	// (which reads the clock then anyway) for AccessLog; zero without.
+	start time.Time
+}
 
 // withInfo returns r and its requestInfo, adding one to r's context when
 // an outer middleware has not.
 func withInfo(r *http.Request) (*http.Request, *requestInfo) {
-	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
-		return r, info
+	if c, ok := r.Context().Value(infoKey{}).(infoCarrier); ok {
+		return r, c.requestInfo()
 	}
-	info := &requestInfo{}
-	return r.WithContext(context.WithValue(r.Context(), infoKey{}, info)), info
+	ic := &infoCtx{Context: r.Context()}
+	return r.WithContext(ic), &ic.info
 }
+
+// infoCarrier is a context holding the request's requestInfo, answering
+// infoKey with itself: an infoCtx, or the handlerCtx of Deadlines, which
+// every request of a server gets anyway (so the request needs no context
+// and no copy for it).
+type infoCarrier interface{ requestInfo() *requestInfo }
+
+// infoFrom returns the requestInfo in ctx, or nil.
+func infoFrom(ctx context.Context) *requestInfo {
+	if c, ok := ctx.Value(infoKey{}).(infoCarrier); ok {
+		return c.requestInfo()
+	}
+	return nil
+}
+
+// infoCtx is a context carrying a requestInfo, in one allocation (a
+// context.WithValue of a pointer to one would take two). It answers its
+// own key and passes every other lookup to its parent.
+type infoCtx struct {
+	context.Context
+	info requestInfo
+}
+
+// Value returns the infoCtx itself for infoKey, else the parent's value.
+func (c *infoCtx) Value(key any) any {
+	if _, ok := key.(infoKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *infoCtx) String() string { return "httpapi.requestInfo" }
+
+func (c *infoCtx) requestInfo() *requestInfo { return &c.info }
 
 // RequestIDHeader carries the request id in both directions.
 const RequestIDHeader = "X-Request-Id"
@@ -67,7 +108,7 @@ func RequestID() Middleware {
 
 // RequestIDFrom returns the request id RequestID stored, or "".
 func RequestIDFrom(ctx context.Context) string {
-	if info, ok := ctx.Value(infoKey{}).(*requestInfo); ok {
+	if info := infoFrom(ctx); info != nil {
 		return info.id
 	}
 	return ""
@@ -88,8 +129,15 @@ func validRequestID(id string) bool {
 	return true
 }
 
+// newRequestID returns 96 random bits in hex. An id names a request in
+// the logs and is no secret (clients may send their own), so it comes
+// from the runtime's per-thread generator (ChaCha8, seeded from the
+// system): crypto/rand cost a system call per request.
 func newRequestID() string {
-	b := make([]byte, 12)
-	rand.Read(b) // never fails: crypto/rand panics rather than return short
-	return hex.EncodeToString(b)
+	var b [12]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint32(b[8:], rand.Uint32())
+	var out [24]byte
+	hex.Encode(out[:], b[:])
+	return string(out[:])
 }

@@ -329,3 +329,29 @@ func TestRequestIDAndClientIPTogether(t *testing.T) {
 		t.Errorf("RequestIDFrom without the middleware = %q, want empty", got)
 	}
 }
+
+// TestRequestInfoAcrossDeadlines: the request id and client address are
+// found wherever Deadlines sits in the chain, in its context (inside it)
+// or in the middlewares' own (outside it).
+func TestRequestInfoAcrossDeadlines(t *testing.T) {
+	t.Parallel()
+	d := NewDeadlines(DeadlineOptions{Handler: time.Minute})
+	var id, ip string
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ip = RequestIDFrom(r.Context()), ClientIPFrom(r.Context())
+	})
+	for name, h := range map[string]http.Handler{
+		"inside":  d.Middleware(Chain(inner, RequestID(), ClientIP(nil))),
+		"outside": Chain(d.Middleware(inner), RequestID(), ClientIP(nil)),
+		"between": Chain(d.Middleware(Chain(inner, ClientIP(nil))), RequestID()),
+	} {
+		id, ip = "", ""
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.RemoteAddr = "192.0.2.8:1234"
+		req.Header.Set(RequestIDHeader, "rid-"+name)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		if id != "rid-"+name || ip != "192.0.2.8" {
+			t.Errorf("%s: request id %q, client ip %q", name, id, ip)
+		}
+	}
+}

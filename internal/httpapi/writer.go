@@ -12,7 +12,15 @@ type trackingWriter struct {
 	bytes  int64
 }
 
+// newTrackingWriter wraps w, or returns w itself when it is a
+// trackingWriter already: the access log, Recover and Handle all track
+// the same response, and with nothing between them that writes, one
+// tracker sees exactly what each of their own would (one allocation per
+// request instead of three).
 func newTrackingWriter(w http.ResponseWriter) *trackingWriter {
+	if tw, ok := w.(*trackingWriter); ok {
+		return tw
+	}
 	return &trackingWriter{ResponseWriter: w}
 }
 

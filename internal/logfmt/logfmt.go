@@ -96,10 +96,40 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // textTime is slog's text time layout (RFC 3339, milliseconds).
 const textTime = "2006-01-02T15:04:05.000Z07:00"
 
+// appendTextTime appends t in textTime, digit by digit for the years
+// 0-9999 and zones a whole number of minutes off UTC (time's layout
+// interpreter was a measurable part of every access line), through
+// AppendFormat otherwise.
+func appendTextTime(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	_, off := t.Zone()
+	if year < 0 || year > 9999 || off%60 != 0 {
+		return t.AppendFormat(b, textTime)
+	}
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = append(b, byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T')
+	b = append(b, byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':')
+	b = append(b, byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	if off == 0 {
+		return append(b, 'Z')
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	h, m := off/3600, off/60%60
+	if h > 99 {
+		return t.AppendFormat(b[:len(b)-23], textTime)
+	}
+	return append(b, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
+}
+
 func appendText(b []byte, r slog.Record) ([]byte, bool) {
 	if !r.Time.IsZero() {
 		b = append(b, "time="...)
-		b = r.Time.Round(0).Truncate(time.Millisecond).AppendFormat(b, textTime)
+		b = appendTextTime(b, r.Time.Round(0).Truncate(time.Millisecond))
 		b = append(b, ' ')
 	}
 	b = append(b, "level="...)

@@ -96,3 +96,23 @@ func TestReplaceAttrIsApplied(t *testing.T) {
 		}
 	}
 }
+
+// Access lines' times are written exactly as time's layout writes them,
+// in any zone and year.
+func FuzzAppendTextTime(f *testing.F) {
+	f.Add(int64(1700000000123456789), 0)
+	f.Add(int64(-1), -5*3600-30*60)
+	f.Add(int64(253402300799999999), 14*3600)
+	f.Add(int64(0), 3600+17) // an offset with seconds
+	f.Fuzz(func(t *testing.T, ns int64, off int) {
+		off %= 100 * 3600
+		loc := time.FixedZone("z", off)
+		for _, tm := range []time.Time{time.Unix(0, ns).In(loc), time.Unix(ns, ns%1e9).In(loc), time.Unix(0, ns).UTC(), time.Unix(0, ns).Local()} {
+			tm = tm.Truncate(time.Millisecond)
+			want := tm.Format(textTime)
+			if got := string(appendTextTime(nil, tm)); got != want {
+				t.Fatalf("%v: appendTextTime = %q, Format = %q", tm, got, want)
+			}
+		}
+	})
+}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -36,8 +36,9 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		holder := &routeHolder{}
-		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, holder))
+		rc := &routeCtx{Context: r.Context()}
+		holder := &rc.holder
+		r = r.WithContext(rc)
 		sw := &statusWriter{ResponseWriter: w}
 		completed := false
 		defer func() {
@@ -55,7 +56,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 			if route == "" {
 				route = otherRoute
 			}
-			m.httpDuration.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(code)).
+			m.httpDuration.WithLabelValues(route, methodLabel(r.Method), codeLabel(code)).
 				Observe(time.Since(start).Seconds())
 		}()
 		next.ServeHTTP(sw, r)
@@ -70,8 +71,8 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 // prefix in its patterns or the label loses it. Outside Middleware it
 // does nothing.
 func SetRoute(r *http.Request, pattern string) {
-	if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
-		h.set(pattern)
+	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
+		rc.holder.set(pattern)
 	}
 }
 
@@ -88,18 +89,62 @@ func Route(pattern string, h http.Handler) http.Handler {
 
 type routeKey struct{}
 
-// routeHolder is written by SetRoute and read by Middleware after the
-// handler returns. It is atomic because a handler may hand the request to
-// another goroutine.
-type routeHolder struct{ pattern atomic.Pointer[string] }
+// routeCtx is the context Middleware hands on: its parent plus the
+// route holder, in one allocation (context.WithValue of a pointer to a
+// holder would take two). It answers routeKey and passes every other
+// lookup to its parent.
+type routeCtx struct {
+	context.Context
+	holder routeHolder
+}
 
-func (h *routeHolder) set(p string) { h.pattern.Store(&p) }
+// Value returns the routeCtx itself for routeKey, else the parent's
+// value.
+func (c *routeCtx) Value(key any) any {
+	if _, ok := key.(routeKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *routeCtx) String() string { return "metrics.routeCtx" }
+
+// routeHolder is written by SetRoute and read by Middleware after the
+// handler returns. It is locked because a handler may hand the request
+// to another goroutine; the patterns it holds are the handlers' own
+// strings, so setting one allocates nothing.
+type routeHolder struct {
+	mu      sync.Mutex
+	pattern string
+}
+
+func (h *routeHolder) set(p string) {
+	h.mu.Lock()
+	h.pattern = p
+	h.mu.Unlock()
+}
 
 func (h *routeHolder) get() string {
-	if p := h.pattern.Load(); p != nil {
-		return *p
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pattern
+}
+
+// codeLabels are the code labels of the standard statuses, made once:
+// strconv.Itoa would make a string per request.
+var codeLabels = func() (l [600]string) {
+	for c := 100; c < len(l); c++ {
+		l[c] = strconv.Itoa(c)
 	}
-	return ""
+	return l
+}()
+
+// codeLabel is the code label of status code.
+func codeLabel(code int) string {
+	if code >= 100 && code < len(codeLabels) {
+		return codeLabels[code]
+	}
+	return strconv.Itoa(code)
 }
 
 // methodLabel keeps the method label bounded: a client can send any

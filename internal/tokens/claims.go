@@ -27,7 +27,18 @@ func (kr *Keyring) SignAccess(c core.AccessClaims) (string, error) {
 			return "", err
 		}
 	}
-	return signObject(kr.state.Load().signer, buf)
+	r := kr.state.Load()
+	token, err := signObject(r.signer, buf)
+	if err != nil {
+		return "", err
+	}
+	// The token's signature is good by construction, with a key of this
+	// very snapshot: its first use (the next refresh's, or the next
+	// request's) need not verify it again.
+	if _, known := r.verified.get(token); !known { // the same claims again within their second
+		r.verified.put(token, core.AccessViewSigned(c))
+	}
+	return token, nil
 }
 
 // appendAccessClaims appends c's standard claims as encoding/json encodes

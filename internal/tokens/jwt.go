@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/core"
 )
 
 // MaxTokenLen is the longest token Verify will look at. Our tokens are a
@@ -72,7 +74,13 @@ func signObject(k *key, object []byte) (string, error) {
 		return "", errors.New("tokens: payload is not a JSON object")
 	}
 	enc := base64.RawURLEncoding
-	buf := make([]byte, 0, len(k.header)+1+enc.EncodedLen(len(object))+1+enc.EncodedLen(k.sigSize()))
+	// An access token fits the array, which stays on the stack: the
+	// returned string is then the token's one allocation.
+	var arr [1024]byte
+	buf := arr[:0]
+	if n := len(k.header) + 1 + enc.EncodedLen(len(object)) + 1 + enc.EncodedLen(k.sigSize()); n > len(arr) {
+		buf = make([]byte, 0, n)
+	}
 	buf = append(buf, k.header...)
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, object)
@@ -102,22 +110,49 @@ func invalid(reason string) error {
 // ring and, as alg, that key's own algorithm (EdDSA or RS256), whose
 // signature verifies with that key, and whose payload is a JSON object.
 // It does not look at exp, nbf or any other claim: the caller does, with
-// its own clock.
+// its own clock. The claims are decoded anew on every call, into a map
+// the caller owns; only the signature's verdict is remembered.
 func (kr *Keyring) Verify(token string) (map[string]any, error) {
 	if len(token) > MaxTokenLen {
 		return nil, invalid("token too long")
 	}
 	r := kr.state.Load()
-	if claims, ok := r.verified.get(token); ok {
-		return claims, nil
+	if _, ok := r.verified.get(token); ok {
+		if claims, ok := decodeClaims(token); ok {
+			return claims, nil
+		}
 	}
+	claims, _, err := kr.verify(r, token)
+	return claims, err
+}
+
+// VerifyAccess checks token as Verify does and returns the view of its
+// claims core reads on every request (core.AccessViewOf). A token
+// verified before with the same keys, or signed by SignAccess with them,
+// costs one map lookup: no signature check, no decoding, no allocation.
+func (kr *Keyring) VerifyAccess(token string) (core.AccessView, error) {
+	if len(token) > MaxTokenLen {
+		return core.AccessView{}, invalid("token too long")
+	}
+	r := kr.state.Load()
+	if v, ok := r.verified.get(token); ok {
+		return v, nil
+	}
+	_, v, err := kr.verify(r, token)
+	return v, err
+}
+
+// verify checks token with ring r's keys (reloading the ring once for an
+// unknown kid), decodes its claims and remembers the verdict and their
+// view in the ring the key came from.
+func (kr *Keyring) verify(r *ring, token string) (map[string]any, core.AccessView, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
-		return nil, invalid("not a compact JWS")
+		return nil, core.AccessView{}, invalid("not a compact JWS")
 	}
 	rawHeader, ok := decodeSegment(parts[0])
 	if !ok {
-		return nil, invalid("bad header encoding")
+		return nil, core.AccessView{}, invalid("bad header encoding")
 	}
 	k, err := r.keyFor(rawHeader)
 	if errors.Is(err, errUnknownKid) && kr.reloadForUnknownKid() {
@@ -125,27 +160,51 @@ func (kr *Keyring) Verify(token string) (map[string]any, error) {
 		k, err = r.keyFor(rawHeader)
 	}
 	if err != nil {
-		return nil, err
+		return nil, core.AccessView{}, err
 	}
 	sig, ok := decodeSegment(parts[2])
 	if !ok {
-		return nil, invalid("bad signature encoding")
+		return nil, core.AccessView{}, invalid("bad signature encoding")
 	}
 	// The signed input is the token's own first two segments, byte for
 	// byte, so nothing that was not signed can influence the result.
 	if !k.verify([]byte(token[:len(parts[0])+1+len(parts[1])]), sig) {
-		return nil, invalid("bad signature")
+		return nil, core.AccessView{}, invalid("bad signature")
 	}
-	rawPayload, ok := decodeSegment(parts[1])
+	claims, ok := decodePayload(parts[1])
 	if !ok {
-		return nil, invalid("bad payload encoding")
+		return nil, core.AccessView{}, invalid("payload is not a JSON object")
+	}
+	v := core.AccessViewOf(claims)
+	r.verified.put(token, v)
+	return claims, v, nil
+}
+
+// decodeClaims decodes the payload of a token whose signature has been
+// checked already.
+func decodeClaims(token string) (map[string]any, bool) {
+	_, rest, ok := strings.Cut(token, ".")
+	if !ok {
+		return nil, false
+	}
+	payload, _, ok := strings.Cut(rest, ".")
+	if !ok {
+		return nil, false
+	}
+	return decodePayload(payload)
+}
+
+// decodePayload decodes a payload segment that must hold a JSON object.
+func decodePayload(segment string) (map[string]any, bool) {
+	rawPayload, ok := decodeSegment(segment)
+	if !ok {
+		return nil, false
 	}
 	var claims map[string]any
 	if err := json.Unmarshal(rawPayload, &claims); err != nil || claims == nil {
-		return nil, invalid("payload is not a JSON object")
+		return nil, false
 	}
-	r.verified.put(token, claims)
-	return claims, nil
+	return claims, true
 }
 
 // keyFor reads a decoded header and returns the key it names. The kid

@@ -79,7 +79,10 @@ func pick(v any, tree fieldTree) any {
 // through a generic round trip, so every picked object comes out with
 // alphabetical keys, as in PocketBase.
 func respond(w http.ResponseWriter, r *http.Request, status int, v any) error {
-	raw := r.URL.Query().Get("fields")
+	raw := ""
+	if r.URL.RawQuery != "" { // most requests have none: no map to build
+		raw = r.URL.Query().Get("fields")
+	}
 	if raw == "" {
 		return httpapi.WriteJSON(w, status, v)
 	}

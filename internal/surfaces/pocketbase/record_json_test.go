@@ -2,6 +2,7 @@ package pocketbase
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -63,6 +64,46 @@ func FuzzAppendRecord(f *testing.F) {
 		}
 		if got := appendRecord(nil, c, u, show); string(got) != string(want) {
 			t.Fatalf("appendRecord = %s\nencoding/json = %s", got, want)
+		}
+	})
+}
+
+// A record answered on its own is byte-for-byte the answer of its map,
+// with and without a fields query.
+func TestRecordResponseMatchesMap(t *testing.T) {
+	c := core.DefaultCollections()[0]
+	u := core.User{ID: "id1", Email: "a@b.c", Name: "Ada <&>", Avatar: "av.png", Verified: true,
+		Created: time.UnixMilli(1700000000123).UTC()}
+	for _, show := range []bool{true, false} {
+		for _, target := range []string{"/r", "/r?fields=id,email", "/r?fields=*", "/r?x=1"} {
+			want := httptest.NewRecorder()
+			if err := respond(want, httptest.NewRequest("GET", target, nil), 200, recordJSON(c, u, show)); err != nil {
+				t.Fatal(err)
+			}
+			got := httptest.NewRecorder()
+			if err := respond(got, httptest.NewRequest("GET", target, nil), 200, recordResponse{c: c, u: u, showEmail: show}); err != nil {
+				t.Fatal(err)
+			}
+			if got.Body.String() != want.Body.String() || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
+				t.Errorf("%s (email %v): record answer %q, map answer %q", target, show, got.Body, want.Body)
+			}
+		}
+	}
+}
+
+// The record's times are written exactly as time's layout writes them,
+// for any instant (years outside 0-9999 included).
+func FuzzAppendTimeLayout(f *testing.F) {
+	f.Add(int64(1700000000123456789))
+	f.Add(int64(0))
+	f.Add(int64(-62135596800))
+	f.Add(int64(253402300799999999))
+	f.Fuzz(func(t *testing.T, ns int64) {
+		for _, tm := range []time.Time{time.Unix(0, ns).UTC(), time.Unix(ns, ns%1e9).UTC(), time.Unix(ns/1e3, 0).UTC()} {
+			want := tm.Format(timeLayout)
+			if got := string(appendTimeLayout(nil, tm)); got != want {
+				t.Fatalf("%v: appendTimeLayout = %q, Format = %q", tm, got, want)
+			}
 		}
 	})
 }

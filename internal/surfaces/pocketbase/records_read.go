@@ -25,7 +25,7 @@ func (s *server) handleViewRecord() http.Handler {
 		if err != nil {
 			return err
 		}
-		return respond(w, r, http.StatusOK, recordJSON(c, u, core.EmailVisibleTo(p, c, u)))
+		return respond(w, r, http.StatusOK, newRecordResponse(p, c, u))
 	})
 }
 

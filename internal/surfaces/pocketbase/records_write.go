@@ -89,7 +89,7 @@ func (s *server) writeRecord(validationMsg string, write func(*http.Request, *co
 		if err != nil {
 			return err
 		}
-		return respond(w, r, http.StatusOK, recordJSON(c, u, core.EmailVisibleTo(p, c, u)))
+		return respond(w, r, http.StatusOK, newRecordResponse(p, c, u))
 	})
 }
 
