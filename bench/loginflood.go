@@ -16,6 +16,14 @@ const (
 	floodMinReadShare = 80.0             // % of unloaded read throughput kept during the flood
 	floodMaxReadP99Ms = 15.0             // read p99 during the flood
 	floodMaxRSSMB     = scenarioMaxRSSMB // server resident memory
+	// floodPacedShare is the open-loop read rate of the paced phases, as
+	// a share of the unloaded closed-loop throughput: half, as issue 8
+	// measured the flood's latency. The throughput share is judged by
+	// the paired closed loops; the p99 asks how a moderately loaded
+	// server answers beside the flood (at 80% of its ceiling, on two
+	// cores that the load generator shares, it would measure the
+	// generator's queueing as much as the server).
+	floodPacedShare = 50.0
 	// pacedMaxFailures is the share of paced reads that may go unanswered
 	// (or answer non-200) for their p99 to mean anything.
 	pacedMaxFailures = 0.01
@@ -64,7 +72,7 @@ func runLoginFlood(ctx context.Context, h *harness) (*report, error) {
 	}
 	readRate := o.readRate
 	if readRate == 0 {
-		readRate = t0 * floodMinReadShare / 100
+		readRate = t0 * floodPacedShare / 100
 	}
 	rep.Settings.ReadRate = readRate
 	// Paced reads use as many connections as the closed loop, as wrk2

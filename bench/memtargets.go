@@ -18,8 +18,10 @@ const (
 	scenarioMaxRSSMB = 100.0
 	// idleQuiet is how long the idlemem scenario leaves the server alone
 	// before its readings, and idleReadings how many it takes, one every
-	// sampleEvery, over the end of that time.
-	idleQuiet    = 5 * time.Second
+	// sampleEvery, over the end of that time. It is longer than the
+	// server's default passwords.worker_idle_timeout (10 s), so an idle
+	// server is measured as it idles: its hashing workers stopped.
+	idleQuiet    = 15 * time.Second
 	idleReadings = 5
 )
 
