@@ -48,19 +48,10 @@ type execer struct {
 	// write marks a success as a committed write: a statement on the
 	// writer outside a transaction (inside one, the commit is the write).
 	write bool
-	// checked marks statements whose caller checks the transaction's
-	// deadline itself, between statements: they run under the caller's
-	// context as is, which must have no Done channel, so that neither a
-	// timer here nor an interrupt goroutine in the driver is set up for
-	// each one (see rotator.write).
-	checked bool
 }
 
 // start returns the statement's context, bounded by the store's deadline.
 func (e execer) start(ctx context.Context) (context.Context, context.CancelFunc) {
-	if e.checked {
-		return ctx, func() {}
-	}
 	if e.deadline.IsZero() {
 		return context.WithTimeout(ctx, e.b.timeout)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
@@ -27,9 +26,6 @@ const (
 
 // errRotationLost is a rotation whose conditions did not hold.
 var errRotationLost = fmt.Errorf("sqlite: rotate refresh: %w", core.ErrConflict)
-
-// errBatchTimeout is a rotation batch that passed its deadline.
-var errBatchTimeout = fmt.Errorf("sqlite: rotate refresh: %w: %w", core.ErrStoreTimeout, context.DeadlineExceeded)
 
 // checkRotation refuses a rotation the statements would store wrongly.
 func checkRotation(r core.RefreshRotation) error {
@@ -222,7 +218,13 @@ func (rt *rotator) write(ctx context.Context, batch []*rotation) {
 	ctx = context.WithoutCancel(ctx)
 	db := rt.db
 	err := writeTx(ctx, db.writer, db.writeStmts, db.b, func(e execer) error {
-		return writeBatch(ctx, e, batch)
+		for _, j := range batch {
+			j.err = rotate(ctx, e, j.r)
+			if j.err != nil && !errors.Is(j.err, errRotationLost) {
+				return j.err
+			}
+		}
+		return nil
 	})
 	if err == nil {
 		return
@@ -234,26 +236,4 @@ func (rt *rotator) write(ctx context.Context, batch []*rotation) {
 	for _, j := range batch {
 		j.err = writeTx(ctx, db.writer, db.writeStmts, db.b, func(e execer) error { return rotate(ctx, e, j.r) })
 	}
-}
-
-// writeBatch runs a batch's rotations in the transaction of e, whose
-// context ctx has no Done channel. They are three short statements each,
-// on a writer the transaction holds: rather than a timer and a driver
-// goroutine watching every statement, the batch checks its deadline
-// before each rotation. A batch past it gets errBatchTimeout (its
-// transaction is then rolled back, and each rotation written alone under
-// a deadline of its own). A lost rotation is noted and the batch goes on.
-func writeBatch(ctx context.Context, e execer, batch []*rotation) error {
-	e.checked = true
-	for _, j := range batch {
-		if !time.Now().Before(e.deadline) {
-			e.b.obs.ObserveStore(false, errBatchTimeout)
-			return errBatchTimeout
-		}
-		j.err = rotate(ctx, e, j.r)
-		if j.err != nil && !errors.Is(j.err, errRotationLost) {
-			return j.err
-		}
-	}
-	return nil
 }

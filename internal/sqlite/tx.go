@@ -125,8 +125,7 @@ func runWriteTx(ctx context.Context, writer *sql.DB, stmts *stmtPool, missed *[]
 			rollback(conn, tx)
 		}
 	}()
-	raw := txStmts{tx: tx, pool: stmts, missed: missed, bound: map[string]*sql.Stmt{}}
-	if err := fn(execer{raw: raw, b: b, deadline: deadline}); err != nil {
+	if err := fn(execer{raw: txStmts{tx: tx, pool: stmts, missed: missed}, b: b, deadline: deadline}); err != nil {
 		finished = true
 		rollback(conn, tx)
 		return err
@@ -159,21 +158,11 @@ type txStmts struct {
 	tx     *sql.Tx
 	pool   *stmtPool
 	missed *[]string
-	// bound holds the transaction's statements by text, so a text run
-	// again in the same transaction (a batch of rotations) reuses its
-	// statement instead of binding the cached one to the transaction
-	// anew. The transaction closes them when it ends.
-	bound map[string]*sql.Stmt
 }
 
 func (t txStmts) prepared(ctx context.Context, query string) *sql.Stmt {
-	if st := t.bound[query]; st != nil {
-		return st
-	}
 	if st := t.pool.lookup(query); st != nil {
-		st = t.tx.StmtContext(ctx, st)
-		t.bound[query] = st
-		return st
+		return t.tx.StmtContext(ctx, st)
 	}
 	if !slices.Contains(*t.missed, query) {
 		*t.missed = append(*t.missed, query)
