@@ -18,6 +18,16 @@ import (
 	"github.com/gatehouse/gatehouse/internal/tokens"
 )
 
+// busyPeriod and busyCores define a busy server for the hashing pool:
+// over the last quarter second it used more than half a CPU itself. A
+// login costs the server well under a millisecond outside its hash, so
+// logins alone never make it busy; token checks at a few thousand a
+// second do.
+const (
+	busyPeriod = 250 * time.Millisecond
+	busyCores  = 0.5
+)
+
 // app is the wired core: store, hasher, keys and service. Every command
 // that touches data opens one.
 type app struct {
@@ -28,9 +38,12 @@ type app struct {
 	store      core.Store
 	closeRedis func() error
 	hasher     *hashing.Hasher
-	keys       *tokens.Keyring
-	service    *core.Service
-	metrics    *metrics.Metrics
+	// cpuWatch tells the hashing pool when the server is busy with
+	// other requests (nil when hashing runs in-process).
+	cpuWatch *hashing.CPUWatch
+	keys     *tokens.Keyring
+	service  *core.Service
+	metrics  *metrics.Metrics
 	// conditions tracks the known temporary conditions (conditions.go).
 	conditions *core.Conditions
 }
@@ -67,6 +80,15 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		a.close()
 		return nil, err
 	}
+	deriver := hashDeriver(ctx, cfg, log)
+	var busy func() bool
+	if deriver != nil {
+		// With worker processes, the server's own CPU use tells whether
+		// it is busy with other requests; the last worker then waits
+		// (hashing.Config.Busy, docs/decisions.md "Issue 16: hashing").
+		a.cpuWatch = hashing.NewCPUWatch(busyPeriod, busyCores)
+		busy = a.cpuWatch.Busy
+	}
 	a.hasher, err = hashing.New(hashing.Config{
 		Memory:      uint32(cfg.Passwords.Argon2MemoryKiB),
 		Iterations:  uint32(cfg.Passwords.Argon2Iterations),
@@ -74,7 +96,8 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		Workers:     cfg.Passwords.Workers,
 		QueueWait:   cfg.Passwords.QueueWait.Std(),
 		OnWait:      a.metrics.ObserveHashingWait,
-		Deriver:     hashDeriver(ctx, cfg, log),
+		Busy:        busy,
+		Deriver:     deriver,
 	})
 	if err != nil {
 		a.close()
@@ -158,6 +181,9 @@ func ensureDir(dir string) error {
 func (a *app) close() {
 	if a.hasher != nil {
 		a.hasher.Close()
+	}
+	if a.cpuWatch != nil {
+		a.cpuWatch.Close()
 	}
 	if a.closeRedis != nil {
 		if err := a.closeRedis(); err != nil {

@@ -58,6 +58,11 @@ type Config struct {
 	// runs on the caller's goroutine and must be quick and safe for
 	// concurrent use.
 	OnWait func(time.Duration)
+	// Busy, when set, reports that the server is busy with other
+	// requests (a CPUWatch's Busy); while it does, the last of two or
+	// more workers takes no job, so hashing holds at most Workers-1 at
+	// once. Nil: every worker always takes jobs.
+	Busy func() bool
 	// Deriver computes the argon2id keys (new hashes, argon2id verifies,
 	// VerifyDummy); nil means InProcess. The Hasher closes it in Close.
 	Deriver Deriver
@@ -110,7 +115,7 @@ func newHasher(cfg Config, hook func(run func())) (*Hasher, error) {
 	h := &Hasher{
 		params:  p,
 		dummy:   dummy,
-		pool:    newPool(cfg.Workers, cfg.QueueSize, cfg.QueueWait, hook),
+		pool:    newPool(cfg.Workers, cfg.QueueSize, cfg.QueueWait, hook, cfg.Busy),
 		workers: cfg.Workers,
 		deriver: cfg.Deriver,
 	}

@@ -35,6 +35,10 @@ type pool struct {
 	onWait func(time.Duration)
 	// abandoned counts jobs whose caller left while a worker ran them.
 	abandoned atomic.Uint64
+	// busy, when set, reports that the server is busy with other work;
+	// the spare worker (the last of two or more) then takes no job
+	// (spare.go).
+	busy func() bool
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -48,8 +52,9 @@ type job struct {
 	done chan struct{}
 }
 
-func newPool(workers, queueSize int, queueWait time.Duration, hook func(run func())) *pool {
+func newPool(workers, queueSize int, queueWait time.Duration, hook func(run func()), busy func() bool) *pool {
 	p := &pool{
+		busy:      busy,
 		jobs:      make(chan *job),
 		quit:      make(chan struct{}),
 		queueSize: int64(queueSize),
@@ -57,15 +62,26 @@ func newPool(workers, queueSize int, queueWait time.Duration, hook func(run func
 		hook:      hook,
 	}
 	p.wg.Add(workers)
-	for range workers {
-		go p.work()
+	for i := range workers {
+		go p.work(workers > 1 && i == workers-1)
 	}
 	return p
 }
 
-func (p *pool) work() {
+func (p *pool) work(spare bool) {
 	defer p.wg.Done()
+	recheck := time.NewTimer(spareRecheck)
+	defer recheck.Stop()
 	for {
+		if p.holdSpare(spare) {
+			recheck.Reset(spareRecheck)
+			select {
+			case <-p.quit:
+				return
+			case <-recheck.C:
+			}
+			continue
+		}
 		select {
 		case <-p.quit:
 			return

@@ -295,7 +295,7 @@ func TestClose(t *testing.T) {
 
 func TestPoolRecoversPanics(t *testing.T) {
 	t.Parallel()
-	p := newPool(1, 1, time.Second, nil)
+	p := newPool(1, 1, time.Second, nil, nil)
 	t.Cleanup(p.close)
 	ctx := context.Background()
 	if err := p.run(ctx, func() error { panic("boom") }); err == nil {
