@@ -19,6 +19,12 @@ const (
 	// ceiling: in-process verifies by as many goroutines as the machine
 	// has CPUs (hashCost.ceilingTurn), one hash's rate x CPUs.
 	pairWithCeiling
+	// noTwin keeps a scenario out of the paired rounds with the standard
+	// dataset's twin server: directus-refresh, whose chains on the twin
+	// were rotated on by the twin's own run, so replaying them there
+	// would be refused (and revoke their sessions) as token reuse. Its
+	// PostgreSQL figures stand alone in the report.
+	noTwin
 )
 
 // measure runs a scenario's load: maxThenPaced (warmed first), then its
@@ -54,7 +60,7 @@ func (h *harness) measure(ctx context.Context, rep *report, stream string, mk lo
 		}
 		rep.Paired = &p
 	}
-	if h.twin != nil {
+	if h.twin != nil && with&noTwin == 0 {
 		ta := h.twin.newAPIFor(conns)
 		defer ta.close()
 		std := h.twin.pop.label + " users"

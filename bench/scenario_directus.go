@@ -46,7 +46,7 @@ func runDirectusRefresh(ctx context.Context, h *harness) (*report, error) {
 			return status, err
 		})
 	}
-	return rep, h.measure(ctx, rep, "directus refreshes", load, pairWithBare)
+	return rep, h.measure(ctx, rep, "directus refreshes", load, pairWithBare|noTwin)
 }
 
 // directusChains logs every sample user in through the Directus surface
