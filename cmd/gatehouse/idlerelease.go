@@ -6,8 +6,8 @@ import (
 )
 
 // After a burst of load the Go heap keeps the room it grew into: the
-// collector paces itself at gcPercent (5x the live heap) and the runtime
-// hands freed pages back to the system only slowly. A server that served a
+// collector lets the heap grow to its goal (gcPercent, or up to the
+// memory limit) and the runtime hands freed pages back to the system only slowly. A server that served a
 // load test and then sits idle kept tens of megabytes it no longer used
 // (docs/decisions.md, "Issue 16: memory and start-up"). releaseWhenIdle
 // watches the request count and, once a burst is over, collects and

@@ -1,6 +1,9 @@
 package core
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // RefreshToken is one link of a session's refresh-token chain. The token
 // itself is an opaque random string the client holds; only its SHA-256 is
@@ -36,6 +39,20 @@ type RefreshRotation struct {
 	// SessionExpires is the least expiry the session keeps afterwards;
 	// its last use becomes At.
 	SessionExpires time.Time
+}
+
+// Check refuses a rotation a store would record wrongly: a zero time
+// (its NULL rotated_at would read as "not rotated") or a successor with
+// no hash (which would match a lookup of an empty token). Both stores
+// call it before they write.
+func (r RefreshRotation) Check() error {
+	switch {
+	case r.At.IsZero():
+		return errors.New("core: rotate refresh: zero rotation time")
+	case len(r.Child.Hash) == 0:
+		return errors.New("core: rotate refresh: empty hash")
+	}
+	return nil
 }
 
 // RefreshUse is what a refresh reads, in one read

@@ -88,13 +88,8 @@ const rotateSQL = `WITH rot AS (
 // RotateRefresh writes one rotation in one statement; see rotateSQL. A
 // rotation whose conditions did not hold wraps core.ErrConflict.
 func (q queries) RotateRefresh(ctx context.Context, r core.RefreshRotation) error {
-	switch {
-	case r.At.IsZero():
-		// NULL rotated_at reads as "not rotated".
-		return errors.New("postgres: rotate refresh: zero rotation time")
-	case len(r.Child.Hash) == 0:
-		// An empty hash would match every lookup of an empty token.
-		return errors.New("postgres: rotate refresh: empty hash")
+	if err := r.Check(); err != nil {
+		return err
 	}
 	at, c := r.At.UnixMilli(), r.Child
 	n, err := q.exec(ctx, "rotate refresh", rotateSQL, at, c.ID, blobOrNull(r.Sealed), r.TokenID,

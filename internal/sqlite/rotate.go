@@ -27,19 +27,6 @@ const (
 // errRotationLost is a rotation whose conditions did not hold.
 var errRotationLost = fmt.Errorf("sqlite: rotate refresh: %w", core.ErrConflict)
 
-// checkRotation refuses a rotation the statements would store wrongly.
-func checkRotation(r core.RefreshRotation) error {
-	switch {
-	case r.At.IsZero():
-		// NULL rotated_at reads as "not rotated".
-		return errors.New("sqlite: rotate refresh: zero rotation time")
-	case len(r.Child.Hash) == 0:
-		// An empty hash would match every lookup of an empty token.
-		return errors.New("sqlite: rotate refresh: empty hash")
-	}
-	return nil
-}
-
 // rotate runs one rotation's statements on w, inside a transaction.
 // errRotationLost means nothing was written.
 func rotate(ctx context.Context, w execer, r core.RefreshRotation) error {
@@ -67,7 +54,7 @@ func rotate(ctx context.Context, w execer, r core.RefreshRotation) error {
 // RotateRefresh writes one rotation (core.RefreshTokenStore). Inside a
 // transaction it runs there; outside one, in a transaction of its own.
 func (q queries) RotateRefresh(ctx context.Context, r core.RefreshRotation) error {
-	if err := checkRotation(r); err != nil {
+	if err := r.Check(); err != nil {
 		return err
 	}
 	return q.atomically(ctx, func(w execer) error { return rotate(ctx, w, r) })
@@ -77,7 +64,7 @@ func (q queries) RotateRefresh(ctx context.Context, r core.RefreshRotation) erro
 // store's rotation committer: rotations arriving together are written in
 // one transaction (see rotator), each with its own outcome.
 func (db *DB) RotateRefresh(ctx context.Context, r core.RefreshRotation) error {
-	if err := checkRotation(r); err != nil {
+	if err := r.Check(); err != nil {
 		return err
 	}
 	return db.rot.do(ctx, r)
@@ -214,7 +201,7 @@ func (rt *rotator) lead(ctx context.Context, self *rotation) {
 // any reason but a lost rotation, each alone.
 func (rt *rotator) write(ctx context.Context, batch []*rotation) {
 	// The batch is everyone's: the leader's caller going away must not
-	// cut it short (its deadline still bounds it).
+	// cut it short (writeTx's query timeout still bounds it).
 	ctx = context.WithoutCancel(ctx)
 	db := rt.db
 	err := writeTx(ctx, db.writer, db.writeStmts, db.b, func(e execer) error {
