@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mail"
+	"github.com/gatehouse/gatehouse/internal/memtrim"
 	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/surfaces/pocketbase"
 )
@@ -101,7 +101,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { watchConditions(workerCtx, a.conditions); close(condsDone) }()
 	releaseTick := time.NewTicker(releaseWindow)
 	defer releaseTick.Stop()
-	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, debug.FreeOSMemory)
+	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, releaseMemory)
+	// Start-up touched pages all over the binary (every package's
+	// initialisation, migrations, templates) that serving never needs
+	// again; once the first requests have faulted in what it does need,
+	// they go (memtrim.DropFilePages).
+	startTrim := time.AfterFunc(startTrimAfter, memtrim.DropFilePages)
+	defer startTrim.Stop()
 
 	fmt.Fprint(stdout, banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", describeSender(cfg))

@@ -64,7 +64,9 @@ func (w *txWatch) TouchSession(ctx context.Context, id string, lastUsed, expires
 }
 
 func (w *txWatch) RotateRefresh(ctx context.Context, r RefreshRotation) error {
-	w.touched = append(w.touched, r.Child.SessionID)
+	if !r.SessionExpires.IsZero() {
+		w.touched = append(w.touched, r.Child.SessionID)
+	}
 	return w.Queries.RotateRefresh(ctx, r)
 }
 
@@ -103,10 +105,13 @@ func (c cachingStore) TouchSession(ctx context.Context, id string, lastUsed, exp
 	return c.Store.TouchSession(ctx, id, lastUsed, expires)
 }
 
-// RotateRefresh moves its session's times as TouchSession does, so it
-// drops that session's entry alone.
+// RotateRefresh moves its session's times as TouchSession does when it
+// touches the session, so it then drops that session's entry alone; a
+// rotation that leaves the session row as it is keeps the entry.
 func (c cachingStore) RotateRefresh(ctx context.Context, r RefreshRotation) error {
-	defer c.cache.forget(r.Child.SessionID)
+	if !r.SessionExpires.IsZero() {
+		defer c.cache.forget(r.Child.SessionID)
+	}
 	return c.Store.RotateRefresh(ctx, r)
 }
 

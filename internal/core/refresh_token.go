@@ -36,8 +36,10 @@ type RefreshRotation struct {
 	// Sealed is the successor's value sealed under the used token.
 	Child  RefreshToken
 	Sealed []byte
-	// SessionExpires is the least expiry the session keeps afterwards;
-	// its last use becomes At.
+	// SessionExpires, when set, is the least expiry the session keeps
+	// afterwards, and its last use becomes At. When zero the session row
+	// is left as it is: core records a session's use at most once per
+	// touchEvery, so most rotations write only the two token rows.
 	SessionExpires time.Time
 }
 

@@ -139,9 +139,18 @@ func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token str
 			return AuthResult{}, err
 		}
 		refreshExpires = child.Expires
-		sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, child.Expires)
-		err = s.store.RotateRefresh(ctx, RefreshRotation{TokenID: rt.ID, At: now, Child: child,
-			Sealed: sealed, SessionExpires: sess.Expires})
+		rot := RefreshRotation{TokenID: rt.ID, At: now, Child: child, Sealed: sealed}
+		// The session is written at most once per touchEvery, as
+		// Refresh does: its expiry then runs touchEvery past the new
+		// token's (the session outlives every token of it), and its
+		// last use is recorded to within touchEvery. A rotation that
+		// also wrote the session row cost the single writer two more
+		// pages (the row and its expiry index) on every use.
+		if sess.Expires.Before(child.Expires) || now.Sub(sess.LastUsed) >= touchEvery {
+			sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, child.Expires.Add(touchEvery))
+			rot.SessionExpires = sess.Expires
+		}
+		err = s.store.RotateRefresh(ctx, rot)
 		if errors.Is(err, ErrConflict) {
 			return AuthResult{}, errRotationRaced
 		} else if err != nil {

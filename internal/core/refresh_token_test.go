@@ -169,3 +169,49 @@ func TestRefreshTokenRace(t *testing.T) {
 		t.Fatalf("sessions after the race = %v, %v; want the one live session", sessions, err)
 	}
 }
+
+// Rotations write the session row at most once a minute (as PocketBase's
+// refresh does), and the session still outlives every refresh token of
+// it.
+func TestRefreshRotationTouchesSessionOncePerMinute(t *testing.T) {
+	e := refreshEnv(t)
+	ctx := context.Background()
+	res := loginWithRefresh(t, e, "alice@example.com")
+	stored := func() core.Session {
+		t.Helper()
+		s, err := e.db.SessionByID(ctx, res.Session.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Expires.Before(res.RefreshExpires) {
+			t.Fatalf("session expires %v, before its refresh token (%v)", s.Expires, res.RefreshExpires)
+		}
+		return s
+	}
+	rotate := func(after time.Duration) {
+		t.Helper()
+		e.clock.Advance(after)
+		var err error
+		if res, err = e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rotate(time.Second)
+	first := stored()
+	if !first.LastUsed.Equal(e.clock.Now()) {
+		t.Fatalf("first rotation: last used %v, want %v", first.LastUsed, e.clock.Now())
+	}
+	for range 3 {
+		rotate(10 * time.Second)
+		if got := stored(); !got.LastUsed.Equal(first.LastUsed) || !got.Expires.Equal(first.Expires) {
+			t.Fatalf("rotation within the minute wrote the session: %v/%v, was %v/%v",
+				got.LastUsed, got.Expires, first.LastUsed, first.Expires)
+		}
+	}
+	rotate(31 * time.Second)
+	if got := stored(); !got.LastUsed.Equal(e.clock.Now()) || !got.Expires.After(first.Expires) {
+		t.Fatalf("rotation a minute on: last used %v (want %v), expires %v (was %v)",
+			got.LastUsed, e.clock.Now(), got.Expires, first.Expires)
+	}
+}

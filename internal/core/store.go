@@ -106,8 +106,9 @@ type RefreshTokenStore interface {
 	RotateRefreshToken(ctx context.Context, id string, at time.Time, successorID string, successorSealed []byte) error
 	// RotateRefresh writes one rotation all or nothing: it marks token
 	// r.TokenID rotated at r.At with r.Child as its successor, stores
-	// r.Child, and records a use of the session (last used r.At, expiry
-	// at least r.SessionExpires). It does so only if, when it writes, the
+	// r.Child, and, when r.SessionExpires is set, records a use of the
+	// session (last used r.At, expiry at least r.SessionExpires). It does
+	// so only if, when it writes, the
 	// token is not rotated yet, has not expired at r.At, and belongs to
 	// r.Child.SessionID, which is active at r.At (not revoked, not
 	// expired); otherwise it writes nothing and wraps ErrConflict, so of

@@ -14,6 +14,3 @@ func lowerPriority(int) {}
 
 // procMemory is unavailable outside Linux: the memory figures read 0.
 func procMemory(int) (rss, hwm uint64, ok bool) { return 0, 0, false }
-
-// dropFilePages is a no-op outside Linux.
-func dropFilePages() {}

@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/memtrim"
 )
 
 // childReleaseAfter is how long a worker waits without a request before
@@ -22,7 +24,7 @@ const childReleaseAfter = time.Second
 // lowers the process's scheduling priority (Linux: the SCHED_IDLE class,
 // at nice; elsewhere the priority is left alone), keeps the Go scheduler
 // to one processor, drops the pages of the executable its start touched
-// (Linux; see dropFilePages), and answers derivation requests from in on
+// (Linux; see memtrim.DropFilePages), and answers derivation requests from in on
 // out until in is closed. It is
 // meant to own its process: it changes process-wide settings and ignores
 // SIGINT and SIGTERM, because the parent decides when its workers stop
@@ -38,7 +40,7 @@ func RunChild(nice int, in io.Reader, out io.Writer) error {
 	// and free nothing.
 	debug.SetGCPercent(-1)
 	// What the start-up touched of the binary is not needed any more.
-	dropFilePages()
+	memtrim.DropFilePages()
 	return serveChild(in, out)
 }
 
@@ -98,5 +100,5 @@ func serveChild(in io.Reader, out io.Writer) error {
 // hash after another never releases.
 func releaseMemory() {
 	debug.FreeOSMemory()
-	dropFilePages()
+	memtrim.DropFilePages()
 }

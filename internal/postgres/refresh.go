@@ -85,6 +85,18 @@ const rotateSQL = `WITH rot AS (
 	UPDATE sessions SET last_used = $1, expires = GREATEST(expires, $9)
 	WHERE id = $5 AND EXISTS (SELECT 1 FROM rot)`
 
+// rotateKeepSessionSQL is rotateSQL for a rotation that leaves the
+// session row as it is (core.RefreshRotation with no SessionExpires):
+// the successor's insert is the statement, and counts the rotation.
+const rotateKeepSessionSQL = `WITH rot AS (
+		UPDATE refresh_tokens SET rotated_at = $1, successor_id = $2, successor_sealed = $3
+		WHERE id = $4 AND session_id = $5 AND rotated_at IS NULL AND expires > $1
+		AND EXISTS (SELECT 1 FROM sessions WHERE id = $5 AND revoked_at IS NULL AND expires > $1)
+		RETURNING id
+	)
+	INSERT INTO refresh_tokens (id, session_id, hash, parent_id, created, expires)
+	SELECT $2, $5, $6, id, $7, $8 FROM rot`
+
 // RotateRefresh writes one rotation in one statement; see rotateSQL. A
 // rotation whose conditions did not hold wraps core.ErrConflict.
 func (q queries) RotateRefresh(ctx context.Context, r core.RefreshRotation) error {
@@ -92,8 +104,13 @@ func (q queries) RotateRefresh(ctx context.Context, r core.RefreshRotation) erro
 		return err
 	}
 	at, c := r.At.UnixMilli(), r.Child
-	n, err := q.exec(ctx, "rotate refresh", rotateSQL, at, c.ID, blobOrNull(r.Sealed), r.TokenID,
-		c.SessionID, c.Hash, c.Created.UnixMilli(), c.Expires.UnixMilli(), r.SessionExpires.UnixMilli())
+	args := []any{at, c.ID, blobOrNull(r.Sealed), r.TokenID, c.SessionID, c.Hash,
+		c.Created.UnixMilli(), c.Expires.UnixMilli()}
+	query := rotateKeepSessionSQL
+	if !r.SessionExpires.IsZero() {
+		query, args = rotateSQL, append(args, r.SessionExpires.UnixMilli())
+	}
+	n, err := q.exec(ctx, "rotate refresh", query, args...)
 	if err != nil {
 		return err
 	}

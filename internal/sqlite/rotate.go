@@ -47,6 +47,9 @@ func rotate(ctx context.Context, w execer, r core.RefreshRotation) error {
 	if err != nil {
 		return wrap("insert refresh token", err)
 	}
+	if r.SessionExpires.IsZero() {
+		return nil // the session is left as it is
+	}
 	_, err = w.ExecContext(ctx, touchRotatedSQL, at, msOrNull(r.SessionExpires), sid)
 	return wrap("touch session", err)
 }

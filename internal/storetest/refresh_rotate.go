@@ -69,15 +69,23 @@ func testRotateRefresh(t *testing.T, s core.Store) {
 	sess.LastUsed = next.At
 	wantSession(t, s, sess)
 
+	// With no session expiry the session row is left as it is.
+	keep := rotation("r4", "r10", "s1", 5*time.Minute)
+	keep.SessionExpires = time.Time{}
+	wantOK(t, "RotateRefresh that keeps the session", s.RotateRefresh(ctx, keep))
+	wantSession(t, s, sess)
+	wantRefresh(t, s, keep.Child)
+	wantErr(t, "RotateRefresh of a token rotated without touching", s.RotateRefresh(ctx, keep), core.ErrConflict)
+
 	short := refreshToken("e1", "s1")
 	short.Expires = at(30 * time.Minute)
 	insertRefresh(t, s, short)
 	for name, r := range map[string]core.RefreshRotation{
 		"of a missing token":              rotation("nope", "r5", "s1", 5*time.Minute),
-		"naming another session":          rotation("r4", "r6", "s2", 5*time.Minute),
+		"naming another session":          rotation("r10", "r6", "s2", 5*time.Minute),
 		"of a token expired at the time":  rotation("e1", "r7", "s1", 40*time.Minute),
-		"when the session has expired":    rotation("r4", "r8", "s1", 3*time.Hour),
-		"of a token of a missing session": rotation("r4", "r9", "ghost", 5*time.Minute),
+		"when the session has expired":    rotation("r10", "r8", "s1", 3*time.Hour),
+		"of a token of a missing session": rotation("r10", "r9", "ghost", 5*time.Minute),
 	} {
 		wantErr(t, "RotateRefresh "+name, s.RotateRefresh(ctx, r), core.ErrConflict)
 		wantNoRefresh(t, s, "successor of RotateRefresh "+name, r.Child)
