@@ -96,8 +96,10 @@ func logInSample(ctx context.Context, a *api, users, n, conc int) ([]user, error
 // slot serves one request at a time, as one client's requests follow
 // each other: a refresh chain is never forked.
 type slot struct {
-	u       user
-	refresh string // a Directus refresh token, when the scenario uses one
+	u user
+	// refresh is the token the scenario chains: a Directus refresh
+	// token, or a Payload access token.
+	refresh string
 }
 
 // slotPool hands out slots; it holds at least as many as there are

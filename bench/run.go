@@ -237,16 +237,21 @@ func (b *bench) bareProcess(addr, dir string) (*process, error) {
 		env: b.env, addr: addr, logPath: filepath.Join(dir, "bareserver.log")}, nil
 }
 
+// pairsWithBare are the scenarios whose targets are shares of the bare
+// handler's throughput.
+var pairsWithBare = map[string]bool{"read": true, "refresh": true, "directus-refresh": true,
+	"payload-me": true, "payload-refresh": true}
+
 // startPairedBare starts a second bare handler, beside the standard
 // dataset's server, when the run judges a share of the bare handler
-// (paired.go): the bare scenario is selected along with read, refresh or
-// directus-refresh.
+// (paired.go): the bare scenario is selected along with one of
+// pairsWithBare.
 // It returns a client of it (nil when there is none) and a function that
 // stops it.
 func (b *bench) startPairedBare(ctx context.Context, standard []string) (a *api, stop func() error, err error) {
 	none := func() error { return nil }
 	if !slices.Contains(b.opts.scenarios, "bare") ||
-		!slices.ContainsFunc(standard, func(n string) bool { return n == "read" || n == "refresh" || n == "directus-refresh" }) {
+		!slices.ContainsFunc(standard, func(n string) bool { return pairsWithBare[n] }) {
 		return nil, none, nil
 	}
 	addr, err := claimAddr("127.0.0.1:0")

@@ -15,6 +15,9 @@ const (
 	// Directus surface's directus-refresh scenario, and every rotating
 	// surface added later).
 	rotatingRefreshMinBareShare = 25.0
+	// payloadMinBareShare is issue 17's, for the Payload surface's me
+	// and refresh-token.
+	payloadMinBareShare = 35.0
 	// loginMinCeiling is the least share of the hashing ceiling logins
 	// reach, the ceiling being one hash's rate x CPUs (issue 16: logins
 	// use every core when nothing else runs).
@@ -42,7 +45,10 @@ type figures struct {
 	// the hashing ceiling, bigPairs the large dataset's scenarios against
 	// the standard one's.
 	readPair, refreshPair, rotatingPair, loginPair *pairing
-	bigPairs                                       map[string]*pairing
+	// payloadMePair and payloadRefreshPair are the Payload surface's me
+	// and refresh-token against the bare handler.
+	payloadMePair, payloadRefreshPair *pairing
+	bigPairs                          map[string]*pairing
 	// pg holds the PostgreSQL runs (postgres_targets.go).
 	pg pgFigures
 }
@@ -75,6 +81,10 @@ func figuresOf(reports []*report, standard string) figures {
 			f.refresh, f.refreshPair = t, r.Paired
 		case "directus-refresh":
 			f.rotatingPair = r.Paired
+		case "payload-me":
+			f.payloadMePair = r.Paired
+		case "payload-refresh":
+			f.payloadRefreshPair = r.Paired
 		case "login":
 			f.cpus, f.loginPair = r.Machine.NumCPU, r.Paired
 		}
@@ -100,6 +110,10 @@ func crossTargets(f figures) (ts []target, notes []string) {
 	share("auth-refresh, share of the bare handler's throughput", f.refreshPair, refreshMinBareShare, "refresh and bare")
 	share("rotating refresh (directus-refresh), share of the bare handler's throughput", f.rotatingPair,
 		rotatingRefreshMinBareShare, "directus-refresh, its surface mounted, and bare")
+	share("Payload me, share of the bare handler's throughput", f.payloadMePair, payloadMinBareShare,
+		"payload-me, its surface mounted, and bare")
+	share("Payload refresh-token, share of the bare handler's throughput", f.payloadRefreshPair, payloadMinBareShare,
+		"payload-refresh, its surface mounted, and bare")
 	verifiers := "one per CPU"
 	if f.cpus > 0 {
 		verifiers = fmt.Sprintf("%d, one per CPU", f.cpus)

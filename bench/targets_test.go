@@ -36,9 +36,11 @@ func TestCrossTargets(t *testing.T) {
 	t.Parallel()
 	reports := []*report{
 		keyed("bare", "", 20000, 0),
-		pairedAt("read", "1k", "the bare handler", 65),             // the limit passes
-		pairedAt("refresh", "1k", "the bare handler", 44.995),      // just fails 45
-		pairedAt("directus-refresh", "1k", "the bare handler", 25), // the limit passes
+		pairedAt("read", "1k", "the bare handler", 65),              // the limit passes
+		pairedAt("refresh", "1k", "the bare handler", 44.995),       // just fails 45
+		pairedAt("directus-refresh", "1k", "the bare handler", 25),  // the limit passes
+		pairedAt("payload-me", "1k", "the bare handler", 35),        // the limit passes
+		pairedAt("payload-refresh", "1k", "the bare handler", 34.9), // just fails 35
 		cpus(pairedAt("login", "1k", "the hashing ceiling", 90), 2),
 		keyed("signup", "1k", 40, 1),               // no target of its own
 		pairedAt("login", "1M", "1k users", 88.9),  // fails
@@ -53,6 +55,8 @@ func TestCrossTargets(t *testing.T) {
 		{Name: "authenticated record read, share of the bare handler's throughput", Value: 65, Unit: "%", Op: ">=", Limit: 65, Pass: true},
 		{Name: "auth-refresh, share of the bare handler's throughput", Value: 44.995, Unit: "%", Op: ">=", Limit: 45, Pass: false},
 		{Name: "rotating refresh (directus-refresh), share of the bare handler's throughput", Value: 25, Unit: "%", Op: ">=", Limit: 25, Pass: true},
+		{Name: "Payload me, share of the bare handler's throughput", Value: 35, Unit: "%", Op: ">=", Limit: 35, Pass: true},
+		{Name: "Payload refresh-token, share of the bare handler's throughput", Value: 34.9, Unit: "%", Op: ">=", Limit: 35, Pass: false},
 		{Name: "password login, share of the hashing ceiling: one hash's rate x CPUs (in-process verifiers: 2, one per CPU)", Value: 90, Unit: "%", Op: ">=", Limit: 90, Pass: true},
 		{Name: "login with 1M users, share of its 1k-user throughput", Value: 88.9, Unit: "%", Op: ">=", Limit: 90, Pass: false},
 		{Name: "refresh with 1M users, share of its 1k-user throughput", Value: 110, Unit: "%", Op: ">=", Limit: 90, Pass: true},
@@ -78,8 +82,8 @@ func TestCrossTargetsNameWhatWasNotMeasured(t *testing.T) {
 	if len(got) != 0 {
 		t.Errorf("targets %v, want none", got)
 	}
-	if len(notes) != 4 || !strings.Contains(notes[0], "needs read and bare") {
-		t.Errorf("notes %q, want the four standard targets named as not judged", notes)
+	if len(notes) != 6 || !strings.Contains(notes[0], "needs read and bare") {
+		t.Errorf("notes %q, want the six standard targets named as not judged", notes)
 	}
 	// A skipped directus-refresh (its surface not mounted) has no
 	// pairing: its target is named as not judged, not failed.
