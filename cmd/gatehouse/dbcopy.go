@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/postgres"
+	"github.com/gatehouse/gatehouse/internal/server"
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 )
 
@@ -54,7 +55,7 @@ func runDB(ctx context.Context, args []string, getenv func(string) string, stdou
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("--from: no Gatehouse database at %s: %w", path, err)
 	}
-	log := newLogger(config.Default(), io.Discard)
+	log := server.NewLogger(config.Default(), io.Discard)
 	src, err := sqlite.Open(ctx, path, sqlite.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
@@ -63,7 +64,7 @@ func runDB(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := checkMigrated(ctx, src); err != nil {
 		return err
 	}
-	dst, err := openDatabase(ctx, cfg, log)
+	dst, err := server.OpenDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func runDB(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := dst.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", cfg.DB.URL, err)
 	}
-	pg := dst.(pgDatabase).DB
+	pg := dst.(server.PGDatabase).DB
 	fmt.Fprintf(stdout, "Copying %s to %s\n", path, cfg.DB.URL)
 	start := time.Now()
 	c := &copier{src: src, dst: pg, progress: stderr, tty: isTerminal(stderr)}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/server"
 )
 
 // The hot path benchmarks serve the bench's two cheap requests (an
@@ -44,16 +46,16 @@ func newHotPathServer(b *testing.B) *hotPathServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	log := newLogger(cfg, io.Discard)
+	log := server.NewLogger(cfg, io.Discard)
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, log, nil)
+	a, err := server.Open(ctx, cfg, log, server.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(a.close)
+	b.Cleanup(a.Close)
 	done := make(chan struct{})
 	b.Cleanup(func() { close(done) })
-	root, err := newRootHandler(a, log, nil, done)
+	root, err := a.Handler(nil, done)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func newHotPathServer(b *testing.B) *hotPathServer {
 		b.Fatal(err)
 	}
 	ln.Close() // only the handler is served
-	hs := newHTTPServer(cfg.HTTP, ln, root, nil, a.metrics.NewServerCounters(), log)
+	hs := newHTTPServer(cfg.HTTP, ln, root, nil, a.Metrics.NewServerCounters(), log)
 	s := &hotPathServer{handler: hs.srv.Handler}
 
 	const email, pass = "hot@example.com", "hot path password 1"

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/server"
 	"github.com/gatehouse/gatehouse/internal/tokens"
 )
 
@@ -33,19 +34,19 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg, newLogger(cfg, stderr), nil)
+	a, err := server.Open(ctx, cfg, server.NewLogger(cfg, stderr), server.Options{})
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 	algs := []string{*alg}
 	if *alg == "" {
-		if algs, err = tokens.InUse(ctx, a.store); err != nil {
+		if algs, err = tokens.InUse(ctx, a.Store); err != nil {
 			return fmt.Errorf("rotate: %w", err)
 		}
 	}
 	for _, alg := range algs {
-		k, err := tokens.Rotate(ctx, a.store, alg, time.Now())
+		k, err := tokens.Rotate(ctx, a.Store, alg, time.Now())
 		if err != nil {
 			return fmt.Errorf("rotate %s: %w", alg, err)
 		}

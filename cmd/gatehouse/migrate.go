@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/gatehouse/gatehouse/internal/server"
 )
 
 // runMigrate handles `migrate [up|status]`. Migrations also run on every
@@ -27,7 +29,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg, newLogger(cfg, stderr))
+	db, err := server.OpenDatabase(ctx, cfg, server.NewLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
@@ -37,7 +39,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
-	lines, err := migrationLines(ctx, db)
+	lines, err := server.MigrationLines(ctx, db)
 	if err != nil {
 		return fmt.Errorf("migration status: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/gatehouse/gatehouse/internal/server"
 )
 
 // runSuperuser handles `superuser upsert EMAIL PASSWORD` and
@@ -22,14 +24,14 @@ func runSuperuser(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg, newLogger(cfg, stderr), nil)
+	a, err := server.Open(ctx, cfg, server.NewLogger(cfg, stderr), server.Options{})
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 	switch {
 	case pos[0] == "upsert" && len(pos) == 3:
-		created, err := a.service.UpsertSuperuser(ctx, pos[1], pos[2])
+		created, err := a.Service.UpsertSuperuser(ctx, pos[1], pos[2])
 		if err != nil {
 			return describe(err)
 		}
@@ -40,7 +42,7 @@ func runSuperuser(ctx context.Context, args []string, getenv func(string) string
 		}
 		return nil
 	case pos[0] == "delete" && len(pos) == 2:
-		if err := a.service.DeleteSuperuser(ctx, pos[1]); err != nil {
+		if err := a.Service.DeleteSuperuser(ctx, pos[1]); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "Superuser %s deleted.\n", pos[1])

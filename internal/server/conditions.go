@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -99,9 +99,10 @@ func readyHandler(conds *core.Conditions) http.Handler {
 // the gauge drops) even when no traffic comes.
 const conditionsRecheck = 5 * time.Second
 
-// watchConditions re-checks the store every conditionsRecheck while a
+// WatchConditions re-checks the store every conditionsRecheck while a
 // store condition is in force, until ctx ends.
-func watchConditions(ctx context.Context, conds *core.Conditions) {
+func (a *App) WatchConditions(ctx context.Context) {
+	conds := a.Conditions
 	t := time.NewTicker(conditionsRecheck)
 	defer t.Stop()
 	for {

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -28,59 +28,70 @@ const (
 	busyCores  = 0.5
 )
 
-// app is the wired core: store, hasher, keys and service. Every command
-// that touches data opens one.
-type app struct {
-	cfg config.Config
-	log *slog.Logger
-	db  database
-	// store is db, with rate limits in Redis when configured.
-	store      core.Store
+// App is a wired Gatehouse: its configuration, store, hasher, keys and
+// core service. Every command that touches data opens one, and so does
+// the Local API (the module's root package).
+type App struct {
+	Cfg config.Config
+	Log *slog.Logger
+	DB  Database
+	// Store is DB, with rate limits in Redis when configured.
+	Store      core.Store
 	closeRedis func() error
-	hasher     *hashing.Hasher
+	Hasher     *hashing.Hasher
 	// cpuWatch tells the hashing pool when the server is busy with
 	// other requests (nil when hashing runs in-process).
 	cpuWatch *hashing.CPUWatch
-	keys     *tokens.Keyring
-	service  *core.Service
-	metrics  *metrics.Metrics
-	// conditions tracks the known temporary conditions (conditions.go).
-	conditions *core.Conditions
+	Keys     *tokens.Keyring
+	Service  *core.Service
+	Metrics  *metrics.Metrics
+	// Conditions tracks the known temporary conditions (conditions.go).
+	Conditions *core.Conditions
 }
 
-// newLogger builds the process logger from the log settings.
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+// NewLogger builds the process logger from the log settings.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Log.Level))) // validated by config
 	// logfmt writes what slog's handlers write, faster for access lines.
 	return slog.New(logfmt.New(w, cfg.Log.Format == "json", &slog.HandlerOptions{Level: level}))
 }
 
-// openApp opens the data directory and database, applies migrations,
-// loads (or creates) the signing keys and builds the service. mailQueued
-// is called when a flow queues mail; it may be nil.
-func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueued func()) (*app, error) {
-	clock := startClockOf(ctx)
+// Options are what Open takes beside the configuration.
+type Options struct {
+	// MailQueued is called when a flow queues mail (the mail worker's
+	// Notify); nil when nothing listens.
+	MailQueued func()
+	// Deriver runs the password hashes (hashing worker processes, which
+	// only `gatehouse serve` starts); nil hashes in-process.
+	Deriver hashing.Deriver
+	// Clock times the start-up steps; nil times nothing.
+	Clock *StartClock
+}
+
+// Open opens the data directory and database, applies migrations,
+// loads (or creates) the signing keys and builds the service.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	clock, mailQueued, deriver := opts.Clock, opts.MailQueued, opts.Deriver
 	m := metrics.New()
-	clock.mark("metrics")
-	var db database
+	clock.Mark("metrics")
+	var db Database
 	conds := newConditions(log, m, func(ctx context.Context, write bool) error { return db.Probe(ctx, write) })
 	db, err := openObservedDatabase(ctx, cfg, log, conds)
 	if err != nil {
 		return nil, err
 	}
-	clock.mark("open_db")
-	a := &app{cfg: cfg, log: log, db: db, metrics: m, conditions: conds}
+	clock.Mark("open_db")
+	a := &App{Cfg: cfg, Log: log, DB: db, Metrics: m, Conditions: conds}
 	if err := db.Migrate(ctx); err != nil {
-		a.close()
+		a.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
-	clock.mark("migrate")
-	if a.store, a.closeRedis, err = withRedis(ctx, cfg, db); err != nil {
-		a.close()
+	clock.Mark("migrate")
+	if a.Store, a.closeRedis, err = withRedis(ctx, cfg, db); err != nil {
+		a.Close()
 		return nil, err
 	}
-	deriver := hashDeriver(ctx, cfg, log)
 	var busy func() bool
 	if deriver != nil {
 		// With worker processes, the server's own CPU use tells whether
@@ -89,44 +100,44 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 		a.cpuWatch = hashing.NewCPUWatch(busyPeriod, busyCores)
 		busy = a.cpuWatch.Busy
 	}
-	a.hasher, err = hashing.New(hashing.Config{
+	a.Hasher, err = hashing.New(hashing.Config{
 		Memory:      uint32(cfg.Passwords.Argon2MemoryKiB),
 		Iterations:  uint32(cfg.Passwords.Argon2Iterations),
 		Parallelism: uint8(cfg.Passwords.Argon2Parallelism),
 		Workers:     cfg.Passwords.Workers,
 		QueueWait:   cfg.Passwords.QueueWait.Std(),
-		OnWait:      a.metrics.ObserveHashingWait,
+		OnWait:      a.Metrics.ObserveHashingWait,
 		Busy:        busy,
 		Deriver:     deriver,
 	})
 	if err != nil {
-		a.close()
+		a.Close()
 		return nil, fmt.Errorf("password hashing: %w", err)
 	}
-	a.metrics.WatchHashingQueue(a.hasher.Waiting)
-	a.metrics.WatchHashingWorkers(a.hasher.WorkerStats)
-	a.metrics.SetHashingWorkers(a.hasher.Workers())
-	clock.mark("hasher")
-	if a.keys, err = tokens.LoadOrCreate(ctx, a.store, time.Now()); err != nil {
-		a.close()
+	a.Metrics.WatchHashingQueue(a.Hasher.Waiting)
+	a.Metrics.WatchHashingWorkers(a.Hasher.WorkerStats)
+	a.Metrics.SetHashingWorkers(a.Hasher.Workers())
+	clock.Mark("hasher")
+	if a.Keys, err = tokens.LoadOrCreate(ctx, a.Store, time.Now()); err != nil {
+		a.Close()
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}
-	clock.mark("keys")
+	clock.Mark("keys")
 	list, err := cfg.BuildCollections()
 	if err != nil {
-		a.close()
+		a.Close()
 		return nil, fmt.Errorf("collections: %w", err)
 	}
 	if err := attachProviders(ctx, cfg, list); err != nil {
-		a.close()
+		a.Close()
 		return nil, err
 	}
 	cols, err := core.NewCollections(list)
 	if err != nil {
-		a.close()
+		a.Close()
 		return nil, fmt.Errorf("collections: %w", err)
 	}
-	a.service, err = core.New(
+	a.Service, err = core.New(
 		core.Settings{
 			AppName: cfg.App.Name, AppURL: cfg.App.URL, Issuer: cfg.Issuer(),
 			RefreshReuseGrace: cfg.Security.RefreshReuseGrace.Std(),
@@ -135,15 +146,15 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, mailQueue
 			RateLimits:        cfg.CoreRateLimits(),
 		},
 		core.Deps{
-			Store: a.store, Hasher: a.hasher, Signer: a.keys, Collections: cols,
-			MailQueued: mailQueued, Logger: log, Metrics: a.metrics, Conditions: conds,
+			Store: a.Store, Hasher: a.Hasher, Signer: a.Keys, Collections: cols,
+			MailQueued: mailQueued, Logger: log, Metrics: a.Metrics, Conditions: conds,
 		},
 	)
 	if err != nil {
-		a.close()
+		a.Close()
 		return nil, err
 	}
-	clock.mark("service")
+	clock.Mark("service")
 	return a, nil
 }
 
@@ -177,22 +188,22 @@ func ensureDir(dir string) error {
 	return nil
 }
 
-// close releases everything openApp acquired.
-func (a *app) close() {
-	if a.hasher != nil {
-		a.hasher.Close()
+// Close releases everything Open acquired.
+func (a *App) Close() {
+	if a.Hasher != nil {
+		a.Hasher.Close()
 	}
 	if a.cpuWatch != nil {
 		a.cpuWatch.Close()
 	}
 	if a.closeRedis != nil {
 		if err := a.closeRedis(); err != nil {
-			a.log.Error("closing redis", "err", err)
+			a.Log.Error("closing redis", "err", err)
 		}
 	}
-	if a.db != nil {
-		if err := a.db.Close(); err != nil {
-			a.log.Error("closing database", "err", err)
+	if a.DB != nil {
+		if err := a.DB.Close(); err != nil {
+			a.Log.Error("closing database", "err", err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"github.com/gatehouse/gatehouse/internal/sqlite"
 )
 
-// database is what the commands need from either store.
-type database interface {
+// Database is what the commands need from either store.
+type Database interface {
 	core.Store
 	Migrate(ctx context.Context) error
 	// Probe is the readiness check's store check (see core.Conditions).
@@ -22,15 +22,15 @@ type database interface {
 	Close() error
 }
 
-// openDatabase opens the configured store: PostgreSQL when db.url is set,
+// OpenDatabase opens the configured store: PostgreSQL when db.url is set,
 // else SQLite in the data directory.
-func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (database, error) {
+func OpenDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (Database, error) {
 	return openObservedDatabase(ctx, cfg, log, nil)
 }
 
-// openObservedDatabase is openDatabase with every call's outcome told to
+// openObservedDatabase is OpenDatabase with every call's outcome told to
 // obs (nil: to no one).
-func openObservedDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, obs core.StoreObserver) (database, error) {
+func openObservedDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, obs core.StoreObserver) (Database, error) {
 	if cfg.UsesPostgres() {
 		db, err := postgres.Open(ctx, cfg.DB.URL.Reveal(), postgres.Options{
 			MaxConns:         int32(cfg.DB.MaxConns),
@@ -45,7 +45,7 @@ func openObservedDatabase(ctx context.Context, cfg config.Config, log *slog.Logg
 		if err != nil {
 			return nil, fmt.Errorf("open database %s: %w", cfg.DB.URL, err)
 		}
-		return pgDatabase{db}, nil
+		return PGDatabase{db}, nil
 	}
 	if err := ensureDir(cfg.DataDir); err != nil {
 		return nil, err
@@ -62,17 +62,17 @@ func openObservedDatabase(ctx context.Context, cfg config.Config, log *slog.Logg
 	return db, nil
 }
 
-// pgDatabase adapts the PostgreSQL store's Close, which cannot fail.
-type pgDatabase struct{ *postgres.DB }
+// PGDatabase adapts the PostgreSQL store's Close, which cannot fail.
+type PGDatabase struct{ *postgres.DB }
 
 // Close closes the connection pool.
-func (d pgDatabase) Close() error {
+func (d PGDatabase) Close() error {
 	d.DB.Close()
 	return nil
 }
 
-// migrationLines describes the store's migrations, one line each.
-func migrationLines(ctx context.Context, db database) ([]string, error) {
+// MigrationLines describes the store's migrations, one line each.
+func MigrationLines(ctx context.Context, db Database) ([]string, error) {
 	var lines []string
 	add := func(version int64, name string, applied bool) {
 		state := "pending"
@@ -88,7 +88,7 @@ func migrationLines(ctx context.Context, db database) ([]string, error) {
 			add(s.Version, s.Name, s.Applied)
 		}
 		return lines, err
-	case pgDatabase:
+	case PGDatabase:
 		states, err := db.MigrationStatus(ctx)
 		for _, s := range states {
 			add(s.Version, s.Name, s.Applied)

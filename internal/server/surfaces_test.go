@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"io"
@@ -24,7 +24,7 @@ func echo(name string) http.Handler {
 	})
 }
 
-// testMux is a root mux as newRootHandler builds it, with echo handlers:
+// testMux is a root mux as App.Handler builds it, with echo handlers:
 // PocketBase at "/", the server's own JWKS, and the given mounts.
 func testMux(t *testing.T, ms ...mount) *http.ServeMux {
 	t.Helper()
@@ -190,15 +190,26 @@ func TestBanner(t *testing.T) {
 		"├─ REST API: http://127.0.0.1:8090/api/\n" +
 		"├─ Directus: http://127.0.0.1:8090/directus\n" +
 		"└─ JWKS:     http://127.0.0.1:8090/.well-known/jwks.json\n"
-	if got := banner(cfg, url); got != want {
+	if got := Banner(cfg, url); got != want {
 		t.Errorf("banner =\n%s\nwant\n%s", got, want)
 	}
 	cfg.Surfaces.Directus.Mount = "/"
-	if got := banner(cfg, url); !strings.Contains(got, "├─ Directus: http://127.0.0.1:8090\n") {
+	if got := Banner(cfg, url); !strings.Contains(got, "├─ Directus: http://127.0.0.1:8090\n") {
 		t.Errorf("banner at the root =\n%s", got)
 	}
 	cfg.Surfaces.Directus.Enabled = false
-	if got := banner(cfg, url); strings.Contains(got, "Directus") || !strings.Contains(got, "├─ REST API") {
+	if got := Banner(cfg, url); strings.Contains(got, "Directus") || !strings.Contains(got, "├─ REST API") {
 		t.Errorf("banner with Directus off =\n%s", got)
+	}
+}
+
+// No surface may be mounted over the readiness endpoint.
+func TestReadyzPathIsTheServers(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{"/readyz", "/readyz/x"} {
+		err := checkMounts([]mount{{name: "Directus", option: "surfaces.directus.mount", prefix: prefix}})
+		if err == nil || !strings.Contains(err.Error(), "overlaps the readiness endpoint") {
+			t.Errorf("a mount at %s: %v, want it refused as overlapping the readiness endpoint", prefix, err)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"errors"
@@ -164,7 +164,7 @@ type surface struct {
 	// place returns whether the configuration enables it, and its mount.
 	place func(cfg config.Config) (enabled bool, mount string)
 	roots []string // the top-level paths it serves, which it claims at "/"
-	build func(a *app, d surfaces.Deps) (http.Handler, error)
+	build func(a *App, d surfaces.Deps) (http.Handler, error)
 }
 
 // surfaceTable lists the compatible surfaces in mounting order. Adding
@@ -174,8 +174,8 @@ func surfaceTable() []surface {
 	return []surface{{
 		name: "Directus", key: "surfaces.directus", roots: directus.Roots(),
 		place: placed(func(c config.Config) config.Surface[directus.Options] { return c.Surfaces.Directus }),
-		build: func(a *app, d surfaces.Deps) (http.Handler, error) {
-			return directus.NewHandler(d, a.cfg.Surfaces.Directus.Resolved(a.cfg.App.URL))
+		build: func(a *App, d surfaces.Deps) (http.Handler, error) {
+			return directus.NewHandler(d, a.Cfg.Surfaces.Directus.Resolved(a.Cfg.App.URL))
 		},
 	}}
 }
@@ -191,19 +191,19 @@ func placed[O config.SurfaceOptions](section func(config.Config) config.Surface[
 // surfaceDeps are what every surface is built with: the server's core,
 // log, body limit and CORS origins, its route labels, and done (closed
 // when the server shuts down).
-func (a *app) surfaceDeps(log *slog.Logger, onRoute func(r *http.Request, pattern string), done <-chan struct{}) surfaces.Deps {
+func (a *App) surfaceDeps(log *slog.Logger, onRoute func(r *http.Request, pattern string), done <-chan struct{}) surfaces.Deps {
 	return surfaces.Deps{
-		Service: a.service, Logger: log, BodyLimit: int64(a.cfg.HTTP.BodyLimit), CORSOrigins: a.cfg.HTTP.CORSOrigins,
+		Service: a.Service, Logger: log, BodyLimit: int64(a.Cfg.HTTP.BodyLimit), CORSOrigins: a.Cfg.HTTP.CORSOrigins,
 		OnRoute: onRoute, Done: done,
 	}
 }
 
 // surfaceMounts builds the surfaces of the table that the configuration
 // enables.
-func surfaceMounts(a *app, log *slog.Logger, done <-chan struct{}) ([]mount, error) {
+func surfaceMounts(a *App, log *slog.Logger, done <-chan struct{}) ([]mount, error) {
 	var ms []mount
 	for _, s := range surfaceTable() {
-		on, prefix := s.place(a.cfg)
+		on, prefix := s.place(a.Cfg)
 		if !on {
 			continue
 		}
@@ -216,11 +216,11 @@ func surfaceMounts(a *app, log *slog.Logger, done <-chan struct{}) ([]mount, err
 	return ms, nil
 }
 
-// banner is what serve prints once it listens at url: PocketBase's REST
+// Banner is what serve prints once it listens at url: PocketBase's REST
 // API, each surface of the table that the configuration enables, at its
 // mount, and the JWKS document. The end-to-end tests find the port in its
 // first line.
-func banner(cfg config.Config, url string) string {
+func Banner(cfg config.Config, url string) string {
 	lines := [][2]string{{"REST API", url + "/api/"}}
 	for _, s := range surfaceTable() {
 		if on, mount := s.place(cfg); on {
