@@ -25,6 +25,8 @@ const (
 	payloadV1Iter     = 600000
 	payloadV1KeyLen   = 32
 	payloadV2Prefix   = "pbkdf2-sha256-v2-i"
+	// maxPayloadSaltLen is twice what Payload writes: room for a variant,
+	// and short of any key, so swapped fields are refused.
 	maxPayloadSaltLen = 128
 )
 
@@ -80,6 +82,8 @@ func payloadParams(hash string) (iter, keyLen int, digest string, err error) {
 		if !ok || !ok2 {
 			return 0, 0, "", malformed("payload v2 hash needs iterations, key length and digest")
 		}
+		// params takes plain decimal digits only, so a comma or "="
+		// smuggled into either number fails the exact key count.
 		v, ok := params("i="+i+",l="+l, "i", "l")
 		if !ok || v[0] < 1 || v[0] > maxPBKDF2Iter || v[1] < minKeyLen || v[1] > maxKeyLen {
 			return 0, 0, "", malformed("bad payload v2 parameters")
