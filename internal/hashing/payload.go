@@ -19,12 +19,12 @@ import (
 // all three, so users keep their passwords whichever version they come
 // from.
 const (
-	payloadIter       = 25000
-	payloadKeyLen     = 512
-	payloadV1Prefix   = "pbkdf2-sha256-v1:"
-	payloadV1Iter     = 600000
-	payloadV1KeyLen   = 32
-	payloadV2Prefix   = "pbkdf2-sha256-v2-i"
+	payloadIter     = 25000
+	payloadKeyLen   = 512
+	payloadV1Prefix = "pbkdf2-sha256-v1:"
+	payloadV1Iter   = 600000
+	payloadV1KeyLen = 32
+	payloadV2Prefix = "pbkdf2-sha256-v2-i"
 	// maxPayloadSaltLen is twice what Payload writes: room for a variant,
 	// and short of any key, so swapped fields are refused.
 	maxPayloadSaltLen = 128
