@@ -196,7 +196,7 @@ func TestVerifyMalformed(t *testing.T) {
 // FuzzScheme checks that no stored string makes the parser panic, and
 // that whatever it accepts stays within the cost limits.
 func FuzzScheme(f *testing.F) {
-	for _, s := range []string{argon2idRef, argon2iRef, pbkdf2RFC, scryptRFC, scryptInteractive,
+	for _, s := range []string{argon2idRef, argon2iRef, pbkdf2RFC, pbkdf2Payload, scryptRFC, scryptInteractive,
 		"$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", "$argon2id$v=19$m=64,t=1,p=1$$", "$2y$", ""} {
 		f.Add(s)
 	}
@@ -218,7 +218,8 @@ func FuzzScheme(f *testing.F) {
 				t.Fatalf("parse(%q) accepted scrypt params beyond the limits", encoded)
 			}
 		case *pbkdf2Hash:
-			if h.iter > maxPBKDF2Iter || len(h.key) < minKeyLen {
+			blocks := (len(h.key) + 31) / 32
+			if h.iter < 1 || h.iter > maxPBKDF2Iter || h.iter*blocks > maxPBKDF2Work || len(h.key) < minKeyLen || len(h.salt) == 0 {
 				t.Fatalf("parse(%q) accepted pbkdf2 params beyond the limits", encoded)
 			}
 		}
