@@ -49,6 +49,10 @@ func yamlPaths(t *testing.T, n *yaml.Node, f reflect.StructField, prefix string,
 		key, val := n.Content[i].Value, n.Content[i+1]
 		switch typ.Kind() {
 		case reflect.Map:
+			if f.Tag.Get("placeholder") == "" {
+				out[prefix] = true // a map that is one option's value (surfaces.payload.slugs)
+				return
+			}
 			yamlPaths(t, val, reflect.StructField{Type: typ.Elem()}, prefix+"."+f.Tag.Get("placeholder"), out)
 		case reflect.Struct:
 			field, ok := fieldByYAMLName(typ, key)

@@ -30,7 +30,7 @@ type Options struct {
 	// ("https://cms.example"): mailed links start with it. The file may
 	// leave it empty for app.url followed by the mount; a Go caller must
 	// set it.
-	ServerURL string `yaml:"server_url"`
+	ServerURL string `yaml:"public_url"`
 	// AdminRoute is Payload's routes.admin, the admin panel's path under
 	// ServerURL, where the mailed reset and verification links point.
 	AdminRoute string `yaml:"admin_route"`
@@ -196,7 +196,7 @@ func (o Options) Validate() setting.Problems {
 	}
 	o.validateSlugs(&p)
 	if err := core.CheckBaseURL(o.ServerURL); err != nil {
-		p.Add("server_url", "%v", err)
+		p.Add("public_url", "%v", err)
 	}
 	if o.AdminRoute != "/" && !apiPrefixPattern.MatchString(o.AdminRoute) {
 		p.Add("admin_route", "must be a path like /admin, got %q", o.AdminRoute)
