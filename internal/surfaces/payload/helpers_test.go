@@ -35,13 +35,24 @@ type env struct {
 // newEnv builds an env with a tiny login stall and whatever mod changes.
 func newEnv(t testing.TB, mod func(*payload.Options)) *env {
 	t.Helper()
+	return newEnvOf(t, surfacetest.Deps{}, mod)
+}
+
+// newEnvWithDeps is newEnv with the harness's deps (a body limit).
+func newEnvWithDeps(t testing.TB, d surfacetest.Deps) *env {
+	t.Helper()
+	return newEnvOf(t, d, nil)
+}
+
+func newEnvOf(t testing.TB, d surfacetest.Deps, mod func(*payload.Options)) *env {
+	t.Helper()
 	opt := payload.DefaultOptions()
 	opt.ServerURL = serverURL
 	opt.LoginStall = setting.Duration(time.Millisecond)
 	if mod != nil {
 		mod(&opt)
 	}
-	s := surfacetest.Start(t, surfacetest.Options{Core: coretest.Options{}}, build(opt))
+	s := surfacetest.Start(t, surfacetest.Options{Core: coretest.Options{}, Deps: d}, build(opt))
 	users, _ := s.Service.Collection("users")
 	return &env{Server: s, svc: s.Service, users: users, opt: opt}
 }
