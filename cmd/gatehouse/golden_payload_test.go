@@ -133,3 +133,24 @@ func TestGoldenPayloadDocuments(t *testing.T) {
 		t.Errorf("reset answer shows a password: %s", reset.Raw)
 	}
 }
+
+// TestPayloadAtTheRootServes: mounted at "/", Payload answers
+// /api/users/... and /api/access beside PocketBase's /api; a slug that
+// names a PocketBase /api group stops startup, naming the option.
+func TestPayloadAtTheRootServes(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, "surfaces:\n  payload:\n    mount: /\n    login_stall: 1ms\n", serverOpts{})
+	ts.signUp(t, goldenPLMail, goldenPass)
+	r := ts.do(t, "POST", "/api/users/login", map[string]any{"email": goldenPLMail, "password": goldenPass}).want(t, 200)
+	if r.str("user.collection") != "users" || r.str("token") == "" {
+		t.Errorf("root login = %s", r.Raw)
+	}
+	ts.do(t, "GET", "/api/access", nil).want(t, 200)
+	ts.do(t, "GET", "/api/collections/users/auth-methods", nil).want(t, 200)
+	ts.do(t, "POST", "/api/collections/users/auth-with-password", map[string]any{"identity": goldenPLMail, "password": goldenPass}).want(t, 200)
+
+	err := serveFails(t, "surfaces:\n  payload:\n    mount: /\n    slugs: {collections: users}\n", nil)
+	if want := `surfaces.payload.slugs: "collections" would answer PocketBase's /api/collections`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("serve = %v, want an error containing %q", err, want)
+	}
+}

@@ -94,7 +94,7 @@ func TestDefault(t *testing.T) {
 		}, Payload: Surface[payload.Options]{
 			Enabled: true, Mount: "/payload",
 			Options: payload.Options{
-				APIPrefix: "/api", Slugs: map[string]string{"users": "users"}, AdminRoute: "/admin",
+				APIPrefix: "/api", Slugs: map[string]string{}, AdminRoute: "/admin",
 				CookiePrefix: "payload", CookieSecure: "auto", CSRF: []string{},
 				TokenExpiration: Duration(2 * time.Hour), MaxLoginAttempts: 5, LockTime: Duration(10 * time.Minute),
 				UnlockAccess: "user", LoginStall: Duration(500 * time.Millisecond),

@@ -23,8 +23,10 @@ type Options struct {
 	// the mount ("/api", so /payload/api/users/login by default).
 	APIPrefix string `yaml:"api_prefix"`
 	// Slugs binds each Payload collection slug to one of Gatehouse's auth
-	// collections (name or id): {users: users} by default. A collection
-	// may be bound to one slug only.
+	// collections (name or id). Empty means {users: users} (DefaultSlugs):
+	// the default lives outside the map, so a file that lists its own
+	// slugs replaces it instead of adding to it. A collection may be bound
+	// to one slug only.
 	Slugs map[string]string `yaml:"slugs"`
 	// ServerURL is Payload's serverURL, the site's base as clients see it
 	// ("https://cms.example"): mailed links start with it. The file may
@@ -73,7 +75,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		APIPrefix:        "/api",
-		Slugs:            map[string]string{"users": core.UsersName},
+		Slugs:            map[string]string{},
 		AdminRoute:       "/admin",
 		CookiePrefix:     "payload",
 		CookieSecure:     setting.Auto,
@@ -86,6 +88,10 @@ func DefaultOptions() Options {
 	}
 }
 
+// DefaultSlugs is what an empty Slugs means: Payload's usual `users`
+// slug for Gatehouse's users collection.
+func DefaultSlugs() map[string]string { return map[string]string{"users": core.UsersName} }
+
 // withDefaults fills what a Go caller left zero with the defaults (the
 // file cannot: Validate refuses it). MaxLoginAttempts and Verify keep
 // their zero values, which mean something.
@@ -95,7 +101,7 @@ func (o Options) withDefaults() Options {
 		o.APIPrefix = d.APIPrefix
 	}
 	if len(o.Slugs) == 0 {
-		o.Slugs = d.Slugs
+		o.Slugs = DefaultSlugs()
 	}
 	if o.AdminRoute == "" {
 		o.AdminRoute = d.AdminRoute
@@ -238,7 +244,7 @@ func (o Options) Validate() setting.Problems {
 // twice (a token's `collection` claim must name one slug).
 func (o Options) validateSlugs(p *setting.Problems) {
 	if len(o.Slugs) == 0 {
-		p.Add("slugs", "must bind at least one slug to an auth collection")
+		o.Slugs = DefaultSlugs()
 	}
 	bound := map[string]string{}
 	for _, s := range o.SortedSlugs() {
