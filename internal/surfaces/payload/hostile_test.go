@@ -55,7 +55,7 @@ func TestHostileBodies(t *testing.T) {
 	wrongTypes := `{"email":{},"password":[],"token":1,"name":false}`
 	for _, tc := range []struct {
 		name, ctype, body string
-		status           int
+		status            int
 	}{
 		{"truncated json", "", `{"email":`, 400},
 		{"array", "", `[1,2]`, 400},
