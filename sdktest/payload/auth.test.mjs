@@ -86,8 +86,15 @@ describe('payload-token cookie', () => {
         assert.equal(jar.get(COOKIE), next.refreshedToken, 'refresh renews the cookie');
         assert.equal((await sdk.me({ collection: 'users' })).token, next.refreshedToken);
 
+        // unlock and the access view authenticate by the cookie too.
+        const other = await createUser('cookie-other');
+        assert.deepEqual(await call(sdk, 'POST', '/users/unlock', { json: { email: other.email } }), { message: 'Success' });
+        assert.equal((await call(sdk, 'GET', '/access')).canAccessAdmin, true);
+
         await call(sdk, 'POST', '/users/logout');
         assert.equal(jar.get(COOKIE), undefined, 'logout clears the cookie');
+        await rejectsWith(call(sdk, 'POST', '/users/unlock', { json: { email: other.email } }), 403,
+            'You are not allowed to perform this action.');
         assert.deepEqual(await sdk.me({ collection: 'users' }), { user: null, message: 'Account' });
     });
 });
