@@ -10,13 +10,14 @@ import (
 // accessAnswer is GET <api>/access's body: Payload's sanitised
 // permissions, where only what is allowed is listed.
 type accessAnswer struct {
-	CanAccessAdmin bool                     `json:"canAccessAdmin,omitempty"`
-	Collections    map[string]orderedObject `json:"collections"`
-	Globals        map[string]json0         `json:"globals"`
+	CanAccessAdmin bool                         `json:"canAccessAdmin,omitempty"`
+	Collections    map[string]orderedObject     `json:"collections"`
+	Globals        map[string]globalPermissions `json:"globals"`
 }
 
-// json0 stands for a global's permissions; Gatehouse serves no globals.
-type json0 = struct{}
+// globalPermissions stands for a global's permissions; Gatehouse serves
+// no globals, so the map is always empty.
+type globalPermissions = struct{}
 
 // handleAccess answers GET <api>/access for the caller (a guest
 // included): per slug, what core's rules let it do with the users
@@ -25,7 +26,7 @@ type json0 = struct{}
 func (s *server) handleAccess() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p := anyCaller(r)
-		out := accessAnswer{Collections: map[string]orderedObject{}, Globals: map[string]json0{}}
+		out := accessAnswer{Collections: map[string]orderedObject{}, Globals: map[string]globalPermissions{}}
 		for _, sl := range s.slugs {
 			perm := core.PermissionsOf(p, sl.c, s.opt.unlockRule())
 			out.CanAccessAdmin = out.CanAccessAdmin || perm.Admin

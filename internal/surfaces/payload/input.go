@@ -42,8 +42,8 @@ func (s *server) userInput(sl slug, b body, cur *core.User) (core.UserInput, err
 	}
 	changed := false
 	for _, k := range b.f.Keys() {
-		if k == "oldPassword" || slices.Contains(systemFields, k) {
-			continue
+		if k == "oldPassword" || (slices.Contains(systemFields, k) && (k != "name" || sl.c.HasField("name"))) {
+			continue // a name the collection has is the user's name, above
 		}
 		if profile == nil {
 			profile = map[string]any{}

@@ -65,8 +65,8 @@ type Options struct {
 	// UnlockAccess is who may unlock an account: "user" (any logged-in
 	// user of the collection, Payload's default) or "superuser".
 	UnlockAccess string `yaml:"unlock_access"`
-	// LoginStall pads logins, password requests and registrations to at
-	// least this long, so success and failure take the same time.
+	// LoginStall pads logins, password reset requests and first-register
+	// to at least this long, so success and failure take the same time.
 	LoginStall setting.Duration `yaml:"login_stall"`
 }
 
@@ -272,5 +272,5 @@ func (o Options) unlockRule() core.UnlockRule {
 	return core.UnlockByMember
 }
 
-// String describes a slug binding for errors.
+// slugError names a slug's option in an error of NewHandler.
 func slugError(slug string, err error) error { return fmt.Errorf("payload: slugs.%s: %w", slug, err) }

@@ -54,7 +54,7 @@ func (s *server) document(ctx context.Context, sl slug, u core.User, o docOption
 	}
 	keys := make([]string, 0, len(u.Profile))
 	for k := range u.Profile {
-		if !slices.Contains(systemFields, k) {
+		if !slices.Contains(systemFields, k) || (k == "name" && !sl.c.HasField("name")) {
 			keys = append(keys, k)
 		}
 	}
