@@ -46,13 +46,19 @@ func newEnvWithDeps(t testing.TB, d surfacetest.Deps) *env {
 
 func newEnvOf(t testing.TB, d surfacetest.Deps, mod func(*payload.Options)) *env {
 	t.Helper()
+	return newEnvCore(t, d, coretest.Options{}, mod)
+}
+
+// newEnvCore is newEnv over a core built with co (settings).
+func newEnvCore(t testing.TB, d surfacetest.Deps, co coretest.Options, mod func(*payload.Options)) *env {
+	t.Helper()
 	opt := payload.DefaultOptions()
 	opt.ServerURL = serverURL
 	opt.LoginStall = setting.Duration(time.Millisecond)
 	if mod != nil {
 		mod(&opt)
 	}
-	s := surfacetest.Start(t, surfacetest.Options{Core: coretest.Options{}, Deps: d}, build(opt))
+	s := surfacetest.Start(t, surfacetest.Options{Core: co, Deps: d}, build(opt))
 	users, _ := s.Service.Collection("users")
 	return &env{Server: s, svc: s.Service, users: users, opt: opt}
 }
