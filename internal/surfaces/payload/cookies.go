@@ -26,13 +26,14 @@ func (s *server) setToken(w http.ResponseWriter, token string, exp int64) {
 // another site (httpapi.CSRF on the cookie): the request's own origin
 // and the origins of the `csrf` option pass. Payload ignores the cookie
 // of such a request; Gatehouse refuses it with Payload's 403, so the
-// write cannot silently run as a guest's either. Requests with neither
-// Origin nor Sec-Fetch-Site (SDKs outside a browser) pass, as Payload
-// lets them.
+// write cannot silently run as a guest's either. A request with neither
+// Origin nor Sec-Fetch-Site (an SDK outside a browser) passes while the
+// `csrf` list is empty and is refused once it is set, as Payload judges
+// it.
 func (s *server) csrf(next http.Handler) http.Handler {
 	return s.jar.CSRF(httpapi.CSRFOptions{
 		AllowedOrigins:           s.opt.CSRF,
-		PassWithoutFetchMetadata: true,
+		PassWithoutFetchMetadata: len(s.opt.CSRF) == 0,
 		OnReject: func(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errForbidden())
 		},

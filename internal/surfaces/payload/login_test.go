@@ -208,8 +208,8 @@ func TestLogoutAndRefresh(t *testing.T) {
 }
 
 // TestCookieCSRF: a cookie-authenticated write from a foreign origin is
-// refused; from the configured csrf origin, or without browser evidence,
-// it passes.
+// refused; from the configured csrf origin, or a same-origin fetch, it
+// passes; one without browser evidence passes only while csrf is empty.
 func TestCookieCSRF(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(o *payloadOptions) { o.CSRF = []string{"https://app.example"} })
@@ -220,8 +220,20 @@ func TestCookieCSRF(t *testing.T) {
 	wantError(t, r, 403, "You are not allowed to perform this action.")
 	r = e.do(t, request{method: "POST", path: "/api/users/refresh-token", cookies: ck, header: map[string]string{"Origin": "https://app.example"}})
 	wantStatus(t, r, 200)
-	r = e.do(t, request{method: "POST", path: "/api/users/refresh-token", cookies: ck})
+	r = e.do(t, request{method: "POST", path: "/api/users/refresh-token", cookies: ck, header: map[string]string{"Sec-Fetch-Site": "same-origin"}})
 	wantStatus(t, r, 200)
+	// with a csrf list, a write without browser evidence is refused
+	r = e.do(t, request{method: "POST", path: "/api/users/refresh-token", cookies: ck})
+	wantError(t, r, 403, "You are not allowed to perform this action.")
+	// without one, it passes (an SDK outside a browser)
+	e2 := newEnv(t, nil)
+	e2.user(t, "ada@example.com")
+	tok2, _ := e2.login(t, "ada@example.com")
+	r = e2.do(t, request{method: "POST", path: "/api/users/refresh-token", cookies: map[string]string{"payload-token": tok2}})
+	wantStatus(t, r, 200)
+	r = e2.do(t, request{method: "POST", path: "/api/users/refresh-token", cookies: map[string]string{"payload-token": tok2},
+		header: map[string]string{"Origin": "https://evil.example"}})
+	wantError(t, r, 403, "You are not allowed to perform this action.")
 	// a bearer token is not a browser's to send: no check
 	r = e.do(t, request{method: "POST", path: "/api/users/refresh-token", auth: jwt(tok), header: map[string]string{"Origin": "https://evil.example"}})
 	wantStatus(t, r, 200)
