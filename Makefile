@@ -1,7 +1,7 @@
 # Gatehouse developer commands. `make test` is what CI runs.
 
 GO ?= go
-SDK_DIRS := sdktest/pocketbase sdktest/directus
+SDK_DIRS := sdktest/pocketbase sdktest/directus sdktest/payload
 FUZZTIME ?= 20s
 
 .PHONY: test chaos fmt-check vet sdk-deps build run fuzz bench

@@ -148,7 +148,7 @@ func TestDirectusDisabled(t *testing.T) {
 	body := `{"email":"a@example.com","password":"x"}`
 	checkPocketBase404(t, "disabled surface", ts.send(t, attackReq{Method: "POST", Path: "/directus/auth/login",
 		Body: strings.NewReader(body), Size: int64(len(body)), CType: "application/json"}))
-	if strings.Contains(ts.stderr.String(), "surface mounted") {
+	if strings.Contains(ts.stderr.String(), `msg="surface mounted" surface=Directus`) {
 		t.Error("a disabled surface was mounted")
 	}
 }

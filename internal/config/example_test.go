@@ -41,8 +41,8 @@ func yamlPaths(t *testing.T, n *yaml.Node, f reflect.StructField, prefix string,
 	if typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
 	}
-	if n.Kind != yaml.MappingNode {
-		out[prefix] = true
+	if n.Kind != yaml.MappingNode || typ.Kind() == reflect.Map && f.Tag.Get("placeholder") == "" {
+		out[prefix] = true // a scalar, a list, or a map that is one option's value (surfaces.payload.slugs)
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
 
 // writeConfig writes a YAML file into a fresh temp dir and returns its path.
@@ -89,6 +90,14 @@ func TestDefault(t *testing.T) {
 				CookieSecure: "auto", CookieSameSite: "lax",
 				PasswordResetURLAllowList: []string{}, RegisterURLAllowList: []string{}, RedirectAllowList: []string{},
 				PublicRegistration: true,
+			},
+		}, Payload: Surface[payload.Options]{
+			Enabled: true, Mount: "/payload",
+			Options: payload.Options{
+				APIPrefix: "/api", Slugs: map[string]string{}, AdminRoute: "/admin",
+				CookiePrefix: "payload", CookieSecure: "auto", CSRF: []string{},
+				TokenExpiration: Duration(2 * time.Hour), MaxLoginAttempts: 5, LockTime: Duration(10 * time.Minute),
+				UnlockAccess: "user", LoginStall: Duration(500 * time.Millisecond),
 			},
 		}},
 	}

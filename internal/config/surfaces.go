@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
 
 // SurfacesConfig mounts the compatible APIs Gatehouse speaks besides
@@ -16,6 +17,8 @@ import (
 type SurfacesConfig struct {
 	// Directus is the Directus auth API (`@directus/sdk` 26).
 	Directus Surface[directus.Options] `yaml:"directus"`
+	// Payload is Payload CMS v3's REST auth API (`@payloadcms/sdk` 3.90).
+	Payload Surface[payload.Options] `yaml:"payload"`
 }
 
 // SurfaceOptions is what a surface's Options type provides to be a
@@ -54,6 +57,7 @@ type publicURLDefaulter interface {
 func defaultSurfaces() SurfacesConfig {
 	return SurfacesConfig{
 		Directus: Surface[directus.Options]{Enabled: true, Mount: "/directus", Options: directus.DefaultOptions()},
+		Payload:  Surface[payload.Options]{Enabled: true, Mount: "/payload", Options: payload.DefaultOptions()},
 	}
 }
 

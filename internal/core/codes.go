@@ -63,6 +63,9 @@ const (
 	// CodeRequestTimeout is not core's to return: httpapi's Renderer
 	// answers with it when a request ran out of http.handler_timeout.
 	CodeRequestTimeout = "request_timeout" // unavailable: the request took longer than allowed; RetryAfter
+
+	CodeEmailNotVerified   = "email_not_verified"  // forbidden: a login of an unverified user where the profile requires verification
+	CodeAlreadyInitialized = "already_initialized" // forbidden: a first-user registration in a collection that has users
 )
 
 // Field error codes: what is wrong with one input field. The comment
@@ -113,6 +116,7 @@ func Codes() []string {
 		CodeTOTPTooManyAttempt,
 		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed,
 		CodeRequestTimeout,
+		CodeEmailNotVerified, CodeAlreadyInitialized,
 	}
 }
 

@@ -25,11 +25,20 @@ type LockoutPolicy struct {
 	Duration    time.Duration
 }
 
+// lockoutPolicy is the policy this service locks accounts by: its
+// profile's, else the server's.
+func (s *Service) lockoutPolicy() LockoutPolicy {
+	if s.profile.Lockout != nil {
+		return *s.profile.Lockout
+	}
+	return s.settings.Lockout
+}
+
 // lockedUntil returns when the user's lock ends, or the zero time if the
 // account is not locked at now; it reads through q (the store, or the
 // caller's transaction).
 func (s *Service) lockedUntil(ctx context.Context, q Queries, userID string, now time.Time) (time.Time, error) {
-	if s.settings.Lockout.MaxFailures <= 0 {
+	if s.lockoutPolicy().MaxFailures <= 0 {
 		return time.Time{}, nil
 	}
 	st, err := q.LoginState(ctx, userID)
@@ -64,7 +73,7 @@ func (s *Service) refuseLocked(ctx context.Context, q Queries, userID string, no
 // refuseLockedUntil is refuseLocked for a lockout end already read (the
 // zero time for a user without login state).
 func (s *Service) refuseLockedUntil(until, now time.Time) error {
-	if s.settings.Lockout.MaxFailures <= 0 || !now.Before(until) {
+	if s.lockoutPolicy().MaxFailures <= 0 || !now.Before(until) {
 		return nil
 	}
 	return &Error{Kind: KindUnauthenticated, Code: CodeAccountLocked,
@@ -75,7 +84,7 @@ func (s *Service) refuseLockedUntil(until, now time.Time) error {
 // account once MaxFailures fall within Window. It runs in a transaction
 // so failures arriving at once on several nodes are all counted.
 func (s *Service) recordFailure(ctx context.Context, c *Collection, userID string) error {
-	pol := s.settings.Lockout
+	pol := s.lockoutPolicy()
 	if pol.MaxFailures <= 0 {
 		return nil
 	}

@@ -88,6 +88,11 @@ func (s *Service) LoginWithPassword(ctx context.Context, c *Collection, in Passw
 		}
 		return AuthResult{}, s.failLogin(ctx, c, u.ID, in, "bad_password", false)
 	}
+	if s.profile.RequireVerified && !u.Verified && !c.Superusers {
+		// After the password, so only the account's owner learns of it.
+		s.metrics.Login("failure")
+		return AuthResult{}, NewError(KindForbidden, CodeEmailNotVerified)
+	}
 	if rehash && !u.Suspended() {
 		s.upgradeHash(ctx, c, u, in.Password)
 	}

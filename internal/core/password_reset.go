@@ -32,6 +32,13 @@ type PasswordResetInput struct {
 // The form (token, password of 8 to 255 characters, confirmation) is
 // checked as a whole first; the collection's password policy after.
 func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in PasswordResetInput) error {
+	_, err := s.confirmPasswordReset(ctx, c, in)
+	return err
+}
+
+// confirmPasswordReset is ConfirmPasswordReset, returning the user as
+// the reset left it.
+func (s *Service) confirmPasswordReset(ctx context.Context, c *Collection, in PasswordResetInput) (User, error) {
 	form := fieldErrors{}
 	var tc oneTimeClaims
 	if in.Token == "" {
@@ -42,7 +49,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 		if err != nil {
 			var ve *Error
 			if !errors.As(tokenFieldError(err), &ve) || ve.Kind != KindInvalid {
-				return AsError(err)
+				return User{}, AsError(err)
 			}
 			f := ve.Fields["token"]
 			form.add("token", f.Code, f.Params)
@@ -51,23 +58,24 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 	form.checkLength("password", in.Password, c.PasswordMin, MaxPasswordLen)
 	form.checkConfirm(in.Password, in.PasswordConfirm)
 	if err := form.err(); err != nil {
-		return err
+		return User{}, err
 	}
 	rec := fieldErrors{}
 	rec.checkPassword(c, "password", in.Password)
 	if err := rec.err(); err != nil {
-		return err
+		return User{}, err
 	}
 	if err := s.limit(ctx, ActionPasswordReset, ""); err != nil {
-		return err
+		return User{}, err
 	}
 	// Hash before the transaction: hashing is slow and must not hold the
 	// write lock.
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
-		return AsError(err)
+		return User{}, AsError(err)
 	}
-	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
+	var done User
+	err = s.store.InTx(ctx, func(q Queries) error {
 		now := s.Now()
 		if err := q.UseOneTimeToken(ctx, tc.row.ID, now); err != nil {
 			if errors.Is(err, ErrNotFound) {
@@ -101,8 +109,13 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, c *Collection, in Pa
 		if err := s.revokeCredentials(ctx, q, u, RevokedPasswordReset); err != nil {
 			return err
 		}
+		done = u
 		return s.audit(ctx, q, byUser(AuditPasswordReset, c, u.ID, nil))
-	}))
+	})
+	if err != nil {
+		return User{}, AsError(err)
+	}
+	return done, nil
 }
 
 // revokeCredentials ends every session of u and burns its outstanding

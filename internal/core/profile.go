@@ -46,6 +46,17 @@ type Profile struct {
 	// checked when the profile is applied: a standard claim's name (in
 	// any letter case) or a name given twice is refused.
 	Claims []AccessClaim
+	// Lockout, when set, replaces the server's lockout policy for this
+	// surface's logins (Payload's per-collection maxLoginAttempts and
+	// lockTime). The lock itself is shared: a user locked through one
+	// surface is locked for all, but each surface counts and locks by its
+	// own policy. A MaxFailures of 0 turns the lockout off for the surface.
+	Lockout *LockoutPolicy
+	// RequireVerified refuses a password login of an unverified user of a
+	// regular collection with CodeEmailNotVerified, after the password
+	// was checked (so the answer tells only the account's owner that it
+	// exists): Payload's `verify` option.
+	RequireVerified bool
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name
@@ -121,6 +132,9 @@ func (p Profile) validate() error {
 			return fmt.Errorf("core: profile claim %q is reserved, repeated or has no value", ac.Name)
 		}
 		seen[key] = true
+	}
+	if l := p.Lockout; l != nil && (l.MaxFailures < 0 || (l.MaxFailures > 0 && (l.Window <= 0 || l.Duration <= 0))) {
+		return fmt.Errorf("core: profile Lockout needs MaxFailures >= 0 and, when on, a positive Window and Duration")
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {

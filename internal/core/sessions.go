@@ -104,6 +104,9 @@ func (s *Service) canSeeSessions(ctx context.Context, p *Principal, c *Collectio
 	if !canManage(p, c, userID) {
 		return errRecordNotFound
 	}
+	if p.Is(c, userID) {
+		return nil // the caller itself, loaded moments ago by Authenticate (as in ViewUser)
+	}
 	if _, err := s.store.UserByID(ctx, c.ID, userID); errors.Is(err, ErrNotFound) {
 		return errRecordNotFound
 	} else if err != nil {

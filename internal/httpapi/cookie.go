@@ -19,6 +19,10 @@ type CookieOptions struct {
 	// sites, not on their cross-site POSTs or subrequests. None requires
 	// Secure, or browsers drop the cookie.
 	SameSite http.SameSite
+	// Expires also writes an Expires attribute beside Max-Age on a cookie
+	// with a lifetime (Payload's clients expect one): browsers that know
+	// Max-Age prefer it, so the two never disagree in effect.
+	Expires bool
 }
 
 // SetCookie sets an HttpOnly cookie, so page scripts (and an XSS) cannot
@@ -33,6 +37,9 @@ func SetCookie(w http.ResponseWriter, name, value string, maxAge time.Duration, 
 		expire(c)
 	case maxAge > 0:
 		c.MaxAge = int((maxAge + time.Second - 1) / time.Second)
+		if o.Expires {
+			c.Expires = time.Now().Add(time.Duration(c.MaxAge) * time.Second).UTC()
+		}
 	}
 	http.SetCookie(w, c)
 }

@@ -71,3 +71,25 @@ func TestClearCookie(t *testing.T) {
 		t.Errorf("Set-Cookie mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestSetCookieExpires: with Expires on, a cookie with a lifetime also
+// carries an Expires that many seconds ahead; a deletion keeps the epoch.
+func TestSetCookieExpires(t *testing.T) {
+	t.Parallel()
+	before := time.Now().Add(time.Hour).Truncate(time.Second)
+	got := setCookieHeader(func(w http.ResponseWriter) {
+		SetCookie(w, "payload-token", "v", time.Hour, CookieOptions{Expires: true})
+	})
+	after := time.Now().Add(time.Hour + time.Second)
+	c, err := http.ParseSetCookie(got[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxAge != 3600 || c.Expires.Before(before) || c.Expires.After(after) {
+		t.Errorf("Set-Cookie %q: want Max-Age=3600 and Expires about an hour ahead", got[0])
+	}
+	del := setCookieHeader(func(w http.ResponseWriter) { ClearCookie(w, "payload-token", CookieOptions{Expires: true}) })
+	if want := "payload-token=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax"; del[0] != want {
+		t.Errorf("clear = %q, want %q", del[0], want)
+	}
+}

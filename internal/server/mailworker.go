@@ -1,7 +1,6 @@
 package server
 
 import (
-
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/metrics"
 )

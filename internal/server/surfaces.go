@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
 
 // A mount is one API surface served under a path prefix of the root mux,
@@ -24,8 +25,11 @@ type mount struct {
 	prefix string // "/directus", or "/" for the root
 	// roots are the top-level paths the surface serves; at "/" it claims
 	// exactly these, so every other path stays PocketBase's.
-	roots   []string
-	handler http.Handler
+	roots []string
+	// rootsOption names the option that chose roots, when options do
+	// (Payload's slugs), for the error that refuses one.
+	rootsOption string
+	handler     http.Handler
 }
 
 // serverPaths are what the root handler serves itself or leaves to
@@ -36,6 +40,25 @@ var serverPaths = []struct{ path, owner string }{
 	{"/.well-known", "the JWKS document"},
 	{"/metrics", "the metrics endpoint"},
 	{"/readyz", "the readiness endpoint"},
+}
+
+// pocketBaseAPIGroups are PocketBase's top-level groups under /api. A
+// surface at the root may claim other paths beneath /api (Payload's
+// /api/<slug>), never one of these.
+var pocketBaseAPIGroups = []string{
+	"collections", "settings", "logs", "backups", "crons", "files", "batch", "realtime", "health", "sql", "oauth2-redirect",
+}
+
+// beneathAPI reports whether the root claim c is a path beneath /api that
+// PocketBase does not serve, and so may be a surface's; group is the
+// PocketBase group c would take otherwise.
+func beneathAPI(c string) (free bool, group string) {
+	rest, ok := strings.CutPrefix(c, "/api/")
+	if !ok || rest == "" {
+		return false, ""
+	}
+	group, _, _ = strings.Cut(rest, "/")
+	return !slices.Contains(pocketBaseAPIGroups, group), group
 }
 
 // claims returns the paths the mount takes from the root mux.
@@ -74,6 +97,14 @@ func checkMounts(ms []mount) error {
 func (m mount) overlapWith(before []mount) error {
 	for _, c := range m.claims() {
 		for _, s := range serverPaths {
+			if m.prefix == "/" && s.path == "/api" {
+				if free, group := beneathAPI(c); free {
+					continue
+				} else if group != "" && m.rootsOption != "" {
+					return fmt.Errorf("%s: %q would answer PocketBase's /api/%s when %s is \"/\"; choose another name, or another mount",
+						m.rootsOption, group, group, m.option)
+				}
+			}
 			if overlaps(c, s.path) {
 				return fmt.Errorf("%s: %q overlaps %s under %s; choose another mount", m.option, m.prefix, s.owner, s.path)
 			}
@@ -164,7 +195,11 @@ type surface struct {
 	// place returns whether the configuration enables it, and its mount.
 	place func(cfg config.Config) (enabled bool, mount string)
 	roots []string // the top-level paths it serves, which it claims at "/"
-	build func(a *App, d surfaces.Deps) (http.Handler, error)
+	// rootsOf, when set, replaces roots by the paths the configuration's
+	// options make it serve (Payload's slugs), named by rootsOption.
+	rootsOf     func(cfg config.Config) []string
+	rootsOption string
+	build       func(a *App, d surfaces.Deps) (http.Handler, error)
 }
 
 // surfaceTable lists the compatible surfaces in mounting order. Adding
@@ -176,6 +211,14 @@ func surfaceTable() []surface {
 		place: placed(func(c config.Config) config.Surface[directus.Options] { return c.Surfaces.Directus }),
 		build: func(a *App, d surfaces.Deps) (http.Handler, error) {
 			return directus.NewHandler(d, a.Cfg.Surfaces.Directus.Resolved(a.Cfg.App.URL))
+		},
+	}, {
+		name: "Payload", key: "surfaces.payload", roots: payload.DefaultOptions().Roots(),
+		rootsOf:     func(c config.Config) []string { return c.Surfaces.Payload.Options.Roots() },
+		rootsOption: "surfaces.payload.slugs",
+		place:       placed(func(c config.Config) config.Surface[payload.Options] { return c.Surfaces.Payload }),
+		build: func(a *App, d surfaces.Deps) (http.Handler, error) {
+			return payload.NewHandler(d, a.Cfg.Surfaces.Payload.Resolved(a.Cfg.App.URL))
 		},
 	}}
 }
@@ -211,7 +254,11 @@ func surfaceMounts(a *App, log *slog.Logger, done <-chan struct{}) ([]mount, err
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.key, err)
 		}
-		ms = append(ms, mount{name: s.name, option: s.key + ".mount", prefix: prefix, roots: s.roots, handler: h})
+		roots := s.roots
+		if s.rootsOf != nil {
+			roots = s.rootsOf(a.Cfg)
+		}
+		ms = append(ms, mount{name: s.name, option: s.key + ".mount", prefix: prefix, roots: roots, rootsOption: s.rootsOption, handler: h})
 	}
 	return ms, nil
 }

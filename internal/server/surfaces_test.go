@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
+	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
 
 // echo answers with its name and the path it was given, so a test sees
@@ -189,6 +190,7 @@ func TestBanner(t *testing.T) {
 	want := "Gatehouse listening on http://127.0.0.1:8090\n" +
 		"├─ REST API: http://127.0.0.1:8090/api/\n" +
 		"├─ Directus: http://127.0.0.1:8090/directus\n" +
+		"├─ Payload:  http://127.0.0.1:8090/payload\n" +
 		"└─ JWKS:     http://127.0.0.1:8090/.well-known/jwks.json\n"
 	if got := Banner(cfg, url); got != want {
 		t.Errorf("banner =\n%s\nwant\n%s", got, want)
@@ -211,5 +213,35 @@ func TestReadyzPathIsTheServers(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "overlaps the readiness endpoint") {
 			t.Errorf("a mount at %s: %v, want it refused as overlapping the readiness endpoint", prefix, err)
 		}
+	}
+}
+
+// TestPayloadAtTheRoot: Payload mounted at "/" claims its concrete slug
+// paths beneath PocketBase's /api, which is fine for names PocketBase
+// does not use and refused, naming the slugs option, for one it does.
+func TestPayloadAtTheRoot(t *testing.T) {
+	t.Parallel()
+	at := func(slugs map[string]string) mount {
+		o := payload.DefaultOptions()
+		o.Slugs = slugs
+		return mount{name: "Payload", option: "surfaces.payload.mount", prefix: "/", roots: o.Roots(),
+			rootsOption: "surfaces.payload.slugs", handler: echo("payload")}
+	}
+	mux := testMux(t, at(map[string]string{"users": "users"}))
+	for path, want := range map[string]string{
+		"/api/users/login":       "payload /api/users/login",
+		"/api/access":            "payload /api/access",
+		"/api/collections/users": "pocketbase /api/collections/users",
+	} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if got := rec.Body.String(); got != want {
+			t.Errorf("GET %s answered by %q, want %q", path, got, want)
+		}
+	}
+	err := checkMounts([]mount{at(map[string]string{"collections": "users"})})
+	want := `surfaces.payload.slugs: "collections" would answer PocketBase's /api/collections when surfaces.payload.mount is "/"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("checkMounts(slug collections) = %v, want %q", err, want)
 	}
 }

@@ -60,6 +60,8 @@ var messages = map[string]string{
 	core.CodeOAuthUser:              "Failed to fetch OAuth2 user.",
 	core.CodeOAuthFailed:            "Failed to authenticate.",
 	core.CodeRequestTimeout:         "The request took too long, try again shortly.",
+	core.CodeEmailNotVerified:       "Please verify your email before logging in.",
+	core.CodeAlreadyInitialized:     "The collection already has users.",
 }
 
 // fieldText is how PocketBase words one field error: its wire code, its

@@ -1,0 +1,83 @@
+package payload
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
+
+// loginAnswer is POST <slug>/login's body; field order is Payload's.
+type loginAnswer struct {
+	Message string        `json:"message"`
+	User    orderedObject `json:"user"`
+	Token   string        `json:"token"`
+	Exp     int64         `json:"exp"`
+}
+
+// handleLogin answers POST <slug>/login {email, password}: the user, a
+// token and its expiry, and the token in the cookie. Core pads the
+// answer to LoginStall and runs the lockout: the failure that reaches
+// MaxLoginAttempts still reads as a wrong password, later ones as
+// LockedAuth until LockTime has passed.
+func (s *server) handleLogin(sl slug) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		b, err := s.readBody(r)
+		if err != nil {
+			return err
+		}
+		email, err := b.email()
+		if err != nil {
+			return err
+		}
+		password, err := b.str("password")
+		if err != nil {
+			return err
+		}
+		var missing []string
+		if email == "" {
+			missing = append(missing, "email")
+		}
+		if password == "" {
+			missing = append(missing, "password")
+		}
+		if len(missing) > 0 {
+			return errRequired(sl.name, missing...)
+		}
+		res, err := s.svc.LoginWithPassword(r.Context(), sl.c, core.PasswordLogin{
+			Identity: email, IdentityField: "email", Password: password,
+		})
+		if err != nil {
+			return loginError(err)
+		}
+		user, err := s.authDocument(r.Context(), sl, res)
+		if err != nil {
+			return err
+		}
+		exp := expOf(res.Token)
+		s.setToken(w, res.Token, exp)
+		return httpapi.WriteJSON(w, http.StatusOK, loginAnswer{Message: "Authentication Passed", User: user, Token: res.Token, Exp: exp})
+	})
+}
+
+// loginError translates a refused login: a lock is LockedAuth, an
+// unverified user (with Verify) UnverifiedEmail, a user with an
+// authenticator app a 403 (Payload cannot take a second factor), and
+// every other refusal AuthenticationError: an unknown address, a wrong
+// password, a password core refuses to check (over its length cap), a
+// suspended user, a collection without password logins. Rate limits and
+// outages keep their own answers.
+func loginError(err error) error {
+	e := core.AsError(err)
+	switch {
+	case e.Code == core.CodeAccountLocked:
+		return errLocked()
+	case e.Code == core.CodeEmailNotVerified:
+		return errUnverified()
+	case e.Code == core.CodeMFARequired:
+		return errSecondFactor()
+	case e.Kind == core.KindUnauthenticated, e.Kind == core.KindInvalid, e.Kind == core.KindForbidden:
+		return errAuthentication()
+	}
+	return err
+}

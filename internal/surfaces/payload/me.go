@@ -1,0 +1,42 @@
+package payload
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+)
+
+// meAnswer is GET <slug>/me's body for a user; field order is Payload's.
+type meAnswer struct {
+	User       orderedObject `json:"user"`
+	Collection string        `json:"collection"`
+	Strategy   string        `json:"strategy"`
+	Exp        int64         `json:"exp"`
+	Token      string        `json:"token"`
+	Message    string        `json:"message"`
+}
+
+// anonymousMe is GET <slug>/me's body without a user of the slug.
+type anonymousMe struct {
+	User    any    `json:"user"`
+	Message string `json:"message"`
+}
+
+// handleMe answers GET <slug>/me, always 200: the caller with its token
+// and the token's expiry, or a null user for a guest (a refused token
+// included) or a user of another collection.
+func (s *server) handleMe(sl slug) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		p := caller(r, sl)
+		if p == nil {
+			return httpapi.WriteJSON(w, http.StatusOK, anonymousMe{User: nil, Message: "Account"})
+		}
+		user, err := s.document(r.Context(), sl, p.User, docOptions{viewer: p, auth: true})
+		if err != nil {
+			return err
+		}
+		return httpapi.WriteJSON(w, http.StatusOK, meAnswer{
+			User: user, Collection: sl.name, Strategy: strategy, Exp: unixOf(p.Expires), Token: p.Token, Message: "Account",
+		})
+	})
+}

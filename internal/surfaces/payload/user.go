@@ -1,0 +1,134 @@
+package payload
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/core"
+)
+
+// timeLayout is how Payload writes timestamps (JavaScript's toISOString).
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// systemFields are the keys Payload keeps for itself on an auth
+// document: never read from a client's body into the user's custom
+// fields, and never shown from them. The hidden ones (hash, salt, the
+// reset and verification tokens, loginAttempts, lockUntil) are never
+// returned at all.
+var systemFields = []string{
+	"id", "email", "password", "name", "createdAt", "updatedAt", "sessions", "collection", "_strategy",
+	"_verified", "_verificationToken", "hash", "salt", "resetPasswordToken", "resetPasswordExpiration",
+	"loginAttempts", "lockUntil", "apiKey", "apiKeyIndex", "enableAPIKey",
+}
+
+// docOptions say what a document shows besides the user's fields.
+type docOptions struct {
+	// viewer is who reads it: the user's sessions are shown only to
+	// itself.
+	viewer *core.Principal
+	// auth adds `collection` and `_strategy`, as Payload's authenticated
+	// user (login, me, refresh) carries them.
+	auth bool
+}
+
+// session is one entry of a document's `sessions`.
+type session struct {
+	ID        string `json:"id"`
+	CreatedAt string `json:"createdAt"`
+	ExpiresAt string `json:"expiresAt"`
+}
+
+// document renders u of sl as Payload's user document: id, email, the
+// name and custom fields (the profile document's keys), `_verified` when
+// the collection verifies, the timestamps, and for its owner the live
+// sessions.
+func (s *server) document(ctx context.Context, sl slug, u core.User, o docOptions) (orderedObject, error) {
+	doc := orderedObject{values: map[string]any{}}
+	doc.add("id", u.ID)
+	doc.add("email", u.Email)
+	if u.Name != "" {
+		doc.add("name", u.Name)
+	}
+	keys := make([]string, 0, len(u.Profile))
+	for k := range u.Profile {
+		if !slices.Contains(systemFields, k) || (k == "name" && !sl.c.HasField("name")) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		doc.add(k, u.Profile[k])
+	}
+	if s.opt.Verify {
+		doc.add("_verified", u.Verified)
+	}
+	doc.add("createdAt", u.Created.UTC().Format(timeLayout))
+	doc.add("updatedAt", u.Updated.UTC().Format(timeLayout))
+	if o.viewer.Is(sl.c, u.ID) {
+		list, err := s.svc.ListSessions(ctx, o.viewer, sl.c, u.ID)
+		if err != nil {
+			return orderedObject{}, err
+		}
+		out := make([]session, 0, len(list))
+		for _, se := range list {
+			out = append(out, session{ID: se.ID, CreatedAt: se.Created.UTC().Format(timeLayout), ExpiresAt: se.Expires.UTC().Format(timeLayout)})
+		}
+		doc.add("sessions", out)
+	}
+	if o.auth {
+		doc.add("collection", sl.name)
+		doc.add("_strategy", strategy)
+	}
+	return doc, nil
+}
+
+// authDocument is the document of a login's user as its owner sees it,
+// with `collection` and `_strategy`.
+func (s *server) authDocument(ctx context.Context, sl slug, res core.AuthResult) (orderedObject, error) {
+	p := &core.Principal{User: res.User, Collection: sl.c, Session: res.Session}
+	return s.document(ctx, sl, res.User, docOptions{viewer: p, auth: true})
+}
+
+// orderedObject is a JSON object whose keys keep the order they were
+// added in.
+type orderedObject struct {
+	keys   []string
+	values map[string]any
+}
+
+func (o *orderedObject) add(k string, v any) {
+	o.keys = append(o.keys, k)
+	o.values[k] = v
+}
+
+// MarshalJSON writes the keys in order.
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.values[k])
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// unixOf is t in Unix seconds, 0 for the zero time.
+func unixOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
