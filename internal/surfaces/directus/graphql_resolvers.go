@@ -116,7 +116,7 @@ func (q *systemResolver) UsersMeTfaDisable(ctx context.Context, args struct{ Otp
 // UsersRegister resolves users_register: true for a new address and a
 // registered one alike.
 func (q *systemResolver) UsersRegister(ctx context.Context, args struct {
-	Email, Password                        string
+	Email, Password                      string
 	VerificationURL, FirstName, LastName *string
 }) (*bool, error) {
 	return done(q.s.register(ctx, registration{
