@@ -114,7 +114,7 @@ type server struct {
 	root *root
 }
 
-func newServer(t *testing.T, l gql.Limits) *server {
+func newServer(t testing.TB, l gql.Limits) *server {
 	t.Helper()
 	r := &root{}
 	h, err := gql.New(gql.Config{Schema: testSchema, Resolver: r, Costly: []string{"mutation.login"},
