@@ -27,6 +27,7 @@ func (m graphqlMapper) Request(w http.ResponseWriter, r *http.Request, err error
 	if errors.As(err, &re) {
 		switch re.Kind {
 		case gql.KindMethod, gql.KindMutationOverGET:
+			w.Header().Set("Allow", "POST") // a 405 names what would do
 			err = errMethodNotAllowed(r.Method)
 		case gql.KindVariables:
 			err = errInvalidPayload("Variables are invalid JSON")
