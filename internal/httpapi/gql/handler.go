@@ -101,7 +101,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	plans := make([]plan, len(ops))
 	costly := 0
 	for i, op := range ops {
-		plans[i] = h.prepare(r, op)
+		plans[i] = h.prepare(op)
 		costly = satAdd(costly, plans[i].doc.measures.costly)
 	}
 	if r.Method == http.MethodGet && plans[0].refused == nil && plans[0].doc.mutation {
@@ -146,7 +146,7 @@ type plan struct {
 
 // prepare measures op against the limits (all but the request-wide
 // costly cap).
-func (h *Handler) prepare(r *http.Request, op operation) plan {
+func (h *Handler) prepare(op operation) plan {
 	p := plan{op: op}
 	switch {
 	case op.err != nil:
