@@ -22,8 +22,8 @@ import (
 type Config struct {
 	// Schema is the surface's schema in GraphQL SDL.
 	Schema string
-	// Resolver is the root resolver: its methods resolve the Query and
-	// Mutation fields (graph-gophers/graphql-go's rules: a field
+	// Resolver is the root resolver, a pointer: its methods resolve the
+	// Query and Mutation fields (graph-gophers/graphql-go's rules: a field
 	// auth_login is the method AuthLogin; structs' fields resolve
 	// object fields, with a `graphql:"name"` tag where names differ).
 	Resolver any
