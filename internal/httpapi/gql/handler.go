@@ -59,6 +59,11 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Errors == nil {
 		return nil, errors.New("gql: Config.Errors is required")
 	}
+	if l := cfg.Limits; min(l.MaxQueryBytes, l.MaxDepth, l.MaxAliases, l.MaxFields, l.MaxCostly, l.MaxBatch) < 0 {
+		// Settings are held to Validate's bounds by the surface's
+		// options; a Go caller may go lower (tests do), not below zero.
+		return nil, errors.New("gql: Config.Limits has a negative limit")
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.Default()
@@ -78,7 +83,7 @@ func New(cfg Config) (*Handler, error) {
 		}
 		costly[c] = true
 	}
-	return &Handler{schema: schema, costly: costly, limits: cfg.Limits.withDefaults(), errs: cfg.Errors, log: log, maxBody: cfg.MaxBodyBytes}, nil
+	return &Handler{schema: schema, costly: costly, limits: cfg.Limits.WithDefaults(), errs: cfg.Errors, log: log, maxBody: cfg.MaxBodyBytes}, nil
 }
 
 // checkCostly refuses a costly entry that names no root field, so a typo

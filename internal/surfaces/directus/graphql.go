@@ -66,10 +66,18 @@ var costlyMutations = []string{
 	"mutation.users_register",
 }
 
-// graphqlLimits are the layer's defaults, without batches: Directus
-// reads one {query, variables, operationName} object per request.
+// graphqlLimits are the layer's defaults (Options.GraphQL's), without
+// batches: Directus reads one {query, variables, operationName} object
+// per request.
 func graphqlLimits() gql.Limits {
 	l := gql.DefaultLimits()
+	l.MaxBatch = 0
+	return l
+}
+
+// graphqlLimits are the configured limits, without batches.
+func (s *server) graphqlLimits() gql.Limits {
+	l := s.opt.GraphQL
 	l.MaxBatch = 0
 	return l
 }
@@ -81,7 +89,7 @@ func (s *server) systemGraphQL() (http.Handler, error) {
 		Schema:       systemSchema,
 		Resolver:     &systemResolver{s: s},
 		Costly:       costlyMutations,
-		Limits:       graphqlLimits(),
+		Limits:       s.graphqlLimits(),
 		Errors:       graphqlMapper{s: s},
 		Log:          s.log,
 		MaxBodyBytes: s.bodyLimit,

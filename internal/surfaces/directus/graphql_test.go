@@ -295,6 +295,14 @@ func TestGraphQLAbuse(t *testing.T) {
 		t.Fatalf("10k-character login: %+v", g)
 	}
 
+	// The cap is the surface's setting.
+	one := newEnv(t, func(c *config) { c.opt.GraphQL.MaxCostly = 1 })
+	two := `mutation { a: auth_login(email:"a@example.com",password:"x"){expires} b: auth_login(email:"a@example.com",password:"x"){expires} }`
+	wantError(t, one.gql(t, gqlCall{query: two}), "GRAPHQL_VALIDATION", "")
+	if r := e.gql(t, gqlCall{query: two}); r.status != http.StatusOK {
+		t.Fatalf("two logins under the default cap: %d %s", r.status, r.body)
+	}
+
 	// GET runs queries, never mutations (they would skip the CSRF check).
 	r = e.do(t, request{method: http.MethodGet, path: systemPath + "?query=" + url.QueryEscape("{ server_ping }")})
 	if wantStatus(t, r, http.StatusOK); !strings.Contains(r.body, `"server_ping":"pong"`) {
