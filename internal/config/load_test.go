@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
+	"github.com/gatehouse/gatehouse/internal/httpapi/gql"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
@@ -90,6 +91,7 @@ func TestDefault(t *testing.T) {
 				CookieSecure: "auto", CookieSameSite: "lax",
 				PasswordResetURLAllowList: []string{}, RegisterURLAllowList: []string{}, RedirectAllowList: []string{},
 				PublicRegistration: true,
+				GraphQL:            gql.Limits{MaxQueryBytes: 64 << 10, MaxDepth: 20, MaxAliases: 50, MaxFields: 1000, MaxCostly: 3},
 			},
 		}, Payload: Surface[payload.Options]{
 			Enabled: true, Mount: "/payload",

@@ -66,6 +66,7 @@ func TestDirectusValidation(t *testing.T) {
 			d.Options.SessionGrace = Duration(time.Minute)
 		}),
 			"surfaces.directus.session_grace: must be shorter than session_ttl (30s)"},
+		{"graphql depth below introspection", dir(func(d *Surface[directus.Options]) { d.Options.GraphQL.MaxDepth = 14 }), "surfaces.directus.graphql.max_depth: must be between 15 and 100, got 14"},
 		{"login stall zero", dir(func(d *Surface[directus.Options]) { d.Options.LoginStall = 0 }), "surfaces.directus.login_stall: must be between 1ms and 10s"},
 		{"register stall long", dir(func(d *Surface[directus.Options]) { d.Options.RegisterStall = Duration(11 * time.Second) }), "surfaces.directus.register_stall:"},
 		{"cookie name empty", dir(func(d *Surface[directus.Options]) { d.Options.RefreshCookieName = "" }), "surfaces.directus.refresh_cookie_name: must be a cookie name"},
@@ -205,6 +206,8 @@ surfaces:
     cookie_same_site: none
     password_reset_url_allow_list: [https://app.example/reset]
     public_registration: false
+    graphql:
+      max_costly: 1
 `)
 	got, err := Load(path, env(map[string]string{
 		"GATEHOUSE_DIRECTUS_MOUNT":                         "/",
@@ -214,6 +217,7 @@ surfaces:
 		"GATEHOUSE_DIRECTUS_PUBLIC_REGISTRATION":           "on",
 		"GATEHOUSE_DIRECTUS_PUBLIC_URL":                    "https://auth.example",
 		"GATEHOUSE_DIRECTUS_PASSWORD_RESET_URL_ALLOW_LIST": "",
+		"GATEHOUSE_SURFACES_DIRECTUS_GRAPHQL_MAX_DEPTH":    "30",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -230,6 +234,7 @@ surfaces:
 	want.Options.PasswordResetURLAllowList = []string{"https://app.example/reset"} // an empty variable is unset
 	want.Options.RedirectAllowList = []string{"https://a.example/cb", "https://b.example"}
 	want.Options.PublicRegistration = true
+	want.Options.GraphQL.MaxCostly, want.Options.GraphQL.MaxDepth = 1, 30
 	if diff := cmp.Diff(want, got.Surfaces.Directus); diff != "" {
 		t.Errorf("surfaces.directus (-want +got):\n%s", diff)
 	}

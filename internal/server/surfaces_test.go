@@ -76,6 +76,7 @@ func TestAddMountsAtRoot(t *testing.T) {
 		"/auth/login":            "directus /auth/login",
 		"/users/me/tfa/generate": "directus /users/me/tfa/generate",
 		"/users":                 "directus /users",
+		"/graphql/system":        "directus /graphql/system",
 		"/authx":                 "pocketbase /authx",
 		"/api/health":            "pocketbase /api/health",
 		"/":                      "pocketbase /",
@@ -111,6 +112,7 @@ func TestCheckMountsRefusesOverlaps(t *testing.T) {
 		{"nested mount", []mount{directusAt("/compat"), other("/compat/other")}, `surfaces.other.mount: "/compat/other" overlaps the Directus surface`},
 		{"parent mount", []mount{directusAt("/compat/directus"), other("/compat")}, `surfaces.other.mount: "/compat" overlaps the Directus surface`},
 		{"two at the root sharing /auth", []mount{directusAt("/"), other("/", "/auth")}, `surfaces.other.mount: "/" overlaps the Directus surface at "/"`},
+		{"two at the root sharing /graphql", []mount{directusAt("/"), other("/", "/graphql")}, `surfaces.other.mount: "/" overlaps the Directus surface at "/"`},
 		{"root paths under a mount", []mount{directusAt("/"), other("/users/x")}, `surfaces.other.mount: "/users/x" overlaps the Directus surface`},
 		{"bad syntax", []mount{directusAt("/x/")}, "surfaces.directus.mount: must not end with /"},
 		{"wildcard", []mount{directusAt("/{x}")}, "surfaces.directus.mount: must be a path like"},
@@ -124,7 +126,7 @@ func TestCheckMountsRefusesOverlaps(t *testing.T) {
 		})
 	}
 	// Disjoint mounts are fine, including two surfaces at the root.
-	ok := []mount{directusAt("/"), other("/", "/graphql"), mount{name: "Third", option: "x", prefix: "/apiary", handler: echo("t")}}
+	ok := []mount{directusAt("/"), other("/", "/authentication"), mount{name: "Third", option: "x", prefix: "/apiary", handler: echo("t")}}
 	if err := checkMounts(ok); err != nil {
 		t.Errorf("checkMounts(disjoint) = %v", err)
 	}

@@ -39,13 +39,22 @@ func (p Problems) ErrorFor(pkg string, t reflect.Type) error {
 }
 
 // FieldName returns the name of the field of struct type t whose yaml tag
-// names key (an index such as "[1]" is ignored), or key itself when no
+// names key (an index such as "[1]" is ignored; a dotted key names a
+// field of a struct field, "GraphQL.MaxDepth"), or key itself when no
 // field does.
 func FieldName(t reflect.Type, key string) string {
 	name, _, _ := strings.Cut(key, "[")
+	head, rest, nested := strings.Cut(name, ".")
 	for i := range t.NumField() {
-		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); tag == name {
-			return t.Field(i).Name
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); tag != head {
+			continue
+		}
+		switch {
+		case !nested:
+			return f.Name
+		case f.Type.Kind() == reflect.Struct:
+			return f.Name + "." + FieldName(f.Type, rest)
 		}
 	}
 	return key

@@ -59,10 +59,8 @@ func (b body) required(key string) (string, error) {
 		return "", errInvalidPayload(quote(key) + " must be a string")
 	case !present:
 		return "", errInvalidPayload(quote(key) + " is required")
-	case v == "":
-		return "", errInvalidPayload(quote(key) + " is not allowed to be empty")
 	}
-	return v, nil
+	return v, nonEmpty(key, v)
 }
 
 // email returns a required email field; Directus validates its shape
@@ -72,8 +70,26 @@ func (b body) email(key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !core.ValidEmail(v) {
-		return "", errInvalidPayload(quote(key) + " must be a valid email")
+	return v, validEmail(key, v)
+}
+
+// nonEmpty refuses an empty value of a required field, in Joi's words.
+// REST bodies and GraphQL arguments share it.
+func nonEmpty(key, v string) error {
+	if v == "" {
+		return errInvalidPayload(quote(key) + " is not allowed to be empty")
 	}
-	return v, nil
+	return nil
+}
+
+// validEmail refuses a required email field that is empty or not an
+// address.
+func validEmail(key, v string) error {
+	if err := nonEmpty(key, v); err != nil {
+		return err
+	}
+	if !core.ValidEmail(v) {
+		return errInvalidPayload(quote(key) + " must be a valid email")
+	}
+	return nil
 }

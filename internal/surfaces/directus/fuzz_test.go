@@ -23,6 +23,8 @@ func FuzzBodies(f *testing.F) {
 	for i, s := range seeds {
 		f.Add(uint8(i), "application/json", s, "")
 	}
+	f.Add(uint8(len(bodyRoutes)-1), "application/json", `{"query":"mutation($p: String!) { auth_login(email: \"ada@example.com\", password: $p) { expires } }","variables":{"p":"x"}}`, "")
+	f.Add(uint8(len(bodyRoutes)-1), "application/json", `{"query":"{ __schema { types { name } } }","operationName":null}`, "")
 	f.Add(uint8(0), "text/plain; charset=\xff", "{}", "Bearer x.y.z")
 	f.Add(uint8(6), "application/json", `{"password":"x","old_password":"y"}`, "bearer "+tk.AccessToken)
 	f.Fuzz(func(t *testing.T, route uint8, ctype, body, auth string) {

@@ -59,8 +59,12 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 		svc: svc, log: d.Log(), c: c, opt: opt, bodyLimit: d.BodyLimitOr(DefaultBodyLimit), onRoute: d.OnRoute, public: public,
 	}
 	s.jar, s.state = newCookies(opt)
+	system, err := s.systemGraphQL()
+	if err != nil {
+		return nil, fmt.Errorf("directus: %w", err)
+	}
 	mux := http.NewServeMux()
-	s.addRoutes(mux)
+	s.addRoutes(mux, system)
 	return httpapi.Chain(mux,
 		httpapi.LimitBody(s.bodyLimit),
 		httpapi.Recover(s.log, s.renderer().WriteInternal),

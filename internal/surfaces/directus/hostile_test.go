@@ -22,6 +22,7 @@ var bodyRoutes = []struct {
 	{http.MethodPost, "/users/me/tfa/generate", true},
 	{http.MethodPost, "/users/me/tfa/enable", true},
 	{http.MethodPost, "/users/me/tfa/disable", true},
+	{http.MethodPost, "/graphql/system", false},
 }
 
 // TestHostileBodies sends every body route input it must refuse with a

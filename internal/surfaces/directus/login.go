@@ -12,47 +12,63 @@ import (
 // profile).
 func (s *server) handleLogin() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		m, res, err := s.login(r)
+		in, err := s.readLogin(r)
 		if err != nil {
 			return err
 		}
-		return s.writeTokens(w, m, res)
+		res, err := s.logIn(r.Context(), in)
+		if err != nil {
+			return err
+		}
+		return s.writeTokens(w, in.mode, res)
 	})
 }
 
-// login reads the body and logs in; mode defaults to json.
-func (s *server) login(r *http.Request) (mode, core.AuthResult, error) {
+// loginInput is a login, from a REST body or auth_login's arguments.
+type loginInput struct {
+	email, password, otp string
+	mode                 mode
+}
+
+// readLogin reads a login body; mode defaults to json.
+func (s *server) readLogin(r *http.Request) (loginInput, error) {
+	var in loginInput
 	b, err := s.readBody(r)
 	if err != nil {
-		return "", core.AuthResult{}, err
+		return in, err
 	}
-	email, err := b.email("email")
-	if err != nil {
-		return "", core.AuthResult{}, err
+	if in.email, err = b.email("email"); err != nil {
+		return in, err
 	}
-	password, err := b.required("password")
-	if err != nil {
-		return "", core.AuthResult{}, err
+	if in.password, err = b.required("password"); err != nil {
+		return in, err
 	}
-	m, err := b.mode(modeJSON)
-	if err != nil {
-		return "", core.AuthResult{}, err
+	if in.mode, err = b.mode(modeJSON); err != nil {
+		return in, err
 	}
-	otp, err := b.str("otp")
-	if err != nil {
-		return "", core.AuthResult{}, err
+	in.otp, err = b.str("otp")
+	return in, err
+}
+
+// logIn logs in, for POST /auth/login and auth_login alike: the
+// password, then the otp when the user has an authenticator app.
+func (s *server) logIn(ctx context.Context, in loginInput) (core.AuthResult, error) {
+	if err := validEmail("email", in.email); err != nil {
+		return core.AuthResult{}, err
 	}
-	res, err := s.svc.LoginWithPassword(r.Context(), s.c, core.PasswordLogin{
-		Identity: email, IdentityField: "email", Password: password, RefreshToken: m != modeSession,
+	if err := nonEmpty("password", in.password); err != nil {
+		return core.AuthResult{}, err
+	}
+	res, err := s.svc.LoginWithPassword(ctx, s.c, core.PasswordLogin{
+		Identity: in.email, IdentityField: "email", Password: in.password, RefreshToken: in.mode != modeSession,
 	})
 	if err == nil {
-		return m, res, nil
+		return res, nil
 	}
 	if e := core.AsError(err); e.Code == core.CodeMFARequired {
-		res, err = s.secondFactor(r.Context(), e.MFAID, otp, m)
-		return m, res, err
+		return s.secondFactor(ctx, e.MFAID, in.otp, in.mode)
 	}
-	return m, res, loginError(err)
+	return res, loginError(err)
 }
 
 // secondFactor completes a login of a user with an authenticator app:

@@ -50,6 +50,12 @@ type tokenData struct {
 // access token's lifetime in milliseconds; json mode returns both tokens,
 // cookie mode sets the refresh cookie, session mode the session cookie.
 func (s *server) writeTokens(w http.ResponseWriter, m mode, res core.AuthResult) error {
+	return httpapi.WriteJSON(w, http.StatusOK, dataBody{Data: s.issueTokens(w, m, res)})
+}
+
+// issueTokens hands out res in mode m, for REST and GraphQL alike: it
+// sets the mode's cookie on w and returns the data of the answer.
+func (s *server) issueTokens(w http.ResponseWriter, m mode, res core.AuthResult) tokenData {
 	data := tokenData{Expires: res.AccessTTL.Milliseconds()}
 	switch m {
 	case modeJSON:
@@ -60,7 +66,7 @@ func (s *server) writeTokens(w http.ResponseWriter, m mode, res core.AuthResult)
 	case modeSession:
 		s.jar.Set(w, s.opt.SessionCookieName, res.Token, res.AccessTTL)
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, dataBody{Data: data})
+	return data
 }
 
 // dataBody is Directus's success envelope.

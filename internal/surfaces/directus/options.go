@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi/gql"
 	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
@@ -71,6 +72,11 @@ type Options struct {
 	// PublicRegistration enables POST /users/register; false answers 403
 	// FORBIDDEN.
 	PublicRegistration bool `yaml:"public_registration"`
+
+	// GraphQL bounds each request to /graphql/system (depth, aliases,
+	// fields, length, and how many password-checking mutations it runs).
+	// Directus has no batches, whatever MaxBatch says.
+	GraphQL gql.Limits `yaml:"graphql"`
 }
 
 // DefaultOptions returns Directus's defaults. PublicURL has none: the
@@ -92,6 +98,7 @@ func DefaultOptions() Options {
 		RegisterURLAllowList:      []string{},
 		RedirectAllowList:         []string{},
 		PublicRegistration:        true,
+		GraphQL:                   graphqlLimits(),
 	}
 }
 
@@ -111,6 +118,7 @@ func (o Options) withDefaults() Options {
 	fill(&o.SessionGrace, d.SessionGrace)
 	fill(&o.LoginStall, d.LoginStall)
 	fill(&o.RegisterStall, d.RegisterStall)
+	o.GraphQL = o.GraphQL.WithDefaults()
 	for _, s := range []struct{ v, def *string }{
 		{&o.Collection, &d.Collection}, {&o.RefreshCookieName, &d.RefreshCookieName},
 		{&o.SessionCookieName, &d.SessionCookieName}, {&o.CookieSameSite, &d.CookieSameSite},
@@ -201,6 +209,9 @@ func (o Options) Validate() setting.Problems {
 		}
 	}
 	o.validateCookies(&p)
+	for _, pr := range o.GraphQL.Validate() {
+		p = append(p, setting.Problem{Key: "graphql." + pr.Key, Err: pr.Err})
+	}
 	for _, l := range []struct {
 		key  string
 		list []string

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/coretest"
+	"github.com/gatehouse/gatehouse/internal/httpapi/gql"
 	"github.com/gatehouse/gatehouse/internal/setting"
 	"github.com/gatehouse/gatehouse/internal/surfaces"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
@@ -35,6 +36,8 @@ func TestNewHandlerOptions(t *testing.T) {
 		{"same cookie names", func(o *directus.Options) { o.SessionCookieName = o.RefreshCookieName }, "must differ"},
 		{"none without secure", func(o *directus.Options) { o.CookieSameSite = "none" }, "CookieSameSite (cookie_same_site): none needs Secure cookies"},
 		{"bad allow list", func(o *directus.Options) { o.RedirectAllowList = []string{"/relative"} }, "RedirectAllowList"},
+		{"graphql limits unset", func(o *directus.Options) { o.GraphQL = gql.Limits{} }, ""},
+		{"graphql depth below introspection", func(o *directus.Options) { o.GraphQL.MaxDepth = 5 }, "GraphQL.MaxDepth (graphql.max_depth): must be between 15 and 100"},
 		// The rules are the configuration file's, by the same code.
 		{"short ttl", func(o *directus.Options) { o.SessionTTL = setting.Duration(5 * time.Second) },
 			"SessionTTL (session_ttl): must be between 10s and"},

@@ -1,6 +1,7 @@
 package directus
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -30,18 +31,24 @@ func (s *server) passwordRequest(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if email == "" {
-		return errInvalidPayload(`"email" field is required`)
-	}
 	resetURL, err := b.str("reset_url")
 	if err != nil {
 		return err
+	}
+	return s.requestReset(r.Context(), email, resetURL)
+}
+
+// requestReset mails a reset link, for POST /auth/password/request and
+// auth_password_request alike.
+func (s *server) requestReset(ctx context.Context, email, resetURL string) error {
+	if email == "" {
+		return errInvalidPayload(`"email" field is required`)
 	}
 	link, ok := s.mailLink(resetURL, resetPath, s.opt.PasswordResetURLAllowList)
 	if !ok {
 		return errInvalidPayload(`URL "` + clip(resetURL) + `" can't be used to reset passwords`)
 	}
-	return s.svc.RequestPasswordReset(r.Context(), s.c, core.MailRequest{Email: email, ActionURL: link})
+	return s.svc.RequestPasswordReset(ctx, s.c, core.MailRequest{Email: email, ActionURL: link})
 }
 
 // handlePasswordReset answers POST /auth/password/reset {token,
@@ -61,20 +68,32 @@ func (s *server) handlePasswordReset() http.Handler {
 		if err != nil {
 			return err
 		}
-		err = s.svc.ConfirmPasswordReset(r.Context(), s.c, core.PasswordResetInput{Token: token, Password: password})
-		if e := core.AsError(err); err != nil && e.Kind == core.KindInvalid {
-			if _, bad := e.Fields["token"]; bad {
-				// Invalid, expired, used or another collection's: core
-				// does not tell them apart, and neither do we.
-				return errInvalidToken()
-			}
-		}
-		if err != nil {
+		if err := s.resetPassword(r.Context(), token, password); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
+}
+
+// resetPassword sets a new password with a mailed token, for POST
+// /auth/password/reset and auth_password_reset alike.
+func (s *server) resetPassword(ctx context.Context, token, password string) error {
+	if err := nonEmpty("token", token); err != nil {
+		return err
+	}
+	if err := nonEmpty("password", password); err != nil {
+		return err
+	}
+	err := s.svc.ConfirmPasswordReset(ctx, s.c, core.PasswordResetInput{Token: token, Password: password})
+	if e := core.AsError(err); err != nil && e.Kind == core.KindInvalid {
+		if _, bad := e.Fields["token"]; bad {
+			// Invalid, expired, used or another collection's: core does
+			// not tell them apart, and neither do we.
+			return errInvalidToken()
+		}
+	}
+	return err
 }
 
 // clip shortens a client's URL before it is echoed in an error.

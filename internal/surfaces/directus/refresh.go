@@ -36,12 +36,24 @@ func (s *server) readTokenRequest(r *http.Request) (tokenRequest, error) {
 	if err != nil {
 		return tokenRequest{}, err
 	}
+	var bodyToken string
+	if m == modeJSON {
+		if bodyToken, err = b.str("refresh_token"); err != nil {
+			return tokenRequest{}, err
+		}
+	}
+	return s.tokenOf(r, m, bodyToken)
+}
+
+// tokenOf reads the token mode m names, for REST and GraphQL alike:
+// bodyToken (the body's or argument's refresh_token) in json mode, the
+// refresh cookie in cookie mode, the session cookie in session mode. A
+// missing token is a 400.
+func (s *server) tokenOf(r *http.Request, m mode, bodyToken string) (tokenRequest, error) {
 	tr := tokenRequest{mode: m}
 	switch m {
 	case modeJSON:
-		if tr.token, err = b.str("refresh_token"); err != nil {
-			return tokenRequest{}, err
-		}
+		tr.token = bodyToken
 	case modeCookie:
 		tr.token = s.jar.Value(r, s.opt.RefreshCookieName)
 	case modeSession:
@@ -65,27 +77,36 @@ func (s *server) handleRefresh() http.Handler {
 		if err != nil {
 			return err
 		}
-		var res core.AuthResult
-		if tr.mode == modeSession {
-			p, err := s.sessionPrincipal(r, tr.token)
-			if err != nil {
-				return err
-			}
-			res, err = s.svc.RotateSession(r.Context(), p, s.c)
-			if err != nil {
-				return refreshError(err)
-			}
-		} else {
-			// Directus kills a rotated token at once, so a second use
-			// is a replay at once too (the profile's NoReuseGrace): the
-			// session is revoked.
-			res, err = s.svc.RefreshWithToken(r.Context(), s.c, tr.token)
-			if err != nil {
-				return refreshError(err)
-			}
+		res, err := s.refresh(r, tr)
+		if err != nil {
+			return err
 		}
 		return s.writeTokens(w, tr.mode, res)
 	})
+}
+
+// refresh rotates what tr presents, for POST /auth/refresh and
+// auth_refresh alike.
+func (s *server) refresh(r *http.Request, tr tokenRequest) (core.AuthResult, error) {
+	if tr.mode == modeSession {
+		p, err := s.sessionPrincipal(r, tr.token)
+		if err != nil {
+			return core.AuthResult{}, err
+		}
+		res, err := s.svc.RotateSession(r.Context(), p, s.c)
+		if err != nil {
+			return core.AuthResult{}, refreshError(err)
+		}
+		return res, nil
+	}
+	// Directus kills a rotated token at once, so a second use is a
+	// replay at once too (the profile's NoReuseGrace): the session is
+	// revoked.
+	res, err := s.svc.RefreshWithToken(r.Context(), s.c, tr.token)
+	if err != nil {
+		return core.AuthResult{}, refreshError(err)
+	}
+	return res, nil
 }
 
 // sessionPrincipal authenticates the session cookie's token: the caller
@@ -127,18 +148,28 @@ func (s *server) handleLogout() http.Handler {
 		if err != nil {
 			return err
 		}
-		if tr.mode == modeSession {
-			err = s.logoutSession(r, tr.token)
-		} else {
-			err = s.svc.LogoutRefreshToken(r.Context(), s.c, tr.token)
-		}
-		if err != nil {
+		if err := s.logout(w, r, tr); err != nil {
 			return err
 		}
-		s.jar.ClearCarried(w, r)
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
+}
+
+// logout ends the session of what tr presents and clears the auth
+// cookies r carried (on w), for POST /auth/logout and auth_logout alike.
+func (s *server) logout(w http.ResponseWriter, r *http.Request, tr tokenRequest) error {
+	var err error
+	if tr.mode == modeSession {
+		err = s.logoutSession(r, tr.token)
+	} else {
+		err = s.svc.LogoutRefreshToken(r.Context(), s.c, tr.token)
+	}
+	if err != nil {
+		return err
+	}
+	s.jar.ClearCarried(w, r)
+	return nil
 }
 
 // logoutSession ends the session of the session cookie's token. A token

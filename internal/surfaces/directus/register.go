@@ -1,6 +1,7 @@
 package directus
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -16,10 +17,14 @@ import (
 // the user's name.
 func (s *server) handleRegister() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		if !s.opt.PublicRegistration {
+		if !s.opt.PublicRegistration { // before the body is read, as Directus
 			return errForbidden()
 		}
-		if err := s.register(r); err != nil {
+		in, err := s.readRegistration(r)
+		if err != nil {
+			return err
+		}
+		if err := s.register(r.Context(), in); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -27,41 +32,73 @@ func (s *server) handleRegister() http.Handler {
 	})
 }
 
-func (s *server) register(r *http.Request) error {
+// registration is a sign-up, from a REST body or users_register's
+// arguments.
+type registration struct {
+	email, password, verifyURL string
+	first, last                *string
+}
+
+func (s *server) readRegistration(r *http.Request) (registration, error) {
+	var in registration
 	b, err := s.readBody(r)
 	if err != nil {
+		return in, err
+	}
+	if in.email, err = b.email("email"); err != nil {
+		return in, err
+	}
+	if in.password, err = b.required("password"); err != nil {
+		return in, err
+	}
+	if in.verifyURL, err = b.str("verification_url"); err != nil {
+		return in, err
+	}
+	if in.first, err = b.strPtr("first_name"); err != nil {
+		return in, err
+	}
+	in.last, err = b.strPtr("last_name")
+	return in, err
+}
+
+// register signs a user up, for POST /users/register and users_register
+// alike.
+func (s *server) register(ctx context.Context, in registration) error {
+	if !s.opt.PublicRegistration {
+		return errForbidden()
+	}
+	if err := validEmail("email", in.email); err != nil {
 		return err
 	}
-	email, err := b.email("email")
-	if err != nil {
+	if err := nonEmpty("password", in.password); err != nil {
 		return err
 	}
-	password, err := b.required("password")
-	if err != nil {
-		return err
-	}
-	verifyURL, err := b.str("verification_url")
-	if err != nil {
-		return err
-	}
-	first, err := b.strPtr("first_name")
-	if err != nil {
-		return err
-	}
-	last, err := b.strPtr("last_name")
-	if err != nil {
-		return err
-	}
-	link, ok := s.mailLink(verifyURL, verifyPath, s.opt.RegisterURLAllowList)
+	link, ok := s.mailLink(in.verifyURL, verifyPath, s.opt.RegisterURLAllowList)
 	if !ok {
-		return errInvalidPayload(`URL "` + clip(verifyURL) + `" can't be used to verify registered users`)
+		return errInvalidPayload(`URL "` + clip(in.verifyURL) + `" can't be used to verify registered users`)
 	}
-	in := core.Registration{Email: email, Password: password, ActionURL: link}
-	if name := joinName(deref(first), deref(last)); name != "" {
-		in.Name = &name
-		in.Profile = withNames(nil, first, last)
+	reg := core.Registration{Email: in.email, Password: in.password, ActionURL: link}
+	if name := joinName(deref(in.first), deref(in.last)); name != "" {
+		reg.Name = &name
+		reg.Profile = withNames(nil, in.first, in.last)
 	}
-	return nameErrorOnly(s.svc.Register(r.Context(), s.c, in))
+	return nameErrorOnly(s.svc.Register(ctx, s.c, reg))
+}
+
+// verifyRegistration verifies the user a mailed token names and returns
+// its id, for GET /users/register/verify-email and users_register_verify
+// alike. A token that is missing, bad, expired or used is INVALID_TOKEN;
+// failures to check it keep their own answers.
+func (s *server) verifyRegistration(ctx context.Context, token string) (string, error) {
+	id, err := s.svc.ConfirmVerification(ctx, s.c, token)
+	if err != nil {
+		switch core.AsError(err).Kind {
+		case core.KindInternal, core.KindUnavailable, core.KindRateLimited:
+			return "", err
+		}
+		return "", errInvalidToken()
+	}
+	return id, nil
 }
 
 // handleVerifyEmail answers GET /users/register/verify-email?token= with
@@ -69,14 +106,12 @@ func (s *server) register(r *http.Request) error {
 // verified, to the login page when the token is missing or bad.
 func (s *server) handleVerifyEmail() http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := s.svc.ConfirmVerification(r.Context(), s.c, r.URL.Query().Get("token"))
-		if err != nil {
-			switch core.AsError(err).Kind {
-			case core.KindInternal, core.KindUnavailable, core.KindRateLimited:
-				return err
-			}
+		id, err := s.verifyRegistration(r.Context(), r.URL.Query().Get("token"))
+		if _, bad := asAPIError(err); bad {
 			redirectTo(w, s.opt.PublicURL+"/admin/login", http.StatusFound)
 			return nil
+		} else if err != nil {
+			return err
 		}
 		redirectTo(w, s.opt.PublicURL+"/admin/users/"+id, http.StatusFound)
 		return nil

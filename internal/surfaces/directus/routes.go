@@ -8,14 +8,14 @@ import (
 
 // Roots returns the top-level paths of addRoutes' routes: what the
 // surface claims of a server's root when it is mounted at "/".
-func Roots() []string { return []string{"/auth", "/users"} }
+func Roots() []string { return []string{"/auth", "/users", "/graphql"} }
 
 // addRoutes lists every route the surface serves, relative to its mount.
 // Auth marks what each needs: "guest" routes work without a token (a
 // stale one still fails them, as in Directus), "user" routes need a
 // token of the bound collection, and refresh/logout read the token their
 // mode names (body, refresh cookie or session cookie).
-func (s *server) addRoutes(m *http.ServeMux) {
+func (s *server) addRoutes(m *http.ServeMux, system http.Handler) {
 	mux := httpapi.RouteMux{Mux: m, OnRoute: s.onRoute}
 
 	mux.Handle("GET /auth", s.handleProviders())                                         // guest
@@ -40,6 +40,13 @@ func (s *server) addRoutes(m *http.ServeMux) {
 	for _, p := range []string{"/users/me/tfa/disable", "/users/me/tfa/disable/{$}"} {
 		mux.Handle("POST "+p, s.handleTFADisable()) // user
 	}
+
+	// The system GraphQL endpoint: the auth mutations above, each
+	// resolver calling its route's flow (graphql_resolvers.go). What a
+	// mutation needs (guest, user, refresh token) is as for its route.
+	// Directus's /graphql (the items schema) has nothing to serve here.
+	mux.Handle("GET /graphql/system", system)
+	mux.Handle("POST /graphql/system", system)
 
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error { // anything else
 		return errRouteNotFound(r.URL.Path)

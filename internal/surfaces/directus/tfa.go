@@ -1,6 +1,7 @@
 package directus
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -27,15 +28,27 @@ func (s *server) handleTFAGenerate() http.Handler {
 		if err != nil {
 			return err
 		}
-		enr, err := s.svc.EnrollTOTP(r.Context(), p, s.c, password)
-		if e := core.AsError(err); err != nil && e.Fields["password"].Code == core.FieldInvalidPassword {
-			return errInvalidCredentials()
-		}
+		sec, err := s.tfaGenerate(r.Context(), p, password)
 		if err != nil {
 			return err
 		}
-		return httpapi.WriteJSON(w, http.StatusOK, dataBody{Data: tfaSecret{Secret: enr.Secret, OTPAuthURL: enr.URL}})
+		return httpapi.WriteJSON(w, http.StatusOK, dataBody{Data: sec})
 	})
+}
+
+// tfaGenerate starts p's enrolment, for REST and users_me_tfa_generate.
+func (s *server) tfaGenerate(ctx context.Context, p *core.Principal, password string) (tfaSecret, error) {
+	if err := nonEmpty("password", password); err != nil {
+		return tfaSecret{}, err
+	}
+	enr, err := s.svc.EnrollTOTP(ctx, p, s.c, password)
+	if e := core.AsError(err); err != nil && e.Fields["password"].Code == core.FieldInvalidPassword {
+		return tfaSecret{}, errInvalidCredentials()
+	}
+	if err != nil {
+		return tfaSecret{}, err
+	}
+	return tfaSecret{Secret: enr.Secret, OTPAuthURL: enr.URL}, nil
 }
 
 // handleTFAEnable answers POST /users/me/tfa/enable {secret, otp}: 204.
@@ -55,8 +68,8 @@ func (s *server) handleTFAEnable() http.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := s.svc.ConfirmTOTP(r.Context(), p, s.c, secret, otp); err != nil {
-			return otpError(err)
+		if err := s.tfaEnable(r.Context(), p, secret, otp); err != nil {
+			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -75,12 +88,39 @@ func (s *server) handleTFADisable() http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := s.svc.DisableTOTP(r.Context(), p, s.c, otp); err != nil {
-			return otpError(err)
+		if err := s.tfaDisable(r.Context(), p, otp); err != nil {
+			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
+}
+
+// tfaEnable turns p's pending authenticator app on, for REST and
+// users_me_tfa_enable.
+func (s *server) tfaEnable(ctx context.Context, p *core.Principal, secret, otp string) error {
+	if err := nonEmpty("secret", secret); err != nil {
+		return err
+	}
+	if err := nonEmpty("otp", otp); err != nil {
+		return err
+	}
+	if _, err := s.svc.ConfirmTOTP(ctx, p, s.c, secret, otp); err != nil {
+		return otpError(err)
+	}
+	return nil
+}
+
+// tfaDisable turns p's authenticator app off, for REST and
+// users_me_tfa_disable.
+func (s *server) tfaDisable(ctx context.Context, p *core.Principal, otp string) error {
+	if err := nonEmpty("otp", otp); err != nil {
+		return err
+	}
+	if err := s.svc.DisableTOTP(ctx, p, s.c, otp); err != nil {
+		return otpError(err)
+	}
+	return nil
 }
 
 // userAndBody returns the caller (which the route requires) and the body.
