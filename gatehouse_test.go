@@ -219,3 +219,92 @@ func TestOpenRefusesBadSettings(t *testing.T) {
 		t.Fatalf("Open with a bad app.url = %v, want an error naming app.url", err)
 	}
 }
+
+// A reset token the program delivers itself resets the password and logs
+// the user in; the user's other sessions end. With mail, the mailed
+// token is the returned one.
+func TestForgotAndResetPassword(t *testing.T) {
+	t.Parallel()
+	g, dir := open(t, gatehouse.Config{})
+	ctx := t.Context()
+	old := signUp(t, g, "ada@example.com")
+	token, err := g.ForgotPassword(ctx, gatehouse.ForgotPasswordInput{Email: "ada@example.com", DisableEmail: true})
+	if err != nil || token == "" {
+		t.Fatalf("ForgotPassword = %q, %v", token, err)
+	}
+	auth, err := g.ResetPassword(ctx, gatehouse.ResetPasswordInput{Token: token, Password: "new horse battery staple"})
+	if err != nil || auth.Token == "" || auth.User.Email != "ada@example.com" {
+		t.Fatalf("ResetPassword = %+v, %v", auth, err)
+	}
+	if me, _ := g.Me(ctx, old.Token); me.User != nil {
+		t.Error("the session from before the reset survived it")
+	}
+	if me, _ := g.Me(ctx, auth.Token); me.User == nil {
+		t.Error("the reset's own session is not valid")
+	}
+	_, err = g.ResetPassword(ctx, gatehouse.ResetPasswordInput{Token: token, Password: "another horse battery"})
+	wantKind(t, "the same reset token again", err, gatehouse.KindInvalid)
+	if _, err := g.Login(ctx, gatehouse.LoginInput{Email: "ada@example.com", Password: "new horse battery staple"}); err != nil {
+		t.Fatalf("login with the new password: %v", err)
+	}
+
+	mailed, err := g.ForgotPassword(ctx, gatehouse.ForgotPasswordInput{Email: "ada@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := waitForToken(t, filepath.Join(dir, "mail"), "confirm-password-reset/"); got != mailed {
+		t.Errorf("mailed token %q, returned %q", got, mailed)
+	}
+	_, err = g.ForgotPassword(ctx, gatehouse.ForgotPasswordInput{Email: "nobody@example.com"})
+	wantKind(t, "an unknown address", err, gatehouse.KindNotFound)
+}
+
+// A locked account is unlocked by the program, and logs in again. Rate
+// limits are off, so what refuses the right password is the lockout.
+func TestUnlock(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"GATEHOUSE_RATE_LIMITS": "off"}
+	g, _ := open(t, gatehouse.Config{Getenv: func(k string) string { return env[k] }})
+	ctx := t.Context()
+	signUp(t, g, "ada@example.com")
+	for range 5 { // security.lockout.max_failures' default
+		_, err := g.Login(ctx, gatehouse.LoginInput{Email: "ada@example.com", Password: "wrong"})
+		wantKind(t, "wrong password", err, gatehouse.KindUnauthenticated)
+	}
+	// The lock answers as a wrong password (the default discloses none).
+	_, err := g.Login(ctx, gatehouse.LoginInput{Email: "ada@example.com", Password: "correct horse battery"})
+	var ge *gatehouse.Error
+	if !errors.As(err, &ge) || ge.Code != "invalid_credentials" {
+		t.Fatalf("the right password after 5 wrong ones: %v, want it refused by the lock", err)
+	}
+	if err := g.Unlock(ctx, "users", "ada@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Login(ctx, gatehouse.LoginInput{Email: "ada@example.com", Password: "correct horse battery"}); err != nil {
+		t.Fatalf("login after Unlock: %v", err)
+	}
+	wantKind(t, "unlocking an unknown address", g.Unlock(ctx, "users", "nobody@example.com"), gatehouse.KindNotFound)
+}
+
+// A guest may sign up and nothing more; a user may read, change and
+// delete (itself) and unlock.
+func TestAccess(t *testing.T) {
+	t.Parallel()
+	g, _ := open(t, gatehouse.Config{})
+	ctx := t.Context()
+	auth := signUp(t, g, "ada@example.com")
+	guest, err := g.Access(ctx, "not-a-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (gatehouse.Permissions{Create: true}); guest.CanAccessAdmin || guest.Collections["users"] != want {
+		t.Errorf("guest access = %+v, want only create", guest)
+	}
+	user, err := g.Access(ctx, auth.Token, "users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (gatehouse.Permissions{Create: true, Read: true, Update: true, Delete: true, Unlock: true}); !user.CanAccessAdmin || user.Collections["users"] != want {
+		t.Errorf("user access = %+v, want all of users", user)
+	}
+}

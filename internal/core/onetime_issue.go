@@ -14,6 +14,13 @@ import (
 // jti names the stored row, which enforces single use. actionURL, when
 // set, replaces the template's link (see MailRequest).
 func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u User, p Purpose, newEmail, actionURL string) error {
+	_, err := s.oneTime(ctx, q, c, u, p, newEmail, actionURL, true)
+	return err
+}
+
+// oneTime is issueOneTime, returning the token, and queuing its mail
+// only when mail is set.
+func (s *Service) oneTime(ctx context.Context, q Queries, c *Collection, u User, p Purpose, newEmail, actionURL string, mail bool) (string, error) {
 	now := s.Now()
 	var ttl time.Duration
 	var tmpl MailTemplate
@@ -39,12 +46,15 @@ func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u 
 	}
 	token, err := s.signer.Sign(claims)
 	if err != nil {
-		return Internal(err)
+		return "", Internal(err)
 	}
 	sum := sha256.Sum256([]byte(token))
 	ott.Hash = sum[:]
 	if err := q.InsertOneTimeToken(ctx, ott); err != nil {
-		return Internal(err)
+		return "", Internal(err)
+	}
+	if !mail {
+		return token, nil
 	}
 	if actionURL != "" {
 		tmpl.ActionURL = actionURL
@@ -52,9 +62,9 @@ func (s *Service) issueOneTime(ctx context.Context, q Queries, c *Collection, u 
 	msg := tmpl.Render(MailVars{AppName: s.settings.AppName, AppURL: s.settings.AppURL, Email: to, Token: token}, to)
 	msg.ID, msg.Created, msg.NextAttempt = NewID(), now, now
 	if err := q.EnqueueMail(ctx, msg); err != nil {
-		return Internal(err)
+		return "", Internal(err)
 	}
-	return nil
+	return token, nil
 }
 
 // mailOneTime is the shared body of the "mail me a link" requests: it

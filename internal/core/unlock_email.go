@@ -42,6 +42,16 @@ func (s *Service) Unlock(ctx context.Context, p *Principal, c *Collection, email
 	if !rule.Allows(p, c) {
 		return NewError(KindForbidden, CodeSuperuserRequired)
 	}
+	by := "user"
+	if p.IsSuperuser() {
+		by = "superuser"
+	}
+	return s.unlockEmail(ctx, p, c, email, by)
+}
+
+// unlockEmail lifts the lockout of c's account with email, recording in
+// the audit log who did (p, nil for the embedding program) and how.
+func (s *Service) unlockEmail(ctx context.Context, p *Principal, c *Collection, email, by string) error {
 	if email == "" {
 		return Invalid(map[string]FieldError{"email": {Code: FieldRequired}})
 	}
@@ -50,10 +60,6 @@ func (s *Service) Unlock(ctx context.Context, p *Principal, c *Collection, email
 		return errRecordNotFound
 	} else if err != nil {
 		return Internal(err)
-	}
-	by := "user"
-	if p.IsSuperuser() {
-		by = "superuser"
 	}
 	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
 		if err := q.DeleteLoginState(ctx, u.ID); err != nil {
