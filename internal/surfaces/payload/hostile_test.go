@@ -23,6 +23,7 @@ var bodyRoutes = []bodyRoute{
 	{http.MethodPost, "/api/users/first-register", false},
 	{http.MethodPost, "/api/users", false},
 	{http.MethodPatch, "/api/users/{id}", true},
+	{http.MethodPost, "/api/graphql", false},
 }
 
 // hostileEnv is a surface with a small body limit, a user and its token.
