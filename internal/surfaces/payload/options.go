@@ -91,8 +91,16 @@ func DefaultOptions() Options {
 		LockTime:         setting.Duration(10 * time.Minute),
 		UnlockAccess:     "user",
 		LoginStall:       setting.Duration(500 * time.Millisecond),
-		GraphQL:          gql.DefaultLimits(),
+		GraphQL:          graphqlDefaults(),
 	}
+}
+
+// graphqlDefaults are the layer's default limits, without batches:
+// Payload's endpoint reads one operation per request.
+func graphqlDefaults() gql.Limits {
+	l := gql.DefaultLimits()
+	l.MaxBatch = 0
+	return l
 }
 
 // DefaultSlugs is what an empty Slugs means: Payload's usual `users`
