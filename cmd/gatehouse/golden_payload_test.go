@@ -214,4 +214,5 @@ func TestGoldenPayloadGraphQL(t *testing.T) {
 	g.check("graphql.no-query", gReq("POST", gq, `{"variables":{}}`))
 	g.check("graphql.batch", gReq("POST", gq, `[{"query":"{ initializedUser }"}]`))
 	g.check("graphql.malformed-json", gReq("POST", gq, `{"query":`))
+	g.check("graphql.query-wrong-type", gReq("POST", gq, `{"query":5}`))
 }

@@ -34,6 +34,13 @@ func (m graphqlMapper) Request(w http.ResponseWriter, r *http.Request, err error
 			err = errBadRequest(re.Message)
 		}
 	}
+	var de *httpapi.DecodeError
+	if errors.As(err, &de) && de.Reason == httpapi.ReasonWrongType {
+		// REST words a mistyped body field as a ValidationError of the
+		// route's collection; the GraphQL request's own fields (query,
+		// variables, operationName) belong to no collection.
+		err = errBadRequest(`The request's "` + de.Field + `" has the wrong type.`)
+	}
 	m.s.renderError(w, r, err)
 }
 
