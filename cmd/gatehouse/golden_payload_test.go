@@ -1,7 +1,9 @@
 package main
 
 import (
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -153,4 +155,64 @@ func TestPayloadAtTheRootServes(t *testing.T) {
 	if want := `surfaces.payload.slugs: "collections" would answer PocketBase's /api/collections`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("serve = %v, want an error containing %q", err, want)
 	}
+}
+
+// TestGoldenPayloadGraphQL pins <api>/graphql: each slug operation's
+// result and refusals (Payload's messages and extensions), the seed's
+// forms, the abuse limits and the requests the endpoint cannot read.
+func TestGoldenPayloadGraphQL(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, payloadFastYAML, serverOpts{})
+	g := newPayloadGoldenSet(t, ts)
+	const gq = "/payload/api/graphql"
+	g.name(ts.signUp(t, goldenPLMail, goldenPass), "<id:golden>")
+	const login = `mutation Login($email: String!, $password: String) {
+  loginUser(email: $email, password: $password) { exp token user { id email createdAt updatedAt collection sessions { id createdAt expiresAt } } }
+}`
+	creds := func(pw string) map[string]any { return map[string]any{"email": goldenPLMail, "password": pw} }
+
+	res := g.check("graphql.login", gReq("POST", gq, gqlBody(login, creds(goldenPass))))
+	tok := res.str("data.loginUser.token")
+	if tok == "" {
+		t.Fatalf("loginUser gave no token: %s", res.Raw)
+	}
+	g.check("graphql.login-wrong-password", gReq("POST", gq, gqlBody(login, creds("wrong password 1"))))
+	g.check("graphql.login-missing-password", gReq("POST", gq, gqlBody(login, map[string]any{"email": goldenPLMail})))
+
+	me := `{ initializedUser meUser { collection exp strategy token user { id email sessions { id } } } }`
+	g.check("graphql.me", gReq("POST", gq, gqlBody(me, nil), "Authorization", "JWT "+tok))
+	g.check("graphql.me-guest", gReq("POST", gq, gqlBody(me, nil)))
+	g.check("graphql.me-get", gReq("GET", gq+"?query="+url.QueryEscape("{ meUser { user { email } } }"), "", "Cookie", "payload-token="+tok))
+	g.check("graphql.access-guest", gReq("POST", gq, gqlBody(`query { Access { canAccessAdmin users { create { permission } read { permission } update { permission } delete { permission } unlock { permission } } } }`, nil)))
+	g.check("graphql.access-user", gReq("POST", gq, gqlBody(`query { Access { users { read { permission } } } }`, nil), "Authorization", "JWT "+tok))
+
+	refreshed := g.check("graphql.refresh", gReq("POST", gq, gqlBody(`mutation { refreshTokenUser { exp refreshedToken strategy user { email collection } } }`, nil), "Authorization", "JWT "+tok))
+	g.check("graphql.refresh-guest", gReq("POST", gq, gqlBody(`mutation { refreshTokenUser { refreshedToken } }`, nil)))
+	g.check("graphql.logout", gReq("POST", gq, gqlBody(`mutation { logoutUser(allSessions: false) }`, nil),
+		"Authorization", "JWT "+refreshed.str("data.refreshTokenUser.refreshedToken")))
+	g.check("graphql.logout-guest", gReq("POST", gq, gqlBody(`mutation { logoutUser(allSessions: false) }`, nil)))
+
+	g.check("graphql.forgot-password", gReq("POST", gq, gqlBody(`mutation { forgotPasswordUser(email: "`+goldenPLMail+`") }`, nil)))
+	resetTok := waitMailMatch(t, ts, goldenPLMail, regexp.MustCompile(`/admin/reset/([A-Za-z0-9._-]+)`))
+	g.check("graphql.reset-password-bad-token", gReq("POST", gq, gqlBody(`mutation { resetPasswordUser(token: "bogus-token", password: "new password 12") { user { email } token } }`, nil)))
+	g.check("graphql.reset-password", gReq("POST", gq, gqlBody(`mutation { resetPasswordUser(token: "`+resetTok+`", password: "new password 12") { user { email } token } }`, nil)))
+	g.check("graphql.verify-bad-token", gReq("POST", gq, gqlBody(`mutation { verifyEmailUser(token: "bogus-token") }`, nil)))
+	g.check("graphql.unlock-guest", gReq("POST", gq, gqlBody(`mutation { unlockUser(email: "`+goldenPLMail+`") }`, nil)))
+
+	var aliases, logins strings.Builder
+	for i := range 60 {
+		aliases.WriteString(" i" + strconv.Itoa(i) + ": initializedUser")
+	}
+	for i := range 4 {
+		logins.WriteString(" l" + strconv.Itoa(i) + `: loginUser(email: "a@example.com", password: "x") { token }`)
+	}
+	g.check("graphql.too-many-aliases", gReq("POST", gq, gqlBody("{"+aliases.String()+" }", nil)))
+	g.check("graphql.too-many-logins", gReq("POST", gq, gqlBody("mutation {"+logins.String()+" }", nil)))
+	g.check("graphql.syntax-error", gReq("POST", gq, gqlBody(`mutation { loginUser(`, nil)))
+	g.check("graphql.unknown-field", gReq("POST", gq, gqlBody(`{ findUsers { docs { id } } }`, nil)))
+	g.check("graphql.mutation-over-get", gReq("GET", gq+"?query="+url.QueryEscape(`mutation { logoutUser }`), ""))
+	g.check("graphql.no-query", gReq("POST", gq, `{"variables":{}}`))
+	g.check("graphql.batch", gReq("POST", gq, `[{"query":"{ initializedUser }"}]`))
+	g.check("graphql.malformed-json", gReq("POST", gq, `{"query":`))
+	g.check("graphql.query-wrong-type", gReq("POST", gq, `{"query":5}`))
 }

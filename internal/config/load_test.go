@@ -100,6 +100,7 @@ func TestDefault(t *testing.T) {
 				CookiePrefix: "payload", CookieSecure: "auto", CSRF: []string{},
 				TokenExpiration: Duration(2 * time.Hour), MaxLoginAttempts: 5, LockTime: Duration(10 * time.Minute),
 				UnlockAccess: "user", LoginStall: Duration(500 * time.Millisecond),
+				GraphQL: gql.Limits{MaxQueryBytes: 64 << 10, MaxDepth: 20, MaxAliases: 50, MaxFields: 1000, MaxCostly: 3},
 			},
 		}},
 	}

@@ -291,3 +291,27 @@ func TestDerivedPublicURLReportedOnce(t *testing.T) {
 		t.Errorf("Validate() = %v, want public_url's own problem too", err)
 	}
 }
+
+// TestPayloadGraphQLLimits: surfaces.payload.graphql.* load from the file
+// and the environment, and a limit out of its bounds is named by its key.
+func TestPayloadGraphQLLimits(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, `
+surfaces:
+  payload:
+    graphql:
+      max_costly: 1
+      max_aliases: 7
+`)
+	got, err := Load(path, env(map[string]string{"GATEHOUSE_SURFACES_PAYLOAD_GRAPHQL_MAX_DEPTH": "30"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := got.Surfaces.Payload.Options.GraphQL; l.MaxCostly != 1 || l.MaxAliases != 7 || l.MaxDepth != 30 || l.MaxFields != 1000 {
+		t.Errorf("GraphQL = %+v", l)
+	}
+	_, err = Load("", env(map[string]string{"GATEHOUSE_SURFACES_PAYLOAD_GRAPHQL_MAX_DEPTH": "14"}))
+	if want := "surfaces.payload.graphql.max_depth: must be between 15 and 100, got 14"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Load = %v, want %q", err, want)
+	}
+}

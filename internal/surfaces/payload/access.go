@@ -28,7 +28,7 @@ func (s *server) handleAccess() http.Handler {
 		p := anyCaller(r)
 		out := accessAnswer{Collections: map[string]orderedObject{}, Globals: map[string]globalPermissions{}}
 		for _, sl := range s.slugs {
-			perm := core.PermissionsOf(p, sl.c, s.opt.unlockRule())
+			perm := s.permissions(p, sl)
 			out.CanAccessAdmin = out.CanAccessAdmin || perm.Admin
 			o := orderedObject{values: map[string]any{}}
 			for _, op := range []struct {
@@ -48,4 +48,10 @@ func (s *server) handleAccess() http.Handler {
 		}
 		return httpapi.WriteJSON(w, http.StatusOK, out)
 	})
+}
+
+// permissions is what p (nil for a guest) may do with sl's users, by
+// core's rules: the data of REST's access view and GraphQL's Access.
+func (s *server) permissions(p *core.Principal, sl slug) core.Permissions {
+	return core.PermissionsOf(p, sl.c, s.opt.unlockRule())
 }

@@ -3,7 +3,11 @@
 // configured collection slug: login, logout, the sliding refresh-token,
 // me, forgot-password and reset-password, email verification, unlock,
 // first-register and init, the permissions view (GET <api>/access), and
-// the user documents themselves (create, read, update, delete).
+// the user documents themselves (create, read, update, delete); and
+// Payload's GraphQL auth operations for every slug at <api>/graphql
+// (meUser, loginUser, ..., Access) over the shared layer
+// (internal/httpapi/gql), each resolver calling the same function as
+// its REST route.
 //
 // The package translates wire format only. Every rule (who may log in,
 // when an account locks and for how long, what a token is worth, who

@@ -18,6 +18,10 @@ type apiError struct {
 	message    string
 	data       *validationData
 	retryAfter time.Duration
+	// class is Payload's error class where it is not name's (GraphQL's
+	// extensions.name shows it; REST's envelope does not): "APIError"
+	// when empty.
+	class string
 }
 
 // Error describes the error for logs.
@@ -73,27 +77,27 @@ func asAPIError(err error) (*apiError, bool) {
 // Payload's error classes, with its English messages.
 
 func errAuthentication() *apiError {
-	return &apiError{status: 401, message: "The email or password provided is incorrect."}
+	return &apiError{status: 401, class: "AuthenticationError", message: "The email or password provided is incorrect."}
 }
 
 func errLocked() *apiError {
-	return &apiError{status: 401, message: "This user is locked due to having too many failed login attempts."}
+	return &apiError{status: 401, class: "LockedAuth", message: "This user is locked due to having too many failed login attempts."}
 }
 
 func errUnverified() *apiError {
-	return &apiError{status: 403, message: "Please verify your email before logging in."}
+	return &apiError{status: 403, class: "UnverifiedEmail", message: "Please verify your email before logging in."}
 }
 
 func errForbidden() *apiError {
-	return &apiError{status: 403, message: "You are not allowed to perform this action."}
+	return &apiError{status: 403, class: "Forbidden", message: "You are not allowed to perform this action."}
 }
 
 func errUnauthorized() *apiError {
-	return &apiError{status: 401, message: "Unauthorized, you must be logged in to make this request."}
+	return &apiError{status: 401, class: "UnauthorizedError", message: "Unauthorized, you must be logged in to make this request."}
 }
 
 func errNotFound() *apiError {
-	return &apiError{status: 404, message: "The requested resource was not found."}
+	return &apiError{status: 404, class: "NotFound", message: "The requested resource was not found."}
 }
 
 func errNoUser() *apiError { return &apiError{status: 400, message: "No User"} }

@@ -66,8 +66,12 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 	}
 	s.svc = svc
 	s.jar = newJar(opt)
+	graphql, err := s.graphQL()
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	s.addRoutes(mux)
+	s.addRoutes(mux, graphql)
 	return httpapi.Chain(mux,
 		httpapi.LimitBody(s.bodyLimit),
 		httpapi.Recover(s.log, s.renderer().WriteInternal),

@@ -23,6 +23,7 @@ var bodyRoutes = []bodyRoute{
 	{http.MethodPost, "/api/users/first-register", false},
 	{http.MethodPost, "/api/users", false},
 	{http.MethodPatch, "/api/users/{id}", true},
+	{http.MethodPost, "/api/graphql", false},
 }
 
 // hostileEnv is a surface with a small body limit, a user and its token.
@@ -126,6 +127,10 @@ func FuzzBodies(f *testing.F) {
 	}
 	f.Add(uint8(0), "text/plain; charset=\xff", "{}", "JWT x.y.z")
 	f.Add(uint8(6), "application/json", `{"password":"x","oldPassword":"y"}`, "JWT "+token)
+	gqlRoute := uint8(len(bodyRoutes) - 1) // POST /api/graphql
+	f.Add(gqlRoute, "application/json", `{"query":"mutation { loginUser(email: \"ada@example.com\", password: \"x\") { token } }"}`, "")
+	f.Add(gqlRoute, "application/json", `{"query":"query($t: String) { meUser { user { email sessions { id } } } Access { users { read { permission } } } }","variables":{"t":1}}`, "JWT "+token)
+	f.Add(gqlRoute, "application/json", `{"query":"{ __schema { types { name } } }","operationName":7}`, "")
 	f.Fuzz(func(t *testing.T, route uint8, ctype, body, auth string) {
 		rt := bodyRoutes[int(route)%len(bodyRoutes)]
 		if !headerSafe(ctype) || !headerSafe(auth) {

@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -34,30 +35,55 @@ func (s *server) handleLogin(sl slug) http.Handler {
 		if err != nil {
 			return err
 		}
-		var missing []string
-		if email == "" {
-			missing = append(missing, "email")
-		}
-		if password == "" {
-			missing = append(missing, "password")
-		}
-		if len(missing) > 0 {
-			return errRequired(sl.name, missing...)
-		}
-		res, err := s.svc.LoginWithPassword(r.Context(), sl.c, core.PasswordLogin{
-			Identity: email, IdentityField: "email", Password: password,
-		})
-		if err != nil {
-			return loginError(err)
-		}
-		user, err := s.authDocument(r.Context(), sl, res)
+		a, err := s.logIn(r.Context(), sl, email, password)
 		if err != nil {
 			return err
 		}
-		exp := expOf(res.Token)
-		s.setToken(w, res.Token, exp)
-		return httpapi.WriteJSON(w, http.StatusOK, loginAnswer{Message: "Authentication Passed", User: user, Token: res.Token, Exp: exp})
+		s.setToken(w, a.token, a.exp)
+		return httpapi.WriteJSON(w, http.StatusOK, loginAnswer{Message: "Authentication Passed", User: a.user, Token: a.token, Exp: a.exp})
 	})
+}
+
+// authAnswer is what a flow that logs a user in hands REST and GraphQL
+// alike: the user's document (as the authenticated user sees it), its
+// new token and the token's expiry.
+type authAnswer struct {
+	user  orderedObject
+	token string
+	exp   int64
+}
+
+// logIn is the login both routes run: Payload's required fields (a
+// missing email or password is a ValidationError naming them), core's
+// password login for sl (lockout, timing floor, verification) and the
+// translation of its refusals. The caller sets the cookie.
+func (s *server) logIn(ctx context.Context, sl slug, email, password string) (authAnswer, error) {
+	var missing []string
+	if email == "" {
+		missing = append(missing, "email")
+	}
+	if password == "" {
+		missing = append(missing, "password")
+	}
+	if len(missing) > 0 {
+		return authAnswer{}, errRequired(sl.name, missing...)
+	}
+	res, err := s.svc.LoginWithPassword(ctx, sl.c, core.PasswordLogin{
+		Identity: email, IdentityField: "email", Password: password,
+	})
+	if err != nil {
+		return authAnswer{}, loginError(err)
+	}
+	return s.issued(ctx, sl, res)
+}
+
+// issued is the authAnswer of a login core granted.
+func (s *server) issued(ctx context.Context, sl slug, res core.AuthResult) (authAnswer, error) {
+	user, err := s.authDocument(ctx, sl, res)
+	if err != nil {
+		return authAnswer{}, err
+	}
+	return authAnswer{user: user, token: res.Token, exp: expOf(res.Token)}, nil
 }
 
 // loginError translates a refused login: a lock is LockedAuth, an

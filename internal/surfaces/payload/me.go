@@ -1,8 +1,10 @@
 package payload
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
@@ -31,12 +33,20 @@ func (s *server) handleMe(sl slug) http.Handler {
 		if p == nil {
 			return httpapi.WriteJSON(w, http.StatusOK, anonymousMe{User: nil, Message: "Account"})
 		}
-		user, err := s.document(r.Context(), sl, p.User, docOptions{viewer: p, auth: true})
+		a, err := s.me(r.Context(), sl, p)
 		if err != nil {
 			return err
 		}
-		return httpapi.WriteJSON(w, http.StatusOK, meAnswer{
-			User: user, Collection: sl.name, Strategy: strategy, Exp: unixOf(p.Expires), Token: p.Token, Message: "Account",
-		})
+		return httpapi.WriteJSON(w, http.StatusOK, a)
 	})
+}
+
+// me is the caller's account both routes show: p (a user of sl's
+// collection) with its token and the token's expiry.
+func (s *server) me(ctx context.Context, sl slug, p *core.Principal) (meAnswer, error) {
+	user, err := s.document(ctx, sl, p.User, docOptions{viewer: p, auth: true})
+	if err != nil {
+		return meAnswer{}, err
+	}
+	return meAnswer{User: user, Collection: sl.name, Strategy: strategy, Exp: unixOf(p.Expires), Token: p.Token, Message: "Account"}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi/gql"
 	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
@@ -68,6 +69,11 @@ type Options struct {
 	// LoginStall pads logins, password reset requests and first-register
 	// to at least this long, so success and failure take the same time.
 	LoginStall setting.Duration `yaml:"login_stall"`
+
+	// GraphQL bounds each request to <api>/graphql (depth, aliases,
+	// fields, length, and how many password-checking mutations it runs).
+	// Payload's endpoint takes no batches, whatever MaxBatch says.
+	GraphQL gql.Limits `yaml:"graphql"`
 }
 
 // DefaultOptions returns Payload's defaults. ServerURL has none: the
@@ -85,7 +91,16 @@ func DefaultOptions() Options {
 		LockTime:         setting.Duration(10 * time.Minute),
 		UnlockAccess:     "user",
 		LoginStall:       setting.Duration(500 * time.Millisecond),
+		GraphQL:          graphqlDefaults(),
 	}
+}
+
+// graphqlDefaults are the layer's default limits, without batches:
+// Payload's endpoint reads one operation per request.
+func graphqlDefaults() gql.Limits {
+	l := gql.DefaultLimits()
+	l.MaxBatch = 0
+	return l
 }
 
 // DefaultSlugs is what an empty Slugs means: Payload's usual `users`
@@ -124,6 +139,7 @@ func (o Options) withDefaults() Options {
 	if o.LoginStall == 0 {
 		o.LoginStall = d.LoginStall
 	}
+	o.GraphQL = o.GraphQL.WithDefaults()
 	o.ServerURL = strings.TrimRight(o.ServerURL, "/")
 	return o
 }
@@ -160,7 +176,8 @@ func (o Options) SortedSlugs() []string {
 }
 
 // Roots returns the top-level paths the surface serves, relative to its
-// mount: one per slug under the API prefix, and the permissions view.
+// mount: one per slug under the API prefix, the permissions view and
+// GraphQL.
 // Mounted at "/", it claims exactly these, so a slug equal to one of
 // PocketBase's /api groups is refused where the surfaces are mounted.
 func (o Options) Roots() []string {
@@ -169,7 +186,7 @@ func (o Options) Roots() []string {
 	for _, s := range o.SortedSlugs() {
 		out = append(out, o.APIPrefix+"/"+s)
 	}
-	return append(out, o.APIPrefix+"/access")
+	return append(out, o.APIPrefix+"/access", o.APIPrefix+"/graphql")
 }
 
 // validate checks o for NewHandler, naming each problem by its field.
@@ -236,6 +253,9 @@ func (o Options) Validate() setting.Problems {
 	}
 	if d := o.LoginStall.Std(); d < time.Millisecond || d > 10*time.Second {
 		p.Add("login_stall", "must be between 1ms and 10s, got %s", o.LoginStall)
+	}
+	for _, pr := range o.GraphQL.Validate() {
+		p = append(p, setting.Problem{Key: "graphql." + pr.Key, Err: pr.Err})
 	}
 	return p
 }

@@ -45,13 +45,14 @@ func TestNewHandlerOptions(t *testing.T) {
 	}
 }
 
-// TestRoots: the paths the surface claims, per slug under the prefix.
+// TestRoots: the paths the surface claims, per slug under the prefix,
+// and GraphQL.
 func TestRoots(t *testing.T) {
 	t.Parallel()
 	o := payload.DefaultOptions()
 	o.Slugs = map[string]string{"users": "users", "admins": "_superusers"}
 	o.APIPrefix = "/cms"
-	if got := strings.Join(o.Roots(), " "); got != "/cms/admins /cms/users /cms/access" {
+	if got := strings.Join(o.Roots(), " "); got != "/cms/admins /cms/users /cms/access /cms/graphql" {
 		t.Errorf("Roots = %s", got)
 	}
 }

@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -27,8 +28,7 @@ func (s *server) handleForgot(sl slug) http.Handler {
 		if email == "" {
 			return errMissing("email")
 		}
-		err = s.svc.RequestPasswordReset(r.Context(), sl.c, core.MailRequest{Email: email, ActionURL: s.resetLink()})
-		if err != nil && core.AsError(err).Kind != core.KindInvalid {
+		if err := s.forgotPassword(r.Context(), sl, email); err != nil {
 			return err
 		}
 		return httpapi.WriteJSON(w, http.StatusOK, messageBody{Message: "Success"})
@@ -64,23 +64,47 @@ func (s *server) handleReset(sl slug) http.Handler {
 		if err != nil {
 			return err
 		}
-		res, err := s.svc.ConfirmPasswordResetLogin(r.Context(), sl.c, core.PasswordResetInput{Token: token, Password: password})
-		if err != nil {
-			return resetError(err)
-		}
-		p := &core.Principal{User: res.User, Collection: sl.c, Session: res.Session}
-		if res.Token == "" {
-			p = nil // no session: nothing of it to show
-		}
-		user, err := s.document(r.Context(), sl, res.User, docOptions{viewer: p})
+		a, err := s.resetPassword(r.Context(), sl, token, password)
 		if err != nil {
 			return err
 		}
-		if res.Token != "" {
-			s.setToken(w, res.Token, expOf(res.Token))
+		if a.token != "" {
+			s.setToken(w, a.token, a.exp)
 		}
-		return httpapi.WriteJSON(w, http.StatusOK, resetAnswer{Message: "Password reset successfully.", Token: res.Token, User: user})
+		return httpapi.WriteJSON(w, http.StatusOK, resetAnswer{Message: "Password reset successfully.", Token: a.token, User: a.user})
 	})
+}
+
+// forgotPassword is the reset request both routes run: core mails a
+// link when email has an account and pads the answer; an address core
+// refuses to look up reads as nobody's, as in Payload.
+func (s *server) forgotPassword(ctx context.Context, sl slug, email string) error {
+	err := s.svc.RequestPasswordReset(ctx, sl.c, core.MailRequest{Email: email, ActionURL: s.resetLink()})
+	if err != nil && core.AsError(err).Kind != core.KindInvalid {
+		return err
+	}
+	return nil
+}
+
+// resetPassword is the reset both routes run: core sets the password,
+// ends the other sessions and logs the user in. The answer's token is
+// empty for a user whose logins need an authenticator app (the user is
+// then shown as to a stranger: no session of it to show). The caller
+// sets the cookie when there is a token.
+func (s *server) resetPassword(ctx context.Context, sl slug, token, password string) (authAnswer, error) {
+	res, err := s.svc.ConfirmPasswordResetLogin(ctx, sl.c, core.PasswordResetInput{Token: token, Password: password})
+	if err != nil {
+		return authAnswer{}, resetError(err)
+	}
+	p := &core.Principal{User: res.User, Collection: sl.c, Session: res.Session}
+	if res.Token == "" {
+		p = nil // no session: nothing of it to show
+	}
+	user, err := s.document(ctx, sl, res.User, docOptions{viewer: p})
+	if err != nil {
+		return authAnswer{}, err
+	}
+	return authAnswer{user: user, token: res.Token, exp: expOf(res.Token)}, nil
 }
 
 // resetError translates a refused reset: a bad, used or expired token

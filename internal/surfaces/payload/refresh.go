@@ -1,8 +1,10 @@
 package payload
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
@@ -24,22 +26,28 @@ type refreshAnswer struct {
 // is 403.
 func (s *server) handleRefresh(sl slug) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		p := caller(r, sl)
-		if p == nil {
-			return errForbidden()
-		}
-		res, err := s.svc.Refresh(r.Context(), p, sl.c)
+		a, err := s.refreshToken(r.Context(), sl, caller(r, sl))
 		if err != nil {
 			return err
 		}
-		user, err := s.authDocument(r.Context(), sl, res)
-		if err != nil {
-			return err
-		}
-		exp := expOf(res.Token)
-		s.setToken(w, res.Token, exp)
+		s.setToken(w, a.token, a.exp)
 		return httpapi.WriteJSON(w, http.StatusOK, refreshAnswer{
-			Message: "Token refresh successful.", Exp: exp, RefreshedToken: res.Token, SetCookie: true, Strategy: strategy, User: user,
+			Message: "Token refresh successful.", Exp: a.exp, RefreshedToken: a.token, SetCookie: true, Strategy: strategy, User: a.user,
 		})
 	})
+}
+
+// refreshToken is the refresh both routes run: p (the caller of sl's
+// collection, nil otherwise) gets a new token for its session, whose
+// life core extends; without one it is Payload's 403. The caller sets
+// the cookie.
+func (s *server) refreshToken(ctx context.Context, sl slug, p *core.Principal) (authAnswer, error) {
+	if p == nil {
+		return authAnswer{}, errForbidden()
+	}
+	res, err := s.svc.Refresh(ctx, p, sl.c)
+	if err != nil {
+		return authAnswer{}, err
+	}
+	return s.issued(ctx, sl, res)
 }

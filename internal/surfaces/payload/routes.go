@@ -12,7 +12,7 @@ import (
 // Every request is authenticated first from `Authorization: JWT|Bearer`
 // or the cookie; a refused token makes it a guest's. "user" routes need
 // a user; "guest" routes work without one.
-func (s *server) addRoutes(m *http.ServeMux) {
+func (s *server) addRoutes(m *http.ServeMux, graphql http.Handler) {
 	mux := httpapi.RouteMux{Mux: m, OnRoute: s.onRoute}
 	api := s.opt.APIPrefix
 	for _, sl := range s.slugs {
@@ -33,6 +33,8 @@ func (s *server) addRoutes(m *http.ServeMux) {
 		mux.Handle("DELETE "+base+"/{id}", s.handleDelete(sl))                // the user itself or a superuser
 	}
 	mux.Handle("GET "+api+"/access", s.handleAccess()) // anyone
+	mux.Handle("GET "+api+"/graphql", graphql)         // anyone; queries only (a mutation over GET is refused)
+	mux.Handle("POST "+api+"/graphql", graphql)        // every slug's operations, each as its REST route
 
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error { // anything else
 		return errNotFound()

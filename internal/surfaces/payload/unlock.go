@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
@@ -24,13 +25,23 @@ func (s *server) handleUnlock(sl slug) http.Handler {
 		if email == "" {
 			return errMissing("email")
 		}
-		if err := s.svc.Unlock(r.Context(), anyCaller(r), sl.c, email, s.opt.unlockRule()); err != nil {
-			switch core.AsError(err).Kind {
-			case core.KindUnauthenticated, core.KindForbidden, core.KindNotFound:
-				return errForbidden()
-			}
+		if err := s.unlock(r.Context(), sl, anyCaller(r), email); err != nil {
 			return err
 		}
 		return httpapi.WriteJSON(w, http.StatusOK, messageBody{Message: "Success"})
 	})
+}
+
+// unlock is the unlock both routes run, for the caller p (nil for a
+// guest) under the unlock rule: a refused caller and an unknown address
+// are both Payload's 403.
+func (s *server) unlock(ctx context.Context, sl slug, p *core.Principal, email string) error {
+	if err := s.svc.Unlock(ctx, p, sl.c, email, s.opt.unlockRule()); err != nil {
+		switch core.AsError(err).Kind {
+		case core.KindUnauthenticated, core.KindForbidden, core.KindNotFound:
+			return errForbidden()
+		}
+		return err
+	}
+	return nil
 }
