@@ -69,7 +69,7 @@ func (s *server) document(ctx context.Context, sl slug, u core.User, o docOption
 	doc.add("createdAt", u.Created.UTC().Format(timeLayout))
 	doc.add("updatedAt", u.Updated.UTC().Format(timeLayout))
 	if o.viewer.Is(sl.c, u.ID) {
-		list, err := s.svc.ListSessions(ctx, o.viewer, sl.c, u.ID)
+		list, err := s.svc.ListSessionSpans(ctx, o.viewer, sl.c, u.ID)
 		if err != nil {
 			return orderedObject{}, err
 		}
