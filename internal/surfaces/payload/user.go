@@ -66,8 +66,8 @@ func (s *server) document(ctx context.Context, sl slug, u core.User, o docOption
 	if s.opt.Verify {
 		doc.add("_verified", u.Verified)
 	}
-	doc.add("createdAt", u.Created.UTC().Format(timeLayout))
-	doc.add("updatedAt", u.Updated.UTC().Format(timeLayout))
+	doc.add("createdAt", stamp(u.Created))
+	doc.add("updatedAt", stamp(u.Updated))
 	if o.viewer.Is(sl.c, u.ID) {
 		list, err := s.svc.ListSessionSpans(ctx, o.viewer, sl.c, u.ID)
 		if err != nil {
@@ -75,7 +75,7 @@ func (s *server) document(ctx context.Context, sl slug, u core.User, o docOption
 		}
 		out := make([]session, 0, len(list))
 		for _, se := range list {
-			out = append(out, session{ID: se.ID, CreatedAt: se.Created.UTC().Format(timeLayout), ExpiresAt: se.Expires.UTC().Format(timeLayout)})
+			out = append(out, session{ID: se.ID, CreatedAt: stamp(se.Created), ExpiresAt: stamp(se.Expires)})
 		}
 		doc.add("sessions", out)
 	}
