@@ -42,7 +42,7 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 			return AuthResult{}, Internal(err)
 		}
 		s.metrics.Refresh("access_token", "success")
-		return AuthResult{User: p.User, Collection: c, Session: p.Session, Token: p.Token}, nil
+		return AuthResult{User: p.User, Collection: c, Session: p.Session, Token: p.Token, AccessExpires: p.Expires}, nil
 	}
 	sess := p.Session
 	exp := now.Add(s.profile.Tokens.accessTTL(c))
@@ -62,5 +62,5 @@ func (s *Service) Refresh(ctx context.Context, p *Principal, c *Collection) (Aut
 		return AuthResult{}, err
 	}
 	s.metrics.Refresh("access_token", "success")
-	return AuthResult{User: p.User, Collection: c, Session: sess, Token: token}, nil
+	return AuthResult{User: p.User, Collection: c, Session: sess, Token: token, AccessExpires: accessExpiry(sess, exp)}, nil
 }

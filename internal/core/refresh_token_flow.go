@@ -163,7 +163,7 @@ func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token str
 		return AuthResult{}, err
 	}
 	return AuthResult{User: u, Collection: c, Session: sess, Token: access, RefreshToken: next,
-		RefreshExpires: refreshExpires, AccessTTL: accessLifetime(sess, now, exp)}, nil
+		RefreshExpires: refreshExpires, AccessTTL: accessLifetime(sess, now, exp), AccessExpires: accessExpiry(sess, exp)}, nil
 }
 
 // rotateInTx is a refresh decided and written in one transaction on the
@@ -239,7 +239,7 @@ func (s *Service) rotateInTx(ctx context.Context, c *Collection, token string, h
 			return err
 		}
 		res = AuthResult{User: u, Collection: c, Session: sess, Token: access, RefreshToken: next,
-			RefreshExpires: res.RefreshExpires, AccessTTL: accessLifetime(sess, now, exp)}
+			RefreshExpires: res.RefreshExpires, AccessTTL: accessLifetime(sess, now, exp), AccessExpires: accessExpiry(sess, exp)}
 		return nil
 	})
 	return res, reused, err

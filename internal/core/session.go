@@ -30,6 +30,15 @@ type Session struct {
 	RevokedReason string
 }
 
+// SessionSpan is what a listing of a user's live sessions shows of each
+// (Payload's `sessions`): its id and lifetime. Reading only these keeps
+// a listing that every me and refresh makes from decoding whole rows.
+type SessionSpan struct {
+	ID      string
+	Created time.Time
+	Expires time.Time
+}
+
 // Active reports whether the session can still authenticate requests.
 func (s Session) Active(now time.Time) bool {
 	return s.RevokedAt.IsZero() && now.Before(s.Expires)

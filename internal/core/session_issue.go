@@ -19,6 +19,10 @@ type AuthResult struct {
 	// claim, before rounding down to the second): what a surface reports
 	// as the token's validity.
 	AccessTTL time.Duration
+	// AccessExpires is the access token's expiry (its exp claim, before
+	// rounding down to the second), so a surface that reports it need not
+	// parse the token it was just handed.
+	AccessExpires time.Time
 }
 
 // sessionOptions shape a new session.
@@ -76,6 +80,7 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 	}
 	res.Session, res.Token = sess, token
 	res.AccessTTL = accessLifetime(sess, now, now.Add(o.ttl))
+	res.AccessExpires = accessExpiry(sess, now.Add(o.ttl))
 	return res, nil
 }
 

@@ -44,7 +44,7 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 		if !p.Refreshable {
 			// An impersonation token is not refreshable, as in Refresh:
 			// the caller keeps it unchanged until it runs out.
-			res = AuthResult{User: u, Collection: c, Session: old, Token: p.Token, AccessTTL: p.Expires.Sub(now)}
+			res = AuthResult{User: u, Collection: c, Session: old, Token: p.Token, AccessTTL: p.Expires.Sub(now), AccessExpires: p.Expires}
 			return nil
 		}
 		cl := ClientFrom(ctx)
@@ -67,7 +67,7 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 		if err != nil {
 			return err
 		}
-		res = AuthResult{User: u, Collection: c, Session: next, Token: token, AccessTTL: ttl}
+		res = AuthResult{User: u, Collection: c, Session: next, Token: token, AccessTTL: ttl, AccessExpires: next.Expires}
 		return nil
 	})
 	if err != nil {

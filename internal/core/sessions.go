@@ -30,6 +30,23 @@ func (s *Service) ListSessions(ctx context.Context, p *Principal, c *Collection,
 	return list, nil
 }
 
+// ListSessionSpans is ListSessions narrowed to each session's id and
+// lifetime, with the same checks: what a surface shows its owner on every
+// read of its own account.
+func (s *Service) ListSessionSpans(ctx context.Context, p *Principal, c *Collection, userID string) ([]SessionSpan, error) {
+	if err := s.canSeeSessions(ctx, p, c, userID); err != nil {
+		return nil, err
+	}
+	list, err := s.store.ListUserSessionSpans(ctx, userID, s.Now())
+	if err != nil {
+		return nil, Internal(err)
+	}
+	if list == nil {
+		list = []SessionSpan{}
+	}
+	return list, nil
+}
+
 // RevokeSession ends one session of user userID of c. Tokens of that
 // session stop working on the next request. A session that does not
 // exist, is not the user's or is already over reads as not found.

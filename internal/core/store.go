@@ -75,6 +75,9 @@ type SessionStore interface {
 	// expires > now), most recently used first (a never-used session
 	// counts as used when created), then newest, then by id.
 	ListUserSessions(ctx context.Context, userID string, now time.Time) ([]Session, error)
+	// ListUserSessionSpans returns the ids and lifetimes of the sessions
+	// ListUserSessions returns, in the same order.
+	ListUserSessionSpans(ctx context.Context, userID string, now time.Time) ([]SessionSpan, error)
 	// TouchSession records a use of the session and moves its expiry.
 	TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error
 	// RevokeSession revokes one active session; a missing, revoked or

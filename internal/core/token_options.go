@@ -61,8 +61,14 @@ func (s *Service) sessionOptions(refreshToken bool) sessionOptions {
 // accessLifetime is how long an access token meant to expire at exp
 // really lives from now: signAccess never lets it outlive its session.
 func accessLifetime(sess Session, now, exp time.Time) time.Duration {
+	return accessExpiry(sess, exp).Sub(now)
+}
+
+// accessExpiry is the exp signAccess writes for a token of sess asked to
+// last until exp: never past the session's end.
+func accessExpiry(sess Session, exp time.Time) time.Time {
 	if exp.After(sess.Expires) {
-		exp = sess.Expires
+		return sess.Expires
 	}
-	return exp.Sub(now)
+	return exp
 }

@@ -47,6 +47,22 @@ func TestTokenOptions(t *testing.T) {
 		t.Errorf("refresh: AccessTTL %v, refresh lifetime %v; want 15m, 7d", next.AccessTTL, next.RefreshExpires.Sub(e.clock.Now()))
 	}
 
+	// AccessExpires is each token's exp, which surfaces repeat without
+	// parsing the token: the login's, the refresh token's and a sliding
+	// refresh's (core.Service.Refresh).
+	wantAccessExpires(t, e, "login", res)
+	wantAccessExpires(t, e, "refresh token", next)
+	pn, err := e.svc.Authenticate(ctx, next.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	slid, err := e.svc.Refresh(ctx, pn, e.users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAccessExpires(t, e, "sliding refresh", slid)
+
 	// Without a profile the collection's lifetimes apply, as before.
 	plain, err := base.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
 	if err != nil {
@@ -126,5 +142,17 @@ func TestRefreshRefuseLocked(t *testing.T) {
 	// The refused token was not rotated: it works (no reuse detection).
 	if _, err := e.svc.RefreshWithToken(ctx, e.users, res.RefreshToken); err != nil {
 		t.Fatalf("refresh after the lock ended: %v", err)
+	}
+}
+
+// wantAccessExpires checks that res.AccessExpires is its token's exp.
+func wantAccessExpires(t *testing.T, e *env, what string, res core.AuthResult) {
+	t.Helper()
+	p, err := e.svc.Authenticate(context.Background(), res.Token)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if res.AccessExpires.IsZero() || res.AccessExpires.Unix() != p.Expires.Unix() {
+		t.Errorf("%s: AccessExpires %v, the token's exp %v", what, res.AccessExpires, p.Expires)
 	}
 }

@@ -64,6 +64,22 @@ func (q queries) ListUserSessions(ctx context.Context, userID string, now time.T
 		[]any{userID, now.UnixMilli()}, scanSession)
 }
 
+// ListUserSessionSpans returns the ids and lifetimes of the sessions
+// ListUserSessions returns, in the same order, reading only those
+// columns.
+func (q queries) ListUserSessionSpans(ctx context.Context, userID string, now time.Time) ([]core.SessionSpan, error) {
+	return list(ctx, q, "list user session spans", `SELECT id, created, expires FROM sessions
+		WHERE user_id = $1 AND revoked_at IS NULL AND expires > $2
+		ORDER BY COALESCE(last_used, created) DESC, created DESC, id ASC`,
+		[]any{userID, now.UnixMilli()}, scanSessionSpan)
+}
+
+func scanSessionSpan(r pgx.Row) (core.SessionSpan, error) {
+	var s core.SessionSpan
+	err := r.Scan(&s.ID, msCol{&s.Created}, msCol{&s.Expires})
+	return s, err
+}
+
 // TouchSession records a use of the session and moves its expiry. A
 // missing session wraps core.ErrNotFound.
 func (q queries) TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error {

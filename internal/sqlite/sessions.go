@@ -79,6 +79,31 @@ func (q queries) ListUserSessions(ctx context.Context, userID string, now time.T
 	return out, nil
 }
 
+// ListUserSessionSpans returns the ids and lifetimes of the sessions
+// ListUserSessions returns, in the same order, reading only those
+// columns.
+func (q queries) ListUserSessionSpans(ctx context.Context, userID string, now time.Time) ([]core.SessionSpan, error) {
+	rows, err := q.read.QueryContext(ctx, `SELECT id, created, expires FROM sessions
+		WHERE user_id = ? AND revoked_at IS NULL AND expires > ?
+		ORDER BY COALESCE(last_used, created) DESC, created DESC, id ASC`, userID, now.UnixMilli())
+	if err != nil {
+		return nil, wrap("list user session spans", err)
+	}
+	defer rows.Close()
+	out := []core.SessionSpan{}
+	for rows.Next() {
+		var s core.SessionSpan
+		if err := rows.Scan(&s.ID, timeCol{&s.Created}, timeCol{&s.Expires}); err != nil {
+			return nil, wrap("list user session spans", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("list user session spans", err)
+	}
+	return out, nil
+}
+
 // TouchSession records a use of the session and moves its expiry. A
 // missing session wraps core.ErrNotFound.
 func (q queries) TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error {

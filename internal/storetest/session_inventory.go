@@ -50,6 +50,7 @@ func testListUserSessions(t *testing.T, s core.Store) {
 	if diff := cmp.Diff([]core.Session{c, b, a, d, e, f}, got); diff != "" {
 		t.Errorf("ListUserSessions (-want +got):\n%s", diff)
 	}
+	wantSpans(t, s, "u1", now, []core.Session{c, b, a, d, e, f})
 	// Touching a session moves it by its new last use and expiry: later,
 	// it is the only one left.
 	wantOK(t, "TouchSession", s.TouchSession(ctx, "e", at(40*time.Minute), at(2*time.Hour)))
@@ -59,10 +60,31 @@ func testListUserSessions(t *testing.T, s core.Store) {
 	if diff := cmp.Diff([]core.Session{e}, got); diff != "" {
 		t.Errorf("ListUserSessions after the others expired (-want +got):\n%s", diff)
 	}
+	wantSpans(t, s, "u1", at(90*time.Minute), []core.Session{e})
 
 	got, err = s.ListUserSessions(ctx, "ghost", now)
 	if err != nil || got == nil || len(got) != 0 {
 		t.Errorf("ListUserSessions(ghost) = %#v, %v, want an empty list", got, err)
+	}
+	spans, err := s.ListUserSessionSpans(ctx, "ghost", now)
+	if err != nil || spans == nil || len(spans) != 0 {
+		t.Errorf("ListUserSessionSpans(ghost) = %#v, %v, want an empty list", spans, err)
+	}
+}
+
+// wantSpans checks ListUserSessionSpans against the sessions
+// ListUserSessions is expected to return: the same ones, in the same
+// order, with their ids and lifetimes.
+func wantSpans(t *testing.T, s core.Store, userID string, now time.Time, want []core.Session) {
+	t.Helper()
+	got, err := s.ListUserSessionSpans(t.Context(), userID, now)
+	wantOK(t, "ListUserSessionSpans", err)
+	spans := []core.SessionSpan{}
+	for _, sess := range want {
+		spans = append(spans, core.SessionSpan{ID: sess.ID, Created: sess.Created, Expires: sess.Expires})
+	}
+	if diff := cmp.Diff(spans, got); diff != "" {
+		t.Errorf("ListUserSessionSpans (-want +got):\n%s", diff)
 	}
 }
 

@@ -30,7 +30,7 @@ func (s *server) handleAccess() http.Handler {
 		for _, sl := range s.slugs {
 			perm := s.permissions(p, sl)
 			out.CanAccessAdmin = out.CanAccessAdmin || perm.Admin
-			o := orderedObject{values: map[string]any{}}
+			o := orderedObject{}
 			for _, op := range []struct {
 				key string
 				ok  bool
@@ -42,7 +42,7 @@ func (s *server) handleAccess() http.Handler {
 					o.add(op.key, true)
 				}
 			}
-			if len(o.keys) > 0 {
+			if len(o.members) > 0 {
 				out.Collections[sl.name] = o
 			}
 		}

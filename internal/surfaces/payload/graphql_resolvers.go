@@ -108,7 +108,7 @@ func (s *server) gqlRefresh(ctx context.Context, sl slug) (*gqlRefreshed, error)
 		return nil, err
 	}
 	s.setCookie(ctx, a)
-	email, _ := a.user.values["email"].(string)
+	email, _ := a.user.get("email").(string)
 	return &gqlRefreshed{Exp: exp32(a.exp), RefreshedToken: &a.token, Strategy: ptrTo(strategy),
 		User: &gqlJWT{Email: email, Collection: sl.name}}, nil
 }

@@ -58,17 +58,17 @@ type gqlUser struct{ doc orderedObject }
 func userOf(doc orderedObject) *gqlUser { return &gqlUser{doc: doc} }
 
 // ID resolves id.
-func (u *gqlUser) ID() string { s, _ := u.doc.values["id"].(string); return s }
+func (u *gqlUser) ID() string { s, _ := u.doc.get("id").(string); return s }
 
 // Email resolves email.
-func (u *gqlUser) Email() string { s, _ := u.doc.values["email"].(string); return s }
+func (u *gqlUser) Email() string { s, _ := u.doc.get("email").(string); return s }
 
 // Name resolves name (null when the user has none).
 func (u *gqlUser) Name() *string { return u.str("name") }
 
 // Verified resolves _verified (in the schema only with Verify).
 func (u *gqlUser) Verified() *bool {
-	b, ok := u.doc.values["_verified"].(bool)
+	b, ok := u.doc.get("_verified").(bool)
 	if !ok {
 		return nil
 	}
@@ -88,7 +88,7 @@ func (u *gqlUser) Collection() *string { return u.str("collection") }
 // Sessions resolves sessions: the live sessions, for their owner only
 // (null for anyone else, as REST omits the key).
 func (u *gqlUser) Sessions() *[]*gqlSession {
-	list, ok := u.doc.values["sessions"].([]session)
+	list, ok := u.doc.get("sessions").([]session)
 	if !ok {
 		return nil
 	}
@@ -100,7 +100,7 @@ func (u *gqlUser) Sessions() *[]*gqlSession {
 }
 
 func (u *gqlUser) str(key string) *string {
-	s, ok := u.doc.values[key].(string)
+	s, ok := u.doc.get(key).(string)
 	if !ok || s == "" {
 		return nil
 	}

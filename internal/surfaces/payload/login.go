@@ -83,7 +83,7 @@ func (s *server) issued(ctx context.Context, sl slug, res core.AuthResult) (auth
 	if err != nil {
 		return authAnswer{}, err
 	}
-	return authAnswer{user: user, token: res.Token, exp: expOf(res.Token)}, nil
+	return authAnswer{user: user, token: res.Token, exp: expiryOf(res)}, nil
 }
 
 // loginError translates a refused login: a lock is LockedAuth, an

@@ -3,9 +3,11 @@ package payload
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
 // meAnswer is GET <slug>/me's body for a user; field order is Payload's.
@@ -49,4 +51,26 @@ func (s *server) me(ctx context.Context, sl slug, p *core.Principal) (meAnswer, 
 		return meAnswer{}, err
 	}
 	return meAnswer{User: user, Collection: sl.name, Strategy: strategy, Exp: unixOf(p.Expires), Token: p.Token, Message: "Account"}, nil
+}
+
+// AppendJSON writes the answer as encoding/json would (httpapi.WriteJSON's
+// fast path): every me pays for it. False when the user's document holds
+// a value encoding/json refuses, so the slow path reports it.
+func (a meAnswer) AppendJSON(dst []byte) ([]byte, bool) {
+	dst = append(dst, `{"user":`...)
+	dst, err := a.User.appendJSON(dst)
+	if err != nil {
+		return dst, false
+	}
+	dst = append(dst, `,"collection":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Collection)
+	dst = append(dst, `,"strategy":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Strategy)
+	dst = append(dst, `,"exp":`...)
+	dst = strconv.AppendInt(dst, a.Exp, 10)
+	dst = append(dst, `,"token":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Token)
+	dst = append(dst, `,"message":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Message)
+	return append(dst, '}'), true
 }

@@ -3,9 +3,11 @@ package payload
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
 // refreshAnswer is POST <slug>/refresh-token's body; field order is
@@ -50,4 +52,26 @@ func (s *server) refreshToken(ctx context.Context, sl slug, p *core.Principal) (
 		return authAnswer{}, err
 	}
 	return s.issued(ctx, sl, res)
+}
+
+// AppendJSON writes the answer as encoding/json would (httpapi.WriteJSON's
+// fast path): every refresh pays for it. False when the user's document
+// holds a value encoding/json refuses, so the slow path reports it.
+func (a refreshAnswer) AppendJSON(dst []byte) ([]byte, bool) {
+	dst = append(dst, `{"message":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Message)
+	dst = append(dst, `,"exp":`...)
+	dst = strconv.AppendInt(dst, a.Exp, 10)
+	dst = append(dst, `,"refreshedToken":`...)
+	dst = jsonenc.AppendJSONString(dst, a.RefreshedToken)
+	dst = append(dst, `,"setCookie":`...)
+	dst = strconv.AppendBool(dst, a.SetCookie)
+	dst = append(dst, `,"strategy":`...)
+	dst = jsonenc.AppendJSONString(dst, a.Strategy)
+	dst = append(dst, `,"user":`...)
+	dst, err := a.User.appendJSON(dst)
+	if err != nil {
+		return dst, false
+	}
+	return append(dst, '}'), true
 }

@@ -4,7 +4,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/core"
 )
+
+// expiryOf is the exp of res's token: core's AccessExpires in Unix
+// seconds (the claim is the same time rounded down), or the claim read
+// from the token when a flow does not say.
+func expiryOf(res core.AuthResult) int64 {
+	if !res.AccessExpires.IsZero() {
+		return res.AccessExpires.Unix()
+	}
+	return expOf(res.Token)
+}
 
 // expOf reads the exp claim of one of our own access tokens, which
 // Payload's answers repeat beside the token. The token was signed

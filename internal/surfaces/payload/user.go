@@ -1,13 +1,14 @@
 package payload
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/jsonenc"
 )
 
 // timeLayout is how Payload writes timestamps (JavaScript's toISOString).
@@ -46,7 +47,7 @@ type session struct {
 // the collection verifies, the timestamps, and for its owner the live
 // sessions.
 func (s *server) document(ctx context.Context, sl slug, u core.User, o docOptions) (orderedObject, error) {
-	doc := orderedObject{values: map[string]any{}}
+	doc := orderedObject{members: make([]member, 0, 12+len(u.Profile))}
 	doc.add("id", u.ID)
 	doc.add("email", u.Email)
 	if u.Name != "" {
@@ -65,16 +66,16 @@ func (s *server) document(ctx context.Context, sl slug, u core.User, o docOption
 	if s.opt.Verify {
 		doc.add("_verified", u.Verified)
 	}
-	doc.add("createdAt", u.Created.UTC().Format(timeLayout))
-	doc.add("updatedAt", u.Updated.UTC().Format(timeLayout))
+	doc.add("createdAt", stamp(u.Created))
+	doc.add("updatedAt", stamp(u.Updated))
 	if o.viewer.Is(sl.c, u.ID) {
-		list, err := s.svc.ListSessions(ctx, o.viewer, sl.c, u.ID)
+		list, err := s.svc.ListSessionSpans(ctx, o.viewer, sl.c, u.ID)
 		if err != nil {
 			return orderedObject{}, err
 		}
 		out := make([]session, 0, len(list))
 		for _, se := range list {
-			out = append(out, session{ID: se.ID, CreatedAt: se.Created.UTC().Format(timeLayout), ExpiresAt: se.Expires.UTC().Format(timeLayout)})
+			out = append(out, session{ID: se.ID, CreatedAt: stamp(se.Created), ExpiresAt: stamp(se.Expires)})
 		}
 		doc.add("sessions", out)
 	}
@@ -93,36 +94,95 @@ func (s *server) authDocument(ctx context.Context, sl slug, res core.AuthResult)
 }
 
 // orderedObject is a JSON object whose keys keep the order they were
-// added in.
+// added in. Its members are a slice, not a map: a document has a dozen
+// keys, read back by name only by GraphQL's resolvers, and every me and
+// refresh renders one.
 type orderedObject struct {
-	keys   []string
-	values map[string]any
+	members []member
+}
+
+// member is one key of an orderedObject and its value.
+type member struct {
+	key   string
+	value any
 }
 
 func (o *orderedObject) add(k string, v any) {
-	o.keys = append(o.keys, k)
-	o.values[k] = v
+	o.members = append(o.members, member{key: k, value: v})
 }
 
-// MarshalJSON writes the keys in order.
-func (o orderedObject) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			buf.WriteByte(',')
+// get is the value of key k (the first, should it repeat), nil without
+// one.
+func (o orderedObject) get(k string) any {
+	for _, m := range o.members {
+		if m.key == k {
+			return m.value
 		}
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(o.values[k])
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(kb)
-		buf.WriteByte(':')
-		buf.Write(vb)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return nil
+}
+
+// MarshalJSON writes the keys in order, for answers that embed the
+// object in a struct encoding/json encodes.
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	b, err := o.appendJSON(nil)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// appendJSON appends the object as encoding/json encodes it through
+// MarshalJSON: the values a document holds (strings, booleans, session
+// lists) are written directly; any other value (a custom field's number,
+// list or object) through json.Marshal, which escapes HTML as the
+// encoder would.
+func (o orderedObject) appendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, '{')
+	for i, m := range o.members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonenc.AppendJSONString(dst, m.key)
+		dst = append(dst, ':')
+		switch v := m.value.(type) {
+		case string:
+			dst = jsonenc.AppendJSONString(dst, v)
+		case bool:
+			dst = strconv.AppendBool(dst, v)
+		case []session:
+			dst = appendSessions(dst, v)
+		default:
+			vb, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			dst = append(dst, vb...)
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// appendSessions appends a document's `sessions` as encoding/json
+// encodes []session.
+func appendSessions(dst []byte, list []session) []byte {
+	if list == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, se := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"id":`...)
+		dst = jsonenc.AppendJSONString(dst, se.ID)
+		dst = append(dst, `,"createdAt":`...)
+		dst = jsonenc.AppendJSONString(dst, se.CreatedAt)
+		dst = append(dst, `,"expiresAt":`...)
+		dst = jsonenc.AppendJSONString(dst, se.ExpiresAt)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
 }
 
 // unixOf is t in Unix seconds, 0 for the zero time.
