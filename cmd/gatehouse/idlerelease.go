@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"runtime/debug"
 	"time"
-
-	"github.com/gatehouse/gatehouse/internal/memtrim"
 )
 
 // After a burst of load the Go heap keeps the room it grew into: the
@@ -14,9 +11,11 @@ import (
 // load test and then sits idle kept tens of megabytes it no longer used
 // (docs/decisions.md, "Issue 16: memory and start-up"). releaseWhenIdle
 // watches the request count and, once a burst is over, collects and
-// returns the free memory at once (releaseMemory: debug.FreeOSMemory, one
-// collection of a small live heap, a millisecond or so, and the binary's
-// pages).
+// returns the free memory at once (debug.FreeOSMemory: one collection of
+// a small live heap, a millisecond or so). It does not drop the binary's
+// pages as the hashing workers do (memtrim.DropFilePages): measured, the
+// server doing so cost the login flood's reads about 8 points of their
+// share (docs/decisions.md, "Issue 16: round three").
 const (
 	// releaseWindow is how often the request count is looked at.
 	releaseWindow = time.Second
@@ -28,21 +27,6 @@ const (
 	// collection each window.
 	releaseAfter = 200
 )
-
-// startTrimAfter is how long after it starts serving the server drops
-// the pages of its binary that start-up touched (memtrim.DropFilePages).
-const startTrimAfter = time.Second
-
-// releaseMemory is what releaseWhenIdle calls once a burst is over: the
-// heap the burst freed goes back to the system, and so do the binary's
-// pages it faulted in (a page the next request needs comes back as a
-// minor fault, from the page cache). Measured with the bench: idle
-// resident memory 25.2 MB before the pages were dropped, 19.3 MB after;
-// the read scenario's peak 42.8 MB, then 30.0 MB.
-func releaseMemory() {
-	debug.FreeOSMemory()
-	memtrim.DropFilePages()
-}
 
 // releaseWhenIdle looks at requests (how many requests the server has
 // started so far) on every tick, one per releaseWindow, and calls release

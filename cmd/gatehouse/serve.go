@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/mail"
-	"github.com/gatehouse/gatehouse/internal/memtrim"
 	"github.com/gatehouse/gatehouse/internal/server"
 )
 
@@ -96,13 +96,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { a.WatchConditions(workerCtx); close(condsDone) }()
 	releaseTick := time.NewTicker(releaseWindow)
 	defer releaseTick.Stop()
-	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, releaseMemory)
-	// Start-up touched pages all over the binary (every package's
-	// initialisation, migrations, templates) that serving never needs
-	// again; once the first requests have faulted in what it does need,
-	// they go (memtrim.DropFilePages).
-	startTrim := time.AfterFunc(startTrimAfter, memtrim.DropFilePages)
-	defer startTrim.Stop()
+	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, debug.FreeOSMemory)
 
 	fmt.Fprint(stdout, server.Banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", server.DescribeSender(cfg))

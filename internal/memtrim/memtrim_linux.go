@@ -19,8 +19,7 @@ import (
 // each fault mapping its neighbours too (the kernel's fault-around).
 // Measured: a hashing worker that had hashed nothing held ~14 MiB of the
 // binary (RssFile 13.8 MiB of 15.5 MiB VmRSS) of which its hashing loop
-// needs a few hundred KiB; the server held 18-20 MiB of it under load,
-// 15 MiB once the start-up's pages were dropped.
+// needs a few hundred KiB.
 //
 // Only mappings without write permission and without anonymous (copied
 // on write) pages are dropped: MADV_DONTNEED on a private mapping
