@@ -7,9 +7,6 @@ import (
 	"sync"
 )
 
-// directusLoginConns is how many Directus logins the setup runs at once.
-const directusLoginConns = 32
-
 // runDirectusRefresh measures POST /directus/auth/refresh in json mode
 // with rotation: each client keeps its own chain, sending the refresh
 // token the previous answer returned, so every request rotates a token
@@ -52,28 +49,41 @@ func runDirectusRefresh(ctx context.Context, h *harness) (*report, error) {
 // directusChains logs every sample user in through the Directus surface
 // and returns one slot per user holding its refresh token; nil slots
 // mean the surface is not mounted. Directus pads each login to its stall
-// time (500 ms by default), so the logins run many at a time: enough to
-// keep the hashing pool busy through the stall, few enough that none
-// waits in its queue long enough to be turned away.
+// time (500 ms by default), so the logins run many at a time
+// (surfaceLoginConns).
 func directusChains(ctx context.Context, h *harness) ([]*slot, error) {
-	a := h.newAPIFor(directusLoginConns)
+	h.progressf("directus-refresh: logging %d users in through /directus/auth/login", len(h.pop.sample))
+	return surfaceLogins(ctx, h, "directus", (*api).directusLogin)
+}
+
+// surfaceLoginConns is how many logins through a compatible surface the
+// setup runs at once: enough to keep the hashing pool busy through the
+// surface's login stall, few enough that none waits in its queue long
+// enough to be turned away.
+const surfaceLoginConns = 32
+
+// surfaceLogins logs every sample user in with login and returns one
+// slot per user holding what the login returned (slot.refresh); nil
+// slots mean the surface is not mounted (its first login answered 404).
+func surfaceLogins(ctx context.Context, h *harness, name string,
+	login func(a *api, ctx context.Context, email, password string) (int, string, error)) ([]*slot, error) {
+	a := h.newAPIFor(surfaceLoginConns)
 	defer a.close()
 	first := h.pop.sample[0]
-	status, tok, err := a.directusLogin(ctx, first.email, first.password)
+	status, tok, err := login(a, ctx, first.email, first.password)
 	if err != nil {
-		return nil, fmt.Errorf("directus login: %w", err)
+		return nil, fmt.Errorf("%s login: %w", name, err)
 	}
 	if status == http.StatusNotFound {
 		return nil, nil
 	}
 	if status != http.StatusOK || tok == "" {
-		return nil, fmt.Errorf("directus login %s: status %d", first.email, status)
+		return nil, fmt.Errorf("%s login %s: status %d", name, first.email, status)
 	}
-	h.progressf("directus-refresh: logging %d users in through /directus/auth/login", len(h.pop.sample))
 	slots := userSlots(h.pop.sample)
 	slots[0].refresh = tok
 	errs := make(chan error, len(slots))
-	sem := make(chan struct{}, directusLoginConns)
+	sem := make(chan struct{}, surfaceLoginConns)
 	var wg sync.WaitGroup
 	for _, s := range slots[1:] {
 		wg.Go(func() {
@@ -81,11 +91,11 @@ func directusChains(ctx context.Context, h *harness) ([]*slot, error) {
 			defer func() { <-sem }()
 			var tok string
 			status, err := whileBusy(ctx, func() (status int, err error) {
-				status, tok, err = a.directusLogin(ctx, s.u.email, s.u.password)
+				status, tok, err = login(a, ctx, s.u.email, s.u.password)
 				return status, err
 			})
 			if err != nil || status != http.StatusOK || tok == "" {
-				errs <- fmt.Errorf("directus login %s: status %d: %v", s.u.email, status, err)
+				errs <- fmt.Errorf("%s login %s: status %d: %v", name, s.u.email, status, err)
 				return
 			}
 			s.refresh = tok

@@ -2,14 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"sync"
 	"sync/atomic"
 )
-
-// payloadLoginConns is how many Payload logins the setup runs at once.
-const payloadLoginConns = 32
 
 // runPayloadMe measures the Payload surface's GET /payload/api/users/me
 // with each user's own token: the token check (signature, expiry, session
@@ -63,47 +58,11 @@ func runPayloadRefresh(ctx context.Context, h *harness) (*report, error) {
 // returns one slot per user holding its token (in slot.refresh); nil
 // slots, with rep marked skipped, mean the surface is not mounted.
 func payloadSlots(ctx context.Context, h *harness, rep *report) ([]*slot, error) {
-	a := h.newAPIFor(payloadLoginConns)
-	defer a.close()
-	first := h.pop.sample[0]
-	status, tok, err := a.payloadLogin(ctx, first.email, first.password)
-	if err != nil {
-		return nil, fmt.Errorf("payload login: %w", err)
-	}
-	if status == http.StatusNotFound {
+	h.progressf("%s: logging %d users in through %s/login", rep.Scenario, len(h.pop.sample), payloadBase)
+	slots, err := surfaceLogins(ctx, h, "payload", (*api).payloadLogin)
+	if err == nil && slots == nil {
 		rep.Skipped = "Payload surface not mounted: POST " + payloadBase + "/login answered 404"
 		h.progressf("%s: skipped (%s)", rep.Scenario, rep.Skipped)
-		return nil, nil
 	}
-	if status != http.StatusOK || tok == "" {
-		return nil, fmt.Errorf("payload login %s: status %d", first.email, status)
-	}
-	h.progressf("%s: logging %d users in through %s/login", rep.Scenario, len(h.pop.sample), payloadBase)
-	slots := userSlots(h.pop.sample)
-	slots[0].refresh = tok
-	errs := make(chan error, len(slots))
-	sem := make(chan struct{}, payloadLoginConns)
-	var wg sync.WaitGroup
-	for _, s := range slots[1:] {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			var tok string
-			status, err := whileBusy(ctx, func() (status int, err error) {
-				status, tok, err = a.payloadLogin(ctx, s.u.email, s.u.password)
-				return status, err
-			})
-			if err != nil || status != http.StatusOK || tok == "" {
-				errs <- fmt.Errorf("payload login %s: status %d: %v", s.u.email, status, err)
-				return
-			}
-			s.refresh = tok
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
-	return slots, nil
+	return slots, err
 }

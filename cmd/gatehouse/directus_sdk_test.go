@@ -1,11 +1,7 @@
 package main
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -24,23 +20,7 @@ const directusResetURL = "https://app.example/reset-password"
 // TestPocketBaseSDK it is opt-in with GATEHOUSE_SDK_TESTS=1, and once
 // opted in, a missing node or SDK fails instead of skipping.
 func TestDirectusSDK(t *testing.T) {
-	if os.Getenv("GATEHOUSE_SDK_TESTS") != "1" {
-		t.Skip("set GATEHOUSE_SDK_TESTS=1 to run the Directus JS SDK tests (`make test` does)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("GATEHOUSE_SDK_TESTS=1 but node is not on PATH; install Node.js 20+ and run `npm ci --prefix sdktest/directus`")
-	}
-	dir, err := filepath.Abs(directusSDKDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, pkg := range []string{"@directus/sdk", "otplib"} {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
-			t.Fatalf("GATEHOUSE_SDK_TESTS=1 but %s is not installed (%v); run `npm ci --prefix sdktest/directus`", pkg, err)
-		}
-	}
-
+	sdk := needNodeSDK(t, "Directus", directusSDKDir, "@directus/sdk", "otplib")
 	t.Parallel()
 	// The default server: Directus at /directus with Directus's defaults,
 	// plus one allowed reset_url.
@@ -64,29 +44,14 @@ surfaces:
 	op := startOP(t)
 	oauthServer := startServerWith(t, oauthYAML(op, op.ClientSecret, ""), serverOpts{})
 
-	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no *.test.mjs in %s (%v)", dir, err)
-	}
-	for i, f := range files {
-		files[i] = filepath.Base(f)
-	}
-
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, files...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
+	if err := sdk.run(t, 3*time.Minute, nil,
 		"DIRECTUS_URL="+ts.URL+"/directus",
 		"MAIL_DIR="+filepath.Join(ts.Dir, "mail"),
 		"RESET_URL="+directusResetURL,
 		"DIRECTUS_URL_SHORT="+short.URL,
 		"DIRECTUS_URL_OAUTH="+oauthServer.URL+"/directus",
-		"NO_COLOR=1",
-	)
-	cmd.WaitDelay = 5 * time.Second
-	if err := runLogged(t, cmd); err != nil {
-		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s\n--- short-TTL server log ---\n%s\n--- OAuth2 server log ---\n%s",
-			strings.Join(files, " "), err, ts.stderr.String(), short.stderr.String(), oauthServer.stderr.String())
+	); err != nil {
+		t.Errorf("%v\n--- server log ---\n%s\n--- short-TTL server log ---\n%s\n--- OAuth2 server log ---\n%s",
+			err, ts.stderr.String(), short.stderr.String(), oauthServer.stderr.String())
 	}
 }

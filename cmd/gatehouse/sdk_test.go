@@ -2,12 +2,9 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -23,21 +20,7 @@ const sdkDir = "../../sdktest/pocketbase"
 // with GATEHOUSE_SDK_TESTS=1; once opted in, missing tools are a failure,
 // not a skip, so CI cannot pass it silently.
 func TestPocketBaseSDK(t *testing.T) {
-	if os.Getenv("GATEHOUSE_SDK_TESTS") != "1" {
-		t.Skip("set GATEHOUSE_SDK_TESTS=1 to run the PocketBase JS SDK tests (`make test` does)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("GATEHOUSE_SDK_TESTS=1 but node is not on PATH; install Node.js 20+ and run `npm ci --prefix sdktest/pocketbase`")
-	}
-	dir, err := filepath.Abs(sdkDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pocketbase")); err != nil {
-		t.Fatalf("GATEHOUSE_SDK_TESTS=1 but the SDK is not installed (%v); run `npm ci --prefix sdktest/pocketbase`", err)
-	}
-
+	sdk := needNodeSDK(t, "PocketBase", sdkDir, "pocketbase")
 	t.Parallel()
 	ts := startServer(t, serverOpts{})
 	// otp_mfa.test.mjs needs collections configured for PocketBase's OTP
@@ -61,21 +44,9 @@ func TestPocketBaseSDK(t *testing.T) {
 	// otp_mfa.test.mjs its OTP and MFA flows, oauth.test.mjs its OAuth2
 	// sign-in, extensions.test.mjs and totp.test.mjs Gatehouse's routes
 	// through pb.send.
-	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no *.test.mjs in %s (%v)", dir, err)
-	}
-	for i, f := range files {
-		files[i] = filepath.Base(f)
-	}
-
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
 	// --experimental-eventsource gives Node 20 and 22 the global EventSource
 	// that the SDK's realtime (its authWithOAuth2 popup flow) needs.
-	cmd := exec.CommandContext(ctx, node, append([]string{"--experimental-eventsource", "--test", "--test-reporter=spec"}, files...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
+	if err := sdk.run(t, 2*time.Minute, []string{"--experimental-eventsource"},
 		"PB_URL="+ts.URL,
 		"MAIL_DIR="+filepath.Join(ts.Dir, "mail"),
 		"SUPERUSER_EMAIL="+email,
@@ -86,12 +57,9 @@ func TestPocketBaseSDK(t *testing.T) {
 		"MAIL_DIR_MFA="+filepath.Join(mfaServer.Dir, "mail"),
 		"PB_URL_OAUTH="+oauthServer.URL,
 		"OIDC_QUEUE_URL="+queueURL,
-		"NO_COLOR=1",
-	)
-	cmd.WaitDelay = 5 * time.Second
-	if err := runLogged(t, cmd); err != nil {
-		t.Errorf("node --test %s: %v (node's report is logged above)\n--- server log ---\n%s\n--- OTP server log ---\n%s\n--- MFA server log ---\n%s\n--- OAuth2 server log ---\n%s",
-			strings.Join(files, " "), err, ts.stderr.String(), otpServer.stderr.String(), mfaServer.stderr.String(), oauthServer.stderr.String())
+	); err != nil {
+		t.Errorf("%v\n--- server log ---\n%s\n--- OTP server log ---\n%s\n--- MFA server log ---\n%s\n--- OAuth2 server log ---\n%s",
+			err, ts.stderr.String(), otpServer.stderr.String(), mfaServer.stderr.String(), oauthServer.stderr.String())
 	}
 }
 

@@ -56,12 +56,12 @@ type Renderer struct {
 // (unavailable) instead of the 500.
 func (rd Renderer) Render(w http.ResponseWriter, r *http.Request, err error) {
 	if a, ok := rd.Map.Own(r, err); ok {
-		write(w, a)
+		WriteAnswer(w, a)
 		return
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {
-		write(w, rd.Map.Decode(r, de))
+		WriteAnswer(w, rd.Map.Decode(r, de))
 		return
 	}
 	e := core.AsError(err)
@@ -74,7 +74,7 @@ func (rd Renderer) Render(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a := rd.Map.Core(r, e)
 	a.RetryAfter = e.RetryAfter
-	write(w, a)
+	WriteAnswer(w, a)
 }
 
 // internal logs err with the request id and writes the 500.
@@ -82,18 +82,20 @@ func (rd Renderer) internal(w http.ResponseWriter, r *http.Request, err error) {
 	if rd.Log != nil {
 		rd.Log.ErrorContext(r.Context(), "request failed", "request_id", RequestIDFrom(r.Context()), "err", err)
 	}
-	write(w, rd.Map.Internal())
+	WriteAnswer(w, rd.Map.Internal())
 }
 
 // WriteInternal writes the surface's 500 without logging: for Recover,
 // which has logged the panic already.
 func (rd Renderer) WriteInternal(w http.ResponseWriter, _ *http.Request) {
-	write(w, rd.Map.Internal())
+	WriteAnswer(w, rd.Map.Internal())
 }
 
-// write sends an answer. Retry-After is rounded up to whole seconds: a
-// client that waits exactly that long must not be refused again.
-func write(w http.ResponseWriter, a Answer) {
+// WriteAnswer sends an answer: its Retry-After, rounded up to whole
+// seconds (a client that waits exactly that long must not be refused
+// again), and its body as JSON. A surface writing an error outside the
+// Renderer's path (a middleware's refusal) sends it through this too.
+func WriteAnswer(w http.ResponseWriter, a Answer) {
 	if a.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(RetryAfterSeconds(a.RetryAfter), 10))
 	}

@@ -56,11 +56,7 @@ func answerOf(errs ...*apiError) httpapi.Answer {
 // writeErrors writes errs as one envelope, outside the error path (the
 // CSRF refusal).
 func writeErrors(w http.ResponseWriter, errs ...*apiError) {
-	a := answerOf(errs...)
-	if a.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.FormatInt(httpapi.RetryAfterSeconds(a.RetryAfter), 10))
-	}
-	_ = httpapi.WriteJSON(w, a.Status, a.Body)
+	httpapi.WriteAnswer(w, answerOf(errs...))
 }
 
 // Directus's error classes, as the surface uses them.

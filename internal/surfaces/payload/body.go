@@ -43,3 +43,20 @@ func (b body) email() (string, error) {
 	v, err := b.str("email")
 	return strings.TrimSpace(v), err
 }
+
+// readEmail reads a body whose one field is the email (forgot-password,
+// unlock): missing or empty is Payload's "Missing email." error.
+func (s *server) readEmail(r *http.Request) (string, error) {
+	b, err := s.readBody(r)
+	if err != nil {
+		return "", err
+	}
+	email, err := b.email()
+	if err != nil {
+		return "", err
+	}
+	if email == "" {
+		return "", errMissing("email")
+	}
+	return email, nil
+}

@@ -60,11 +60,7 @@ func answerOf(e *apiError) httpapi.Answer {
 
 // writeError writes e outside the error path (the CSRF refusal).
 func writeError(w http.ResponseWriter, e *apiError) {
-	a := answerOf(e)
-	if a.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.FormatInt(httpapi.RetryAfterSeconds(a.RetryAfter), 10))
-	}
-	_ = httpapi.WriteJSON(w, a.Status, a.Body)
+	httpapi.WriteAnswer(w, answerOf(e))
 }
 
 // asAPIError reports whether err is (or wraps) an *apiError.

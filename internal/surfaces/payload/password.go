@@ -17,16 +17,9 @@ import (
 // own.
 func (s *server) handleForgot(sl slug) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		b, err := s.readBody(r)
+		email, err := s.readEmail(r)
 		if err != nil {
 			return err
-		}
-		email, err := b.email()
-		if err != nil {
-			return err
-		}
-		if email == "" {
-			return errMissing("email")
 		}
 		if err := s.forgotPassword(r.Context(), sl, email); err != nil {
 			return err

@@ -14,16 +14,9 @@ import (
 // are 403, as Payload answers both.
 func (s *server) handleUnlock(sl slug) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		b, err := s.readBody(r)
+		email, err := s.readEmail(r)
 		if err != nil {
 			return err
-		}
-		email, err := b.email()
-		if err != nil {
-			return err
-		}
-		if email == "" {
-			return errMissing("email")
 		}
 		if err := s.unlock(r.Context(), sl, anyCaller(r), email); err != nil {
 			return err
