@@ -21,7 +21,8 @@
 //   - errors.go, render.go, words.go: the error shape, the gRPC mapping,
 //     and how core's codes read.
 //   - auth.go: the access token of a route (Bearer, else the accessToken
-//     cookie) and Conduit's 401 messages; client.go: client validation.
+//     cookie) and Conduit's 401 messages; client.go: client validation;
+//     csrf.go: cookie-authenticated writes from other sites.
 //   - body.go: request parameters as the router checks them.
 //   - tokens.go: login-style answers (body or cookies, and redirects
 //     with tokens), shared by every flow that ends in a token pair.

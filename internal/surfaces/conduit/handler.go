@@ -72,6 +72,7 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 		httpapi.Recover(s.log, s.renderer().WriteInternal),
 		httpapi.SecurityHeaders(map[string]string{"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}),
 		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: d.Origins(), AllowMethods: "GET,HEAD,PATCH,POST,PUT,DELETE"}),
+		s.csrf(d.Origins()),
 		s.loadClient,
 		s.validateClient,
 	), nil
