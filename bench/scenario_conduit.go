@@ -12,7 +12,9 @@ import (
 // request rotates a token exactly once. The chains start with a login
 // through POST /conduit/authentication/local per sample user. When the
 // Conduit surface is not mounted (the login answers 404), the scenario
-// is skipped with a note. Its target is every rotating refresh's
+// is skipped with a note. A Conduit login ends only the user's other
+// sessions of the same Conduit client (one per user by default), so the
+// tokens the other scenarios hold stay good. Its target is every rotating refresh's
 // (directus-refresh's): a share of the bare handler, paired.
 func runConduitRenew(ctx context.Context, h *harness) (*report, error) {
 	rep := &report{Scenario: "conduit-renew"}

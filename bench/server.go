@@ -34,10 +34,7 @@ func newServer(bin, dir, addr string, env []string) *server {
 // through, then extra (-server-env) on top, then the bench's own
 // settings. The bench forces SQLite (it seeds data.db directly), rate
 // limits off (a flood that only meets 429s measures nothing) and the
-// per-address connection cap off (every connection comes from loopback),
-// and the Conduit surface's logins leaving the user's other sessions be
-// (its default ends them, which would revoke the tokens the other
-// scenarios hold: conduit-renew logs every sample user in). passed
+// per-address connection cap off (every connection comes from loopback). passed
 // lists every setting that changes the server's behaviour (GATEHOUSE_*,
 // GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG), secrets redacted, for the
 // report.
@@ -60,21 +57,13 @@ func serverEnv(parentEnv, extra []string) (env, passed []string) {
 			passed = append(passed, redactSetting(name, vals[name]))
 		}
 	}
-	return append(env, "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP=0", "GATEHOUSE_DB=", conduitSessionsEnv), passed
+	return append(env, "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP=0", "GATEHOUSE_DB="), passed
 }
-
-// conduitSessionsVar lets a user keep several sessions through the
-// Conduit surface (clients.multiple_user_sessions), set by the bench.
-const (
-	conduitSessionsVar = "GATEHOUSE_SURFACES_CONDUIT_CLIENTS_MULTIPLE_USER_SESSIONS"
-	conduitSessionsEnv = conduitSessionsVar + "=on"
-)
 
 // forcedServerEnv names the variables the bench sets itself.
 func forcedServerEnv(name string) bool {
 	switch name {
-	case "GATEHOUSE_DIR", "GATEHOUSE_HTTP", "GATEHOUSE_RATE_LIMITS", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP", "GATEHOUSE_DB", pprofEnv,
-		conduitSessionsVar:
+	case "GATEHOUSE_DIR", "GATEHOUSE_HTTP", "GATEHOUSE_RATE_LIMITS", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP", "GATEHOUSE_DB", pprofEnv:
 		return true
 	}
 	return false

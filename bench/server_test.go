@@ -21,7 +21,6 @@ func TestServerEnv(t *testing.T) {
 	wantEnv := []string{
 		"PATH=/bin", "GATEHOUSE_HASH_WORKERS=1", "GATEHOUSE_SMTP_URL=smtp://u:secret@h:25", "GOGC=50",
 		"GOMAXPROCS=4", "GATEHOUSE_RATE_LIMITS=off", "GATEHOUSE_HTTP_MAX_CONNS_PER_IP=0", "GATEHOUSE_DB=",
-		"GATEHOUSE_SURFACES_CONDUIT_CLIENTS_MULTIPLE_USER_SESSIONS=on",
 	}
 	if diff := cmp.Diff(wantEnv, env); diff != "" {
 		t.Errorf("server env (-want +got):\n%s", diff)

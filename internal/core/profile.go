@@ -72,6 +72,15 @@ type Profile struct {
 	// sessions (Conduit's clients.multipleUserSessions off): one device
 	// at a time.
 	SingleSession bool
+	// SingleSessionPerClient narrows SingleSession to the sessions of the
+	// login's own app client (Client.App; Conduit's
+	// clients.multipleClientLogins): another client's, or another
+	// surface's, stay.
+	SingleSessionPerClient bool
+	// BindClient refuses a token whose session another app client opened
+	// than the one the request names (Conduit binds tokens to the
+	// client), with ErrWrongClient as the cause.
+	BindClient bool
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name

@@ -54,6 +54,7 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 		AMR:            o.amr,
 		AAL:            max(1, o.aal),
 		ImpersonatorID: o.impersonator,
+		Client:         truncate(cl.App, maxClientLen),
 	}
 	res := AuthResult{User: u, Collection: c}
 	var rt RefreshToken

@@ -113,7 +113,7 @@ func tokenError(err error) error {
 	switch {
 	case core.AsError(err).Kind != core.KindUnauthenticated:
 		return err
-	case errors.Is(err, core.ErrSessionEnded), errors.Is(err, core.ErrWrongCollection):
+	case errors.Is(err, core.ErrSessionEnded), errors.Is(err, core.ErrWrongCollection), errors.Is(err, core.ErrWrongClient):
 		return errUnauthorized(msgTokenRevoked)
 	}
 	return errUnauthorized(msgTokenInvalid)

@@ -74,7 +74,7 @@ func NewHandler(d surfaces.Deps, opt Options) (http.Handler, error) {
 		httpapi.CORS(httpapi.CORSOptions{AllowedOrigins: d.Origins(), AllowMethods: "GET,HEAD,PATCH,POST,PUT,DELETE"}),
 		s.csrf(d.Origins()),
 		s.loadClient,
-		s.validateClient,
+		s.identifyClient,
 	), nil
 }
 

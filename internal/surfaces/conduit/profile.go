@@ -10,17 +10,22 @@ import "github.com/gatehouse/gatehouse/internal/core"
 // of a renewed refresh token (Conduit deletes it on renew). Emails are
 // looked up ignoring case (Conduit lower-cases them), and with
 // clients.multiple_user_sessions off a login ends the user's other
-// sessions (SingleSession). Logins and guest mail requests are padded to
+// sessions (SingleSession): those of the same client with
+// multiple_client_logins (SingleSessionPerClient), every one without.
+// With client validation on, tokens are bound to the client that logged
+// in (BindClient). Logins and guest mail requests are padded to
 // LoginStall.
 func (o Options) profile() core.Profile {
 	return core.Profile{
-		FoldEmailCase:   true,
-		SingleSession:   !o.Clients.MultipleUserSessions,
-		NoReuseGrace:    true,
-		MintClaims:      true,
-		RequireFresh:    true,
-		RequireVerified: o.Local.Verification.Required,
-		Floors:          core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
+		FoldEmailCase:          true,
+		SingleSession:          !o.Clients.MultipleUserSessions,
+		SingleSessionPerClient: o.Clients.MultipleClientLogins,
+		BindClient:             o.Clients.Validation,
+		NoReuseGrace:           true,
+		MintClaims:             true,
+		RequireFresh:           true,
+		RequireVerified:        o.Local.Verification.Required,
+		Floors:                 core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
 		Tokens: core.TokenOptions{
 			AccessTTL: o.AccessTokens.ExpiryPeriod.Std(), RefreshTTL: o.RefreshTokens.ExpiryPeriod.Std(),
 		},
