@@ -240,7 +240,7 @@ func (b *bench) bareProcess(addr, dir string) (*process, error) {
 // pairsWithBare are the scenarios whose targets are shares of the bare
 // handler's throughput.
 var pairsWithBare = map[string]bool{"read": true, "refresh": true, "directus-refresh": true,
-	"payload-me": true, "payload-refresh": true}
+	"payload-me": true, "payload-refresh": true, "conduit-renew": true}
 
 // startPairedBare starts a second bare handler, beside the standard
 // dataset's server, when the run judges a share of the bare handler

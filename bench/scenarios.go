@@ -27,7 +27,7 @@ var scaleRuns = []string{"login", "refresh", "read", "sessions", "audit"}
 // connections before any load has grown the heap; the flood last, as it
 // leaves the most garbage behind), then the large dataset on another.
 var scenarioOrder = []string{
-	"bare", "idlemem", "startup", "idleconns", "read", "refresh", "directus-refresh", "payload-me", "payload-refresh", "sessions", "audit", "mixed", "login", "login-bcrypt", "signup", "loginflood", scaleScenario, postgresScenario,
+	"bare", "idlemem", "startup", "idleconns", "read", "refresh", "directus-refresh", "payload-me", "payload-refresh", "conduit-renew", "sessions", "audit", "mixed", "login", "login-bcrypt", "signup", "loginflood", scaleScenario, postgresScenario,
 }
 
 // scenarios lists every scenario by name.
@@ -42,6 +42,7 @@ func scenarios() map[string]scenario {
 		{"directus-refresh", "POST /directus/auth/refresh in json mode, each client rotating its own chain", runDirectusRefresh},
 		{"payload-me", "GET /payload/api/users/me with the user's own token (Authorization: JWT)", runPayloadMe},
 		{"payload-refresh", "POST /payload/api/users/refresh-token, each client chaining its newest token", runPayloadRefresh},
+		{"conduit-renew", "POST /conduit/authentication/renew (Authorization: Bearer), each client rotating its own chain", runConduitRenew},
 		{"sessions", "GET /api/collections/users/records/{id}/sessions as a superuser: one user's sessions", runSessions},
 		{"audit", "GET /api/audit as a superuser: one user's logins of the last 30 days", runAudit},
 		{"mixed", "90% token-authenticated reads, 9% auth-refresh, 1% password login", runMixed},

@@ -12,8 +12,8 @@ const (
 	readMinBareShare    = 65.0 // % of the bare handler's throughput
 	refreshMinBareShare = 45.0
 	// rotatingRefreshMinBareShare is the rotating refresh's (the
-	// Directus surface's directus-refresh scenario, and every rotating
-	// surface added later).
+	// Directus surface's directus-refresh scenario, the Conduit
+	// surface's conduit-renew, and every rotating surface added later).
 	rotatingRefreshMinBareShare = 25.0
 	// payloadMinBareShare is issue 17's, for the Payload surface's me
 	// and refresh-token.
@@ -48,7 +48,10 @@ type figures struct {
 	// payloadMePair and payloadRefreshPair are the Payload surface's me
 	// and refresh-token against the bare handler.
 	payloadMePair, payloadRefreshPair *pairing
-	bigPairs                          map[string]*pairing
+	// conduitRenewPair is the Conduit surface's renew against the bare
+	// handler.
+	conduitRenewPair *pairing
+	bigPairs         map[string]*pairing
 	// pg holds the PostgreSQL runs (postgres_targets.go).
 	pg pgFigures
 }
@@ -85,6 +88,8 @@ func figuresOf(reports []*report, standard string) figures {
 			f.payloadMePair = r.Paired
 		case "payload-refresh":
 			f.payloadRefreshPair = r.Paired
+		case "conduit-renew":
+			f.conduitRenewPair = r.Paired
 		case "login":
 			f.cpus, f.loginPair = r.Machine.NumCPU, r.Paired
 		}
@@ -110,6 +115,8 @@ func crossTargets(f figures) (ts []target, notes []string) {
 	share("auth-refresh, share of the bare handler's throughput", f.refreshPair, refreshMinBareShare, "refresh and bare")
 	share("rotating refresh (directus-refresh), share of the bare handler's throughput", f.rotatingPair,
 		rotatingRefreshMinBareShare, "directus-refresh, its surface mounted, and bare")
+	share("rotating refresh (conduit-renew), share of the bare handler's throughput", f.conduitRenewPair,
+		rotatingRefreshMinBareShare, "conduit-renew, its surface mounted, and bare")
 	share("Payload me, share of the bare handler's throughput", f.payloadMePair, payloadMinBareShare,
 		"payload-me, its surface mounted, and bare")
 	share("Payload refresh-token, share of the bare handler's throughput", f.payloadRefreshPair, payloadMinBareShare,

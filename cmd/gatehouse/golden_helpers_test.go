@@ -47,6 +47,7 @@ var (
 // value is random.
 var fieldKinds = map[string]string{
 	"id":            "id",
+	"_id":           "id",
 	"mfaId":         "mfa_id",
 	"otpId":         "otp_id",
 	"refreshToken":  "refresh_token",

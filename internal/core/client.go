@@ -8,6 +8,11 @@ import "context"
 type Client struct {
 	IP        string
 	UserAgent string
+	// App is the app client the request names, for surfaces that have
+	// them (Conduit's clientid header, or its anonymous-client): sessions
+	// record it, and a profile may bind tokens to it or end only its
+	// sessions. "" elsewhere.
+	App string
 }
 
 type clientKey struct{}

@@ -16,6 +16,10 @@ type Principal struct {
 	Token       string
 	Refreshable bool
 	Expires     time.Time
+	// Fresh reports a token minted by a fresh credential check (its
+	// `sudo` claim, see Mint): flows of a profile with RequireFresh
+	// refuse a caller without it.
+	Fresh bool
 }
 
 // IsSuperuser reports whether the caller is a superuser. A nil Principal
@@ -50,6 +54,9 @@ var (
 	// ErrWrongCollection: a valid token of a user of another collection
 	// than the one AuthenticateIn was asked for. It names no user there.
 	ErrWrongCollection = errors.New("token of another collection")
+	// ErrWrongClient: a valid token whose session another app client
+	// opened, under a profile with BindClient.
+	ErrWrongClient = errors.New("token of another client")
 )
 
 // badToken is what a rejected access token reads as; the reason is for
@@ -104,9 +111,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if !sess.Active(now) || u.Suspended() {
 		return nil, badToken(ErrSessionEnded)
 	}
+	if err := s.clientBound(ctx, sess); err != nil {
+		return nil, err
+	}
 	return &Principal{
 		User: u, Collection: c, Session: sess, Token: token,
-		Refreshable: claims.Refreshable, Expires: time.Unix(int64(claims.Exp), 0).UTC(),
+		Refreshable: claims.Refreshable, Expires: time.Unix(int64(claims.Exp), 0).UTC(), Fresh: claims.Sudo,
 	}, nil
 }
 

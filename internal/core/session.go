@@ -26,6 +26,11 @@ type Session struct {
 	// ImpersonatorID is the superuser who opened an impersonation session.
 	ImpersonatorID string
 
+	// Client is the app client that opened the session (Client.App:
+	// Conduit's clientid, or its anonymous-client), "" for surfaces
+	// without clients.
+	Client string
+
 	RevokedAt     time.Time
 	RevokedReason string
 }

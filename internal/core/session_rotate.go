@@ -51,7 +51,7 @@ func (s *Service) RotateSession(ctx context.Context, p *Principal, c *Collection
 		next := Session{
 			ID: NewID(), UserID: u.ID, CollectionID: c.ID, Created: now, LastUsed: now, Expires: now.Add(ttl),
 			IP: cl.IP, UserAgent: truncate(cl.UserAgent, 512),
-			AMR: old.AMR, AAL: max(1, old.AAL), ImpersonatorID: old.ImpersonatorID,
+			AMR: old.AMR, AAL: max(1, old.AAL), ImpersonatorID: old.ImpersonatorID, Client: old.Client,
 		}
 		if err := q.InsertSession(ctx, next); err != nil {
 			return err

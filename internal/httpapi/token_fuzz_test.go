@@ -82,5 +82,25 @@ func FuzzTokenRule(f *testing.F) {
 				t.Fatalf("%+v: strict header token %q has a space", rule, tok)
 			}
 		}
+		// The exact rule (Conduit's): a header decides alone, as two
+		// parts split by one space with the scheme spelled as given.
+		tok, src, err = conduitExactRule.Extract(r)
+		parts := strings.Split(auth, " ")
+		switch {
+		case src != SourceHeader:
+			if err != nil || src == SourceHeader {
+				t.Fatalf("exact rule: %q %v %v without a header", tok, src, err)
+			}
+		case len(parts) != 2:
+			if !errors.Is(err, ErrAuthorizationMalformed) || tok != "" {
+				t.Fatalf("exact rule read %q %v from %q", tok, err, auth)
+			}
+		case parts[0] != "Bearer":
+			if !errors.Is(err, ErrAuthorizationScheme) || tok != "" {
+				t.Fatalf("exact rule read %q %v from %q", tok, err, auth)
+			}
+		case err != nil || tok != parts[1]:
+			t.Fatalf("exact rule read %q %v from %q, want %q", tok, err, auth, parts[1])
+		}
 	})
 }

@@ -23,7 +23,7 @@ func scanSessionUser(r pgx.Row) (sessionUser, error) {
 		msCol{&s.RevokedAt}, &s.RevokedReason,
 		&u.ID, &u.CollectionID, &u.Email, &u.EmailVisibility, &u.Verified,
 		&u.Name, &u.Avatar, &u.PasswordHash, msCol{&u.Created}, msCol{&u.Updated},
-		profileCol{&u.Profile}, (*string)(&u.Status))
+		profileCol{&u.Profile}, (*string)(&u.Status), &s.Client)
 	if err != nil {
 		return sessionUser{}, err
 	}
@@ -39,7 +39,7 @@ func (q queries) SessionWithUser(ctx context.Context, id string) (core.Session, 
 	su, err := get(ctx, q, "session with user", `SELECT s.id, s.user_id, s.collection_id, s.created,
 		s.last_used, s.expires, s.ip, s.user_agent, s.amr, s.aal, s.impersonator_id, s.revoked_at,
 		s.revoked_reason, u.id, u.collection_id, u.email, u.email_visibility, u.verified, u.name,
-		u.avatar, u.password_hash, u.created, u.updated, u.profile, u.status
+		u.avatar, u.password_hash, u.created, u.updated, u.profile, u.status, s.client
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, []any{id}, scanSessionUser)
 	return su.s, su.u, err
 }

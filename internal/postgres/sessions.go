@@ -13,7 +13,7 @@ import (
 )
 
 const sessionCols = `id, user_id, collection_id, created, last_used, expires, ip,
-	user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason`
+	user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason, client`
 
 // InsertSession stores a new session. A taken id wraps core.ErrConflict; a
 // user that does not exist wraps core.ErrNotFound. AAL is stored exactly as
@@ -25,10 +25,10 @@ func (q queries) InsertSession(ctx context.Context, s core.Session) error {
 		return err
 	}
 	_, err = q.exec(ctx, "insert session", `INSERT INTO sessions (`+sessionCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		s.ID, s.UserID, s.CollectionID, msOrNull(s.Created), msOrNull(s.LastUsed),
 		msOrNull(s.Expires), note(s.IP), note(s.UserAgent), amr, s.AAL, s.ImpersonatorID,
-		msOrNull(s.RevokedAt), note(s.RevokedReason))
+		msOrNull(s.RevokedAt), note(s.RevokedReason), note(s.Client))
 	return err
 }
 
@@ -37,7 +37,7 @@ func scanSession(r pgx.Row) (core.Session, error) {
 	var amr string
 	err := r.Scan(&s.ID, &s.UserID, &s.CollectionID, msCol{&s.Created}, msCol{&s.LastUsed},
 		msCol{&s.Expires}, &s.IP, &s.UserAgent, &amr, &s.AAL, &s.ImpersonatorID,
-		msCol{&s.RevokedAt}, &s.RevokedReason)
+		msCol{&s.RevokedAt}, &s.RevokedReason, &s.Client)
 	if err != nil {
 		return core.Session{}, err
 	}

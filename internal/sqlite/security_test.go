@@ -84,7 +84,7 @@ func TestMigrateFromInit(t *testing.T) {
 		}
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql", "00005_email_fold.sql", "00006_user_profile_status.sql", "00007_outbox_claims.sql"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"00001_init.sql", "00002_security.sql", "00003_factors.sql", "00004_identities.sql", "00005_email_fold.sql", "00006_user_profile_status.sql", "00007_outbox_claims.sql", "00008_session_client.sql"}, names); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
 }

@@ -12,7 +12,7 @@ import (
 const sessionUserQuery = `SELECT s.id, s.user_id, s.collection_id, s.created, s.last_used, s.expires, s.ip,
 	s.user_agent, s.amr, s.aal, s.impersonator_id, s.revoked_at, s.revoked_reason,
 	u.id, u.collection_id, u.email, u.email_visibility, u.verified, u.name, u.avatar,
-	u.password_hash, u.created, u.updated, u.profile, u.status
+	u.password_hash, u.created, u.updated, u.profile, u.status, s.client
 	FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
 
 // SessionWithUser returns a session with its user; see core.SessionStore.
@@ -26,7 +26,7 @@ func (q queries) SessionWithUser(ctx context.Context, id string) (core.Session, 
 		timeCol{&s.RevokedAt}, &s.RevokedReason,
 		&u.ID, &u.CollectionID, &u.Email, &u.EmailVisibility, &u.Verified,
 		&u.Name, &u.Avatar, &u.PasswordHash, timeCol{&u.Created}, timeCol{&u.Updated},
-		profileCol{&u.Profile}, (*string)(&u.Status))
+		profileCol{&u.Profile}, (*string)(&u.Status), &s.Client)
 	if err == nil {
 		s.AMR, err = decodeAMR(amr)
 	}

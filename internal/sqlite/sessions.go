@@ -20,23 +20,23 @@ func (q queries) InsertSession(ctx context.Context, s core.Session) error {
 		return err
 	}
 	_, err = q.write.ExecContext(ctx, `INSERT INTO sessions (id, user_id, collection_id,
-		created, last_used, expires, ip, user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created, last_used, expires, ip, user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason, client)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.UserID, s.CollectionID, msOrNull(s.Created), msOrNull(s.LastUsed),
 		msOrNull(s.Expires), s.IP, s.UserAgent, amr, s.AAL, s.ImpersonatorID,
-		msOrNull(s.RevokedAt), s.RevokedReason)
+		msOrNull(s.RevokedAt), s.RevokedReason, s.Client)
 	return wrap("insert session", err)
 }
 
 const sessionCols = `id, user_id, collection_id, created, last_used, expires, ip,
-	user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason`
+	user_agent, amr, aal, impersonator_id, revoked_at, revoked_reason, client`
 
 func scanSession(sc scanner) (core.Session, error) {
 	var s core.Session
 	var amr string
 	err := sc.Scan(&s.ID, &s.UserID, &s.CollectionID, timeCol{&s.Created}, timeCol{&s.LastUsed},
 		timeCol{&s.Expires}, &s.IP, &s.UserAgent, &amr, &s.AAL, &s.ImpersonatorID,
-		timeCol{&s.RevokedAt}, &s.RevokedReason)
+		timeCol{&s.RevokedAt}, &s.RevokedReason, &s.Client)
 	if err != nil {
 		return core.Session{}, err
 	}

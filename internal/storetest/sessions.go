@@ -14,6 +14,7 @@ func testSessionRoundTrip(t *testing.T, s core.Store) {
 	full := session("s1", "u1")
 	full.AMR, full.AAL = []string{"pwd", "otp", "mfa"}, 2
 	full.ImpersonatorID = "root1"
+	full.Client = "anonymous-client"
 	full.UserAgent = `curl/8.0 "quoted" 'x' 😀`
 	insertSession(t, s, full)
 	// AAL is stored exactly as given, so a session built without one
