@@ -15,8 +15,11 @@ type CollectionConfig struct {
 	VerificationTTL  *Duration `yaml:"verification_ttl,omitempty"`
 	PasswordResetTTL *Duration `yaml:"password_reset_ttl,omitempty"`
 	EmailChangeTTL   *Duration `yaml:"email_change_ttl,omitempty"`
-	PasswordMin      *int      `yaml:"password_min,omitempty"`
-	PasswordMax      *int      `yaml:"password_max,omitempty"`
+	// MagicLinkTTL is how long a mailed login link works (surfaces that
+	// offer magic links: Conduit).
+	MagicLinkTTL *Duration `yaml:"magic_link_ttl,omitempty"`
+	PasswordMin  *int      `yaml:"password_min,omitempty"`
+	PasswordMax  *int      `yaml:"password_max,omitempty"`
 	// PublicSignup may only be set for users: superusers are never signed
 	// up by guests.
 	PublicSignup *bool `yaml:"public_signup,omitempty"`
@@ -26,9 +29,10 @@ type CollectionConfig struct {
 	// MFA configures logins that need two different methods.
 	MFA MFAConfig `yaml:"mfa,omitempty"`
 	// Mail overrides templates, keyed by "verification",
-	// "password_reset", "email_change" or "otp" (the keys tag, which a
-	// test holds to the mail kinds).
-	Mail map[string]MailTemplateConfig `yaml:"mail,omitempty" keys:"verification,password_reset,email_change,otp" placeholder:"<kind>"`
+	// "password_reset", "email_change", "otp", "magic_link" or
+	// "verification_code" (the keys tag, which a test holds to the mail
+	// kinds).
+	Mail map[string]MailTemplateConfig `yaml:"mail,omitempty" keys:"verification,password_reset,email_change,otp,magic_link,verification_code" placeholder:"<kind>"`
 	// OAuth2 configures sign-in through external providers. Not
 	// allowed for _superusers.
 	OAuth2 OAuth2Config `yaml:"oauth2,omitempty"`
@@ -74,6 +78,7 @@ func (cc CollectionConfig) validate(p *problems, path string, col *core.Collecti
 		{"verification_ttl", cc.VerificationTTL},
 		{"password_reset_ttl", cc.PasswordResetTTL},
 		{"email_change_ttl", cc.EmailChangeTTL},
+		{"magic_link_ttl", cc.MagicLinkTTL},
 	} {
 		if ttl.d != nil && (ttl.d.Std() < core.MinTokenTTL || ttl.d.Std() > core.MaxTokenTTL) {
 			p.add(path+"."+ttl.key, "must be between %s and %s (about 3 years), got %s",
@@ -138,6 +143,7 @@ func (cc CollectionConfig) apply(col *core.Collection) {
 	setDur(&col.VerificationTTL, cc.VerificationTTL)
 	setDur(&col.PasswordResetTTL, cc.PasswordResetTTL)
 	setDur(&col.EmailChangeTTL, cc.EmailChangeTTL)
+	setDur(&col.MagicLinkTTL, cc.MagicLinkTTL)
 	if cc.PasswordMin != nil {
 		col.PasswordMin = *cc.PasswordMin
 	}

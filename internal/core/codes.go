@@ -66,6 +66,11 @@ const (
 
 	CodeEmailNotVerified   = "email_not_verified"  // forbidden: a login of an unverified user where the profile requires verification
 	CodeAlreadyInitialized = "already_initialized" // forbidden: a first-user registration in a collection that has users
+
+	// Conduit's mail flows (issue 18).
+	CodePasswordUnchanged       = "password_unchanged"                  // forbidden: a reset to the current password, where the profile refuses it
+	CodeVerificationCodeInvalid = "verification_code_invalid"           // invalid: a wrong, expired, used or malformed emailed verification code
+	CodeVerificationCodeTooMany = "verification_code_too_many_attempts" // rate_limited: too many tries of the user's codes; RetryAfter
 )
 
 // Field error codes: what is wrong with one input field. The comment
@@ -117,6 +122,7 @@ func Codes() []string {
 		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed,
 		CodeRequestTimeout,
 		CodeEmailNotVerified, CodeAlreadyInitialized,
+		CodePasswordUnchanged, CodeVerificationCodeInvalid, CodeVerificationCodeTooMany,
 	}
 }
 

@@ -57,6 +57,16 @@ type Profile struct {
 	// was checked (so the answer tells only the account's owner that it
 	// exists): Payload's `verify` option.
 	RequireVerified bool
+	// ResendThrottle, when set, replaces core's resend throttle (two
+	// minutes): a mail of one kind (verification link or code, reset
+	// link, magic link) asked for again within it is not sent, though the
+	// request is answered as if it were (Conduit's resend_threshold).
+	ResendThrottle time.Duration
+	// RefuseSamePassword refuses a password reset to the password the
+	// user already has, with CodePasswordUnchanged (Conduit's rule). It
+	// costs one more hash, and only a holder of a valid reset token
+	// learns anything from it.
+	RefuseSamePassword bool
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name
@@ -135,6 +145,9 @@ func (p Profile) validate() error {
 	}
 	if l := p.Lockout; l != nil && (l.MaxFailures < 0 || (l.MaxFailures > 0 && (l.Window <= 0 || l.Duration <= 0))) {
 		return fmt.Errorf("core: profile Lockout needs MaxFailures >= 0 and, when on, a positive Window and Duration")
+	}
+	if p.ResendThrottle < 0 || p.ResendThrottle > time.Hour {
+		return fmt.Errorf("core: profile ResendThrottle %s is outside 0..1h", p.ResendThrottle)
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {
