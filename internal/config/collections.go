@@ -15,11 +15,8 @@ type CollectionConfig struct {
 	VerificationTTL  *Duration `yaml:"verification_ttl,omitempty"`
 	PasswordResetTTL *Duration `yaml:"password_reset_ttl,omitempty"`
 	EmailChangeTTL   *Duration `yaml:"email_change_ttl,omitempty"`
-	// MagicLinkTTL is how long a mailed login link works (surfaces that
-	// offer magic links: Conduit).
-	MagicLinkTTL *Duration `yaml:"magic_link_ttl,omitempty"`
-	PasswordMin  *int      `yaml:"password_min,omitempty"`
-	PasswordMax  *int      `yaml:"password_max,omitempty"`
+	PasswordMin      *int      `yaml:"password_min,omitempty"`
+	PasswordMax      *int      `yaml:"password_max,omitempty"`
 	// PublicSignup may only be set for users: superusers are never signed
 	// up by guests.
 	PublicSignup *bool `yaml:"public_signup,omitempty"`
@@ -78,7 +75,6 @@ func (cc CollectionConfig) validate(p *problems, path string, col *core.Collecti
 		{"verification_ttl", cc.VerificationTTL},
 		{"password_reset_ttl", cc.PasswordResetTTL},
 		{"email_change_ttl", cc.EmailChangeTTL},
-		{"magic_link_ttl", cc.MagicLinkTTL},
 	} {
 		if ttl.d != nil && (ttl.d.Std() < core.MinTokenTTL || ttl.d.Std() > core.MaxTokenTTL) {
 			p.add(path+"."+ttl.key, "must be between %s and %s (about 3 years), got %s",
@@ -143,7 +139,6 @@ func (cc CollectionConfig) apply(col *core.Collection) {
 	setDur(&col.VerificationTTL, cc.VerificationTTL)
 	setDur(&col.PasswordResetTTL, cc.PasswordResetTTL)
 	setDur(&col.EmailChangeTTL, cc.EmailChangeTTL)
-	setDur(&col.MagicLinkTTL, cc.MagicLinkTTL)
 	if cc.PasswordMin != nil {
 		col.PasswordMin = *cc.PasswordMin
 	}

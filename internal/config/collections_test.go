@@ -77,7 +77,6 @@ func TestBuildCollectionsRejectsBadOverrides(t *testing.T) {
 		{"unknown mail", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"sms": {}}}}, "collections.users.mail.sms: unknown mail"},
 		{"code action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"verification_code": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.verification_code.action_url: must not be set"},
 		{"magic link action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"magic_link": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.magic_link.action_url: must not be set"},
-		{"magic link ttl", map[string]CollectionConfig{"users": {MagicLinkTTL: ptr(Duration(5 * time.Second))}}, "collections.users.magic_link_ttl: must be between"},
 		{"otp action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"otp": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.otp.action_url: must not be set"},
 		{"otp too short", map[string]CollectionConfig{"users": {OTP: OTPConfig{Length: ptr(3)}}}, "collections.users.otp.length"},
 		{"superuser mfa off", map[string]CollectionConfig{"_superusers": {OTP: OTPConfig{Enabled: ptr(true)}, MFA: MFAConfig{Enabled: ptr(false)}}}, "collections._superusers.mfa.enabled: MFA is required"},

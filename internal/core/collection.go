@@ -31,9 +31,6 @@ const (
 	verificationTTL   = 86400 * time.Second
 	resetTTL          = 1800 * time.Second
 	emailChangeTTL    = 1800 * time.Second
-	// DefaultMagicLinkTTL is how long a mailed login link works unless
-	// the collection sets its own (Conduit's never expire; ours do).
-	DefaultMagicLinkTTL = 15 * time.Minute
 )
 
 // Collection is a named pool of users with its own auth options
@@ -65,9 +62,6 @@ type Collection struct {
 	VerificationTTL  time.Duration
 	PasswordResetTTL time.Duration
 	EmailChangeTTL   time.Duration
-	// MagicLinkTTL is how long a mailed login link (RequestMagicLink)
-	// stays usable.
-	MagicLinkTTL time.Duration
 
 	PasswordMin int
 	PasswordMax int
@@ -99,7 +93,6 @@ func DefaultCollections() []*Collection {
 		VerificationTTL:  verificationTTL,
 		PasswordResetTTL: resetTTL,
 		EmailChangeTTL:   emailChangeTTL,
-		MagicLinkTTL:     DefaultMagicLinkTTL,
 		PasswordMin:      DefaultPwMin,
 		PasswordMax:      DefaultPwMax,
 		OTP:              OTPOptions{Duration: 180 * time.Second, Length: 8},
@@ -119,7 +112,6 @@ func DefaultCollections() []*Collection {
 		VerificationTTL:  verificationTTL,
 		PasswordResetTTL: resetTTL,
 		EmailChangeTTL:   emailChangeTTL,
-		MagicLinkTTL:     DefaultMagicLinkTTL,
 		PasswordMin:      DefaultPwMin,
 		PasswordMax:      DefaultPwMax,
 		OTP:              OTPOptions{Duration: 180 * time.Second, Length: 8},

@@ -4,12 +4,18 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 )
+
+// DefaultMagicLinkTTL is how long a mailed login link works unless the
+// surface's profile says otherwise (Conduit's links never expire; ours
+// do).
+const DefaultMagicLinkTTL = 15 * time.Minute
 
 // RequestMagicLink mails a single-use login link to the account with
 // this address. in.ActionURL is the link, with {TOKEN}: the surface's
 // own, since only it knows where its links are served.
-// The link works once, until the collection's MagicLinkTTL runs out.
+// The link works once, until the profile's MagicLinkTTL runs out.
 //
 // It answers the same way (nil) whether the address has an account, is
 // suspended, or was mailed a link moments ago, padded to the profile's
@@ -84,4 +90,12 @@ func magicLinkRefusal(err error) error {
 		return Invalid(map[string]FieldError{"token": {Code: FieldInvalidToken}})
 	}
 	return err
+}
+
+// magicLinkTTL is the profile's magic-link lifetime, else core's.
+func (s *Service) magicLinkTTL() time.Duration {
+	if s.profile.MagicLinkTTL > 0 {
+		return s.profile.MagicLinkTTL
+	}
+	return DefaultMagicLinkTTL
 }

@@ -121,7 +121,7 @@ func TestMagicLinkRefusals(t *testing.T) {
 	_, err = e.svc.LoginWithMagicLink(ctx, e.users, reset, true)
 	wantField(t, err, "token", core.FieldInvalidToken)
 
-	// Expired: the collection's TTL (15 minutes by default).
+	// Expired: the profile's TTL (15 minutes by default).
 	if err := e.svc.RequestMagicLink(ctx, e.users, magicReq("alice@example.com")); err != nil {
 		t.Fatal(err)
 	}
@@ -184,15 +184,10 @@ func TestMagicLinkSingleUseRace(t *testing.T) {
 	}
 }
 
-// TestMagicLinkTTLAndThrottle: the collection's TTL bounds the link, and
+// TestMagicLinkTTLAndThrottle: the profile's TTL bounds the link, and
 // the profile's resend throttle spaces the mails.
 func TestMagicLinkTTLAndThrottle(t *testing.T) {
-	ce := coretest.NewWithOptions(t, coretest.Options{Collections: func(users, _ *core.Collection) {
-		users.MagicLinkTTL = time.Minute
-	}})
-	users, _ := ce.Service.Collection("users")
-	e := (&env{Env: ce, svc: ce.Service, db: ce.DB, users: users, supers: superusers(t, ce.Service), clock: ce.Clock}).
-		withProfile(t, core.Profile{ResendThrottle: 10 * time.Second})
+	e := newEnv(t).withProfile(t, core.Profile{ResendThrottle: 10 * time.Second, MagicLinkTTL: time.Minute})
 	ctx := context.Background()
 	e.signUp(t, "alice@example.com", "correct horse")
 
@@ -224,8 +219,10 @@ func TestMagicLinkTTLAndThrottle(t *testing.T) {
 	_, err := e.svc.LoginWithMagicLink(ctx, e.users, tok, false)
 	wantField(t, err, "token", core.FieldInvalidToken)
 
-	if _, err := e.svc.WithProfile(core.Profile{ResendThrottle: 2 * time.Hour}); err == nil {
-		t.Error("a resend throttle of 2h was accepted")
+	for _, p := range []core.Profile{{ResendThrottle: 25 * time.Hour}, {ResendThrottle: -1}, {MagicLinkTTL: time.Second}, {MagicLinkTTL: 8 * 24 * time.Hour}} {
+		if _, err := e.svc.WithProfile(p); err == nil {
+			t.Errorf("profile %+v was accepted", p)
+		}
 	}
 }
 

@@ -33,7 +33,7 @@ func (s *Service) oneTime(ctx context.Context, q Queries, c *Collection, u User,
 	case PurposeEmailChange, PurposeEmailChangeLink:
 		ttl, tmpl, to = c.EmailChangeTTL, c.Mail.EmailChange, newEmail
 	case PurposeMagicLink:
-		ttl, tmpl = c.MagicLinkTTL, c.Mail.MagicLink
+		ttl, tmpl = s.magicLinkTTL(), c.Mail.MagicLink
 	}
 	ott := OneTimeToken{
 		ID: NewID(), UserID: u.ID, CollectionID: c.ID, Purpose: p,

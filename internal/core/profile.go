@@ -67,6 +67,9 @@ type Profile struct {
 	// costs one more hash, and only a holder of a valid reset token
 	// learns anything from it.
 	RefuseSamePassword bool
+	// MagicLinkTTL is how long a mailed login link (RequestMagicLink)
+	// works; zero takes DefaultMagicLinkTTL. Each link works once.
+	MagicLinkTTL time.Duration
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name
@@ -146,8 +149,11 @@ func (p Profile) validate() error {
 	if l := p.Lockout; l != nil && (l.MaxFailures < 0 || (l.MaxFailures > 0 && (l.Window <= 0 || l.Duration <= 0))) {
 		return fmt.Errorf("core: profile Lockout needs MaxFailures >= 0 and, when on, a positive Window and Duration")
 	}
-	if p.ResendThrottle < 0 || p.ResendThrottle > time.Hour {
-		return fmt.Errorf("core: profile ResendThrottle %s is outside 0..1h", p.ResendThrottle)
+	if p.ResendThrottle < 0 || p.ResendThrottle > 24*time.Hour {
+		return fmt.Errorf("core: profile ResendThrottle %s is outside 0..24h", p.ResendThrottle)
+	}
+	if p.MagicLinkTTL != 0 && (p.MagicLinkTTL < MinTokenTTL || p.MagicLinkTTL > 7*24*time.Hour) {
+		return fmt.Errorf("core: profile MagicLinkTTL %s is outside %s..168h", p.MagicLinkTTL, MinTokenTTL)
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {
