@@ -13,6 +13,7 @@ import (
 type cachingStore struct {
 	Store
 	cache *authCache
+	spans *spanCache
 }
 
 // InTx runs fn with Queries that note its writes, and acts on them once
@@ -25,11 +26,14 @@ func (c cachingStore) InTx(ctx context.Context, fn func(q Queries) error) error 
 	w := &txWatch{}
 	defer func() {
 		if w.stale {
-			c.cache.invalidate()
+			c.invalidate()
 			return
 		}
 		for _, id := range w.touched {
-			c.cache.forget(id)
+			c.forget(id)
+		}
+		for _, id := range w.added {
+			c.spans.forgetUser(id)
 		}
 	}()
 	return c.Store.InTx(ctx, func(q Queries) error {
@@ -46,6 +50,12 @@ type txWatch struct {
 	Queries
 	stale   bool     // a user changed or sessions ended
 	touched []string // sessions whose times moved
+	added   []string // users who got a new session
+}
+
+func (w *txWatch) InsertSession(ctx context.Context, s Session) error {
+	w.added = append(w.added, s.UserID)
+	return w.Queries.InsertSession(ctx, s)
 }
 
 func (w *txWatch) UpdateUser(ctx context.Context, u User) error {
@@ -85,13 +95,32 @@ func (w *txWatch) PruneSessions(ctx context.Context, before time.Time) (int, err
 	return w.Queries.PruneSessions(ctx, before)
 }
 
+// invalidate empties both caches: a user changed or sessions ended.
+func (c cachingStore) invalidate() {
+	c.cache.invalidate()
+	c.spans.invalidate()
+}
+
+// forget drops what either cache holds of session id, whose times moved.
+func (c cachingStore) forget(id string) {
+	c.cache.forget(id)
+	c.spans.forgetSession(id)
+}
+
+// InsertSession adds a session to its user's listing, so the listing
+// cached goes; no session check is cached for a session not there yet.
+func (c cachingStore) InsertSession(ctx context.Context, s Session) error {
+	defer c.spans.forgetUser(s.UserID)
+	return c.Store.InsertSession(ctx, s)
+}
+
 func (c cachingStore) UpdateUser(ctx context.Context, u User) error {
-	defer c.cache.invalidate()
+	defer c.invalidate()
 	return c.Store.UpdateUser(ctx, u)
 }
 
 func (c cachingStore) DeleteUser(ctx context.Context, collectionID, id string) error {
-	defer c.cache.invalidate()
+	defer c.invalidate()
 	return c.Store.DeleteUser(ctx, collectionID, id)
 }
 
@@ -101,7 +130,7 @@ func (c cachingStore) DeleteUser(ctx context.Context, collectionID, id string) e
 // goes: emptying the whole cache on every touch made each busy session's
 // refresh, once a minute, cost every other session a database read.
 func (c cachingStore) TouchSession(ctx context.Context, id string, lastUsed, expires time.Time) error {
-	defer c.cache.forget(id)
+	defer c.forget(id)
 	return c.Store.TouchSession(ctx, id, lastUsed, expires)
 }
 
@@ -110,17 +139,17 @@ func (c cachingStore) TouchSession(ctx context.Context, id string, lastUsed, exp
 // rotation that leaves the session row as it is keeps the entry.
 func (c cachingStore) RotateRefresh(ctx context.Context, r RefreshRotation) error {
 	if !r.SessionExpires.IsZero() {
-		defer c.cache.forget(r.Child.SessionID)
+		defer c.forget(r.Child.SessionID)
 	}
 	return c.Store.RotateRefresh(ctx, r)
 }
 
 func (c cachingStore) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
-	defer c.cache.invalidate()
+	defer c.invalidate()
 	return c.Store.RevokeSession(ctx, id, reason, at)
 }
 
 func (c cachingStore) RevokeUserSessions(ctx context.Context, userID, exceptID, reason string, at time.Time) (int, error) {
-	defer c.cache.invalidate()
+	defer c.invalidate()
 	return c.Store.RevokeUserSessions(ctx, userID, exceptID, reason, at)
 }

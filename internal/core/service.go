@@ -65,6 +65,9 @@ type Service struct {
 	settings   Settings
 	// authCache, when on, caches session checks (authcache.go).
 	authCache *authCache
+	// spanCache, on with authCache, caches users' session listings
+	// (spancache.go).
+	spanCache *spanCache
 	// profile is the policy of the surface this Service serves
 	// (WithProfile); the zero Profile is the safe one.
 	profile Profile
@@ -94,7 +97,8 @@ func New(settings Settings, deps Deps) (*Service, error) {
 	}
 	if settings.SessionCacheTTL > 0 {
 		s.authCache = newAuthCache(settings.SessionCacheTTL)
-		s.store = cachingStore{Store: deps.Store, cache: s.authCache}
+		s.spanCache = newSpanCache(settings.SessionCacheTTL)
+		s.store = cachingStore{Store: deps.Store, cache: s.authCache, spans: s.spanCache}
 	}
 	if s.metrics == nil {
 		s.metrics = nopMetrics{}

@@ -37,7 +37,7 @@ func (s *Service) ListSessionSpans(ctx context.Context, p *Principal, c *Collect
 	if err := s.canSeeSessions(ctx, p, c, userID); err != nil {
 		return nil, err
 	}
-	list, err := s.store.ListUserSessionSpans(ctx, userID, s.Now())
+	list, err := s.sessionSpans(ctx, userID, s.Now())
 	if err != nil {
 		return nil, Internal(err)
 	}
