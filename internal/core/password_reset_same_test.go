@@ -50,3 +50,30 @@ func TestResetRefusesSamePassword(t *testing.T) {
 		t.Fatalf("default profile, same password = %v", err)
 	}
 }
+
+// TestChangeRefusesSamePassword: with the profile, a user's change to
+// the old password it gives is refused before any hashing; without it,
+// it is accepted as before.
+func TestChangeRefusesSamePassword(t *testing.T) {
+	base := newEnv(t)
+	e := base.withProfile(t, core.Profile{RefuseSamePassword: true})
+	ctx := context.Background()
+	u := e.signUp(t, "alice@example.com", "correct horse")
+	_, p := e.login(t, e.users, "alice@example.com", "correct horse")
+	same := "correct horse"
+	_, err := e.svc.UpdateUser(ctx, p, e.users, u.ID, core.UserInput{Password: &same, OldPassword: &same})
+	wantKind(t, err, core.KindForbidden, core.CodePasswordUnchanged)
+	if _, err := e.svc.Authenticate(ctx, p.Token); err != nil {
+		t.Fatalf("a refused change ended the session: %v", err)
+	}
+	wrong, next := "wrong horse", "battery staple"
+	_, err = e.svc.UpdateUser(ctx, p, e.users, u.ID, core.UserInput{Password: &next, OldPassword: &wrong})
+	wantField(t, err, "oldPassword", core.FieldInvalidOldPassword)
+	if _, err := e.svc.UpdateUser(ctx, p, e.users, u.ID, core.UserInput{Password: &next, OldPassword: &same}); err != nil {
+		t.Fatalf("a real change = %v", err)
+	}
+	_, p = base.login(t, base.users, "alice@example.com", "battery staple")
+	if _, err := base.svc.UpdateUser(ctx, p, base.users, u.ID, core.UserInput{Password: &next, OldPassword: &next}); err != nil {
+		t.Fatalf("default profile, same password = %v", err)
+	}
+}

@@ -62,10 +62,11 @@ type Profile struct {
 	// link, magic link) asked for again within it is not sent, though the
 	// request is answered as if it were (Conduit's resend_threshold).
 	ResendThrottle time.Duration
-	// RefuseSamePassword refuses a password reset to the password the
-	// user already has, with CodePasswordUnchanged (Conduit's rule). It
-	// costs one more hash, and only a holder of a valid reset token
-	// learns anything from it.
+	// RefuseSamePassword refuses, with CodePasswordUnchanged, a password
+	// reset to the password the user already has (one more hash, and
+	// only a holder of a valid reset token learns anything from it), and
+	// a user's password change whose new password is the old one it gives
+	// (Conduit's two rules).
 	RefuseSamePassword bool
 	// MagicLinkTTL is how long a mailed login link (RequestMagicLink)
 	// works; zero takes DefaultMagicLinkTTL. Each link works once.
