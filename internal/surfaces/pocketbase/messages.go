@@ -61,6 +61,7 @@ var messages = map[string]string{
 	core.CodeOAuthFailed:            "Failed to authenticate.",
 	core.CodeRequestTimeout:         "The request took too long, try again shortly.",
 	core.CodeEmailNotVerified:       "Please verify your email before logging in.",
+	core.CodeReauthRequired:         "Please log in again to continue.",
 	core.CodeAlreadyInitialized:     "The collection already has users.",
 
 	// Conduit's mail flows (issue 18): PocketBase never returns them.
