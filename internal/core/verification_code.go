@@ -127,13 +127,13 @@ func (s *Service) ConfirmVerificationCode(ctx context.Context, c *Collection, em
 	} else if err != nil {
 		return Internal(err)
 	}
-	// A code whose tries are spent is dead until it expires: a new code
-	// is the way on.
-	if err := s.codeTry(ctx, "verify-code:"+row.ID, row.Created, row.Expires, codeTriesPerCode); err != nil {
-		return err
-	}
 	if !row.UsedAt.IsZero() || !s.Now().Before(row.Expires) || row.Email != u.Email || row.CollectionID != c.ID {
 		return s.failVerificationCode(ctx, code)
+	}
+	// A live code whose tries are spent is dead until it expires: a new
+	// code is the way on.
+	if err := s.codeTry(ctx, "verify-code:"+row.ID, row.Created, row.Expires, codeTriesPerCode); err != nil {
+		return err
 	}
 	ok, _, err := s.hasher.Verify(ctx, string(row.Hash), code)
 	if err != nil {
