@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // This file holds the magic-link handlers: the mail request, the mailed
@@ -68,6 +69,8 @@ func (s *server) handleMagicLinkHook(w http.ResponseWriter, r *http.Request) err
 	if !s.opt.MagicLink.Enabled {
 		return errRouteNotFound()
 	}
+	token := r.PathValue("verificationToken")
+	httpapi.HideInLog(r, token) // a login credential until spent
 	to := s.opt.MagicLink.RedirectURI
 	if raw := r.URL.Query().Get(redirectParam); raw != "" {
 		// Checked again: an edited link must not send tokens elsewhere,
@@ -78,7 +81,7 @@ func (s *server) handleMagicLinkHook(w http.ResponseWriter, r *http.Request) err
 		}
 		to = u.String()
 	}
-	res, err := s.magicLogin(r, r.PathValue("verificationToken"))
+	res, err := s.magicLogin(r, token)
 	if err != nil {
 		return err
 	}
@@ -95,7 +98,9 @@ func (s *server) handleMagicLinkLogin(w http.ResponseWriter, r *http.Request) er
 	if !s.opt.MagicLink.Enabled || s.opt.MagicLink.LinkURI == "" {
 		return errRouteNotFound()
 	}
-	res, err := s.magicLogin(r, r.PathValue("magicToken"))
+	token := r.PathValue("magicToken")
+	httpapi.HideInLog(r, token)
+	res, err := s.magicLogin(r, token)
 	if err != nil {
 		return err
 	}

@@ -135,6 +135,7 @@ func (s *server) handleVerifyEmailCode(w http.ResponseWriter, r *http.Request) e
 // it worked still answers so.
 func (s *server) handleVerifyEmailHook(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("verificationToken")
+	httpapi.HideInLog(r, token)
 	if _, err := s.svc.ConfirmVerification(r.Context(), s.c, token); err != nil {
 		return tokenRefusal(err, errNotFound("Verification token not found"))
 	}

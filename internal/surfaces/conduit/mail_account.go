@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
 
 // This file holds the account's own changes: its password and its email
@@ -117,6 +118,7 @@ func changeEmailError(err error) error {
 // answers 404; this one works.
 func (s *server) handleVerifyChangeEmailHook(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("verificationToken")
+	httpapi.HideInLog(r, token)
 	// The carried redirect is checked first: a link edited to lead
 	// elsewhere is refused before it spends anything.
 	to := s.opt.Local.Verification.RedirectURI
