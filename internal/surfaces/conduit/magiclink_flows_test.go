@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
@@ -158,4 +159,22 @@ func TestMagicLinkDelivery(t *testing.T) {
 		wantError(t, e.get(t, "/hook/authentication/magic-link/x"), 404, "NOT_FOUND", "Route not found")
 		wantError(t, e.post(t, "/authentication/magic-link/x", "", ""), 404, "NOT_FOUND", "Route not found")
 	})
+}
+
+// TestMagicLinkSecondFactor: where logins need a second factor, the link
+// alone logs nobody in (401 "2FA is required"), and it is spent.
+func TestMagicLinkSecondFactor(t *testing.T) {
+	e := magicEnv(t, func(c *config) {
+		c.users = func(u *core.Collection) { u.MFA.Enabled = true }
+	})
+	mb := startMail(t, e)
+	e.register(t, "alice@example.com")
+	wantStatus(t, e.post(t, "/authentication/magic-link", `{"email":"alice@example.com"}`, ""), 200)
+	path, _ := hookInMail(t, mb.next(t, "alice@example.com"), "magic-link")
+	r := e.get(t, path)
+	wantError(t, r, 401, "UNAUTHORIZED", "2FA is required")
+	if r.header.Get("Location") != "" || r.cookies["accessToken"] != nil {
+		t.Fatalf("a refused link redirected or set a cookie: %v", r.header)
+	}
+	wantError(t, e.get(t, path), 404, "NOT_FOUND", "Magic link token does not exist")
 }
