@@ -26,9 +26,10 @@ type CollectionConfig struct {
 	// MFA configures logins that need two different methods.
 	MFA MFAConfig `yaml:"mfa,omitempty"`
 	// Mail overrides templates, keyed by "verification",
-	// "password_reset", "email_change" or "otp" (the keys tag, which a
-	// test holds to the mail kinds).
-	Mail map[string]MailTemplateConfig `yaml:"mail,omitempty" keys:"verification,password_reset,email_change,otp" placeholder:"<kind>"`
+	// "password_reset", "email_change", "otp", "magic_link" or
+	// "verification_code" (the keys tag, which a test holds to the mail
+	// kinds).
+	Mail map[string]MailTemplateConfig `yaml:"mail,omitempty" keys:"verification,password_reset,email_change,otp,magic_link,verification_code" placeholder:"<kind>"`
 	// OAuth2 configures sign-in through external providers. Not
 	// allowed for _superusers.
 	OAuth2 OAuth2Config `yaml:"oauth2,omitempty"`

@@ -24,6 +24,9 @@ const (
 	mailPasswordReset = "password_reset"
 	mailEmailChange   = "email_change"
 	mailOTP           = "otp"
+	mailMagicLink     = "magic_link"
+	// mailVerificationCode carries a code ({OTP}), like the otp mail.
+	mailVerificationCode = "verification_code"
 )
 
 // template returns the template of ts that a mail kind names.
@@ -37,6 +40,10 @@ func template(ts *core.MailTemplates, kind string) *core.MailTemplate {
 		return &ts.EmailChange
 	case mailOTP:
 		return &ts.OTP
+	case mailMagicLink:
+		return &ts.MagicLink
+	case mailVerificationCode:
+		return &ts.VerificationCode
 	}
 	return nil
 }
@@ -52,16 +59,19 @@ func validateMail(p *problems, path string, mail map[string]MailTemplateConfig) 
 	for _, kind := range kinds {
 		mpath := path + ".mail." + kind
 		if template(&core.MailTemplates{}, kind) == nil {
-			p.add(mpath, "unknown mail (want %s, %s, %s or %s)", mailVerification, mailPasswordReset, mailEmailChange, mailOTP)
+			p.add(mpath, "unknown mail (want %s, %s, %s, %s, %s or %s)", mailVerification, mailPasswordReset, mailEmailChange, mailOTP, mailMagicLink, mailVerificationCode)
 			continue
 		}
 		a := mail[kind].ActionURL
 		switch {
 		case a == "":
-		case kind == mailOTP:
-			// Core never renders a link into this mail, so a configured
+		case kind == mailOTP || kind == mailVerificationCode:
+			// Core never renders a link into these mails, so a configured
 			// one would silently do nothing.
-			p.add(mpath+".action_url", "must not be set: the otp mail carries a code ({OTP}), not a link")
+			p.add(mpath+".action_url", "must not be set: the %s mail carries a code ({OTP}), not a link", kind)
+		case kind == mailMagicLink:
+			// The surface that serves magic links gives their link.
+			p.add(mpath+".action_url", "must not be set: the surface that serves magic links builds their link")
 		case !strings.Contains(a, "{TOKEN}"):
 			p.add(mpath+".action_url", "must contain {TOKEN}, or the link cannot work")
 		}

@@ -74,7 +74,9 @@ func TestBuildCollectionsRejectsBadOverrides(t *testing.T) {
 	}{
 		{"unknown collection", map[string]CollectionConfig{"posts": {}}, "collections.posts: unknown collection"},
 		{"superuser signup", map[string]CollectionConfig{"_superusers": {PublicSignup: ptr(true)}}, "collections._superusers.public_signup"},
-		{"unknown mail", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"magic_link": {}}}}, "collections.users.mail.magic_link: unknown mail"},
+		{"unknown mail", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"sms": {}}}}, "collections.users.mail.sms: unknown mail"},
+		{"code action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"verification_code": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.verification_code.action_url: must not be set"},
+		{"magic link action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"magic_link": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.magic_link.action_url: must not be set"},
 		{"otp action url", map[string]CollectionConfig{"users": {Mail: map[string]MailTemplateConfig{"otp": {ActionURL: "{TOKEN}"}}}}, "collections.users.mail.otp.action_url: must not be set"},
 		{"otp too short", map[string]CollectionConfig{"users": {OTP: OTPConfig{Length: ptr(3)}}}, "collections.users.otp.length"},
 		{"superuser mfa off", map[string]CollectionConfig{"_superusers": {OTP: OTPConfig{Enabled: ptr(true)}, MFA: MFAConfig{Enabled: ptr(false)}}}, "collections._superusers.mfa.enabled: MFA is required"},

@@ -76,7 +76,7 @@ func TestEnvMapKeys(t *testing.T) {
 		t.Errorf("collections keys tag = %v, want core's collections %v", got, names)
 	}
 	m, _ := reflect.TypeFor[CollectionConfig]().FieldByName("Mail")
-	kinds := []string{mailVerification, mailPasswordReset, mailEmailChange, mailOTP}
+	kinds := []string{mailVerification, mailPasswordReset, mailEmailChange, mailOTP, mailMagicLink, mailVerificationCode}
 	if got := strings.Split(m.Tag.Get("keys"), ","); !slices.Equal(got, kinds) {
 		t.Errorf("mail keys tag = %v, want the mail kinds %v", got, kinds)
 	}

@@ -67,6 +67,11 @@ const (
 	CodeEmailNotVerified   = "email_not_verified"        // forbidden: a login of an unverified user where the profile requires verification
 	CodeAlreadyInitialized = "already_initialized"       // forbidden: a first-user registration in a collection that has users
 	CodeReauthRequired     = "reauthentication_required" // forbidden: the flow needs a token minted by a fresh login (Profile.RequireFresh), not a renewed one
+
+	// Conduit's mail flows (issue 18).
+	CodePasswordUnchanged       = "password_unchanged"                  // forbidden: a reset to the current password, where the profile refuses it
+	CodeVerificationCodeInvalid = "verification_code_invalid"           // invalid: a wrong, expired, used or malformed emailed verification code
+	CodeVerificationCodeTooMany = "verification_code_too_many_attempts" // rate_limited: too many tries of the user's codes; RetryAfter
 )
 
 // Field error codes: what is wrong with one input field. The comment
@@ -118,6 +123,7 @@ func Codes() []string {
 		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed,
 		CodeRequestTimeout,
 		CodeEmailNotVerified, CodeAlreadyInitialized, CodeReauthRequired,
+		CodePasswordUnchanged, CodeVerificationCodeInvalid, CodeVerificationCodeTooMany,
 	}
 }
 

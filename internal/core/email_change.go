@@ -10,6 +10,12 @@ import (
 // attacker holding a session cannot silently move the account to an
 // address they control without also knowing the password.
 func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Collection, newEmail string) error {
+	return s.requestEmailChange(ctx, p, c, newEmail, PurposeEmailChange, "")
+}
+
+// requestEmailChange checks the new address and mails a token of purpose
+// pur to it (actionURL, when set, is the surface's own link).
+func (s *Service) requestEmailChange(ctx context.Context, p *Principal, c *Collection, newEmail string, pur Purpose, actionURL string) error {
 	if err := RequireSameCollection(p, c); err != nil {
 		return err
 	}
@@ -36,7 +42,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 		return Internal(err)
 	}
 	if err := s.store.InTx(ctx, func(q Queries) error {
-		return s.issueOneTime(ctx, q, c, p.User, PurposeEmailChange, newEmail, "")
+		return s.issueOneTime(ctx, q, c, p.User, pur, newEmail, actionURL)
 	}); err != nil {
 		return AsError(err)
 	}
@@ -87,6 +93,14 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 	if !ok {
 		return Invalid(map[string]FieldError{"password": {Code: FieldInvalidPassword}})
 	}
+	return s.applyEmailChange(ctx, c, tc, u, true)
+}
+
+// applyEmailChange spends the checked token tc and moves u to its new
+// address, verified, ending every session and outstanding token of u.
+// With samePassword, it refuses when u's password changed since the
+// caller checked it.
+func (s *Service) applyEmailChange(ctx context.Context, c *Collection, tc oneTimeClaims, u User, samePassword bool) error {
 	errTaken := Invalid(map[string]FieldError{"token": {Code: FieldTokenEmail}})
 	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
 		now := s.Now()
@@ -100,7 +114,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 		if err != nil {
 			return err
 		}
-		if cur.Email != tc.email || cur.PasswordHash != u.PasswordHash {
+		if cur.Email != tc.email || (samePassword && cur.PasswordHash != u.PasswordHash) {
 			return tokenFieldError(errTokenInvalid) // changed since we checked
 		}
 		cur.Email, cur.Verified, cur.Updated = tc.newEmail, true, now

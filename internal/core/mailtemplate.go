@@ -16,12 +16,16 @@ type MailTemplate struct {
 }
 
 // MailTemplates holds a collection's mails, one per flow. The OTP mail
-// may also use {OTP} (the code) and {OTP_ID}; it has no action URL.
+// may also use {OTP} (the code) and {OTP_ID}; it has no action URL. The
+// verification-code mail carries its 4-digit code as {OTP} and has no
+// action URL either.
 type MailTemplates struct {
-	Verification  MailTemplate
-	PasswordReset MailTemplate
-	EmailChange   MailTemplate
-	OTP           MailTemplate
+	Verification     MailTemplate
+	PasswordReset    MailTemplate
+	EmailChange      MailTemplate
+	OTP              MailTemplate
+	MagicLink        MailTemplate
+	VerificationCode MailTemplate
 }
 
 // DefaultMailTemplates returns the built-in mails. Their links follow
@@ -50,6 +54,18 @@ func DefaultMailTemplates() MailTemplates {
 			Subject: "OTP for {APP_NAME}",
 			Text:    "Hello,\n\nYour one-time password is: {OTP}\n\nIt is valid for a few minutes. If you didn't ask for it, you can ignore this email.\n\nThanks,\n{APP_NAME} team\n",
 			HTML:    `<p>Hello,</p><p>Your one-time password is: <strong>{OTP}</strong></p><p><i>If you didn't ask for the one-time password, you can ignore this email.</i></p><p>Thanks,<br/>{APP_NAME} team</p>`,
+		},
+		// A magic link has no page of its own to open: the surface that
+		// offers it gives its link (MailRequest.ActionURL).
+		MagicLink: MailTemplate{
+			Subject: "Log in to {APP_NAME}",
+			Text:    "Hello,\n\nOpen the link below to log in to {APP_NAME}:\n\n{ACTION_URL}\n\nThe link works once and only for a short while. If you didn't ask for it, you can ignore this email.\n\nThanks,\n{APP_NAME} team\n",
+			HTML:    `<p>Hello,</p><p>Click on the button below to log in to {APP_NAME}.</p><p><a class="btn" href="{ACTION_URL}" target="_blank" rel="noopener">Log in</a></p><p><i>The link works once and only for a short while. If you didn't ask for it, you can ignore this email.</i></p><p>Thanks,<br/>{APP_NAME} team</p>`,
+		},
+		VerificationCode: MailTemplate{
+			Subject: "Your {APP_NAME} verification code",
+			Text:    "Hello,\n\nYour email verification code is: {OTP}\n\nIt is valid for two minutes. If you didn't ask for it, you can ignore this email.\n\nThanks,\n{APP_NAME} team\n",
+			HTML:    `<p>Hello,</p><p>Your email verification code is: <strong>{OTP}</strong></p><p><i>It is valid for two minutes. If you didn't ask for it, you can ignore this email.</i></p><p>Thanks,<br/>{APP_NAME} team</p>`,
 		},
 	}
 }

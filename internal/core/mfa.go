@@ -12,12 +12,17 @@ const (
 	MethodOTP          = "otp"
 	MethodTOTP         = "totp"
 	MethodRecoveryCode = "recovery_code"
+	// MethodMagicLink is a login through a mailed single-use link.
+	MethodMagicLink = "magic_link"
 )
 
 // amrOf maps an auth method to its RFC 8176 amr value.
 var amrOf = map[string]string{
 	MethodPassword: "pwd", MethodOTP: "otp", MethodTOTP: "totp", MethodRecoveryCode: "recovery_code",
 	MethodOAuth2: "oauth2",
+	// RFC 8176 has no value for a mailed link; it is a one-time secret
+	// delivered out of band, as an emailed code is.
+	MethodMagicLink: "otp",
 }
 
 // needsMFA reports whether logging u in takes two factors: the

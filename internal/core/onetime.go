@@ -11,6 +11,17 @@ const (
 	PurposeVerification  Purpose = "verification"
 	PurposePasswordReset Purpose = "passwordReset"
 	PurposeEmailChange   Purpose = "emailChange"
+	// PurposeMagicLink is a mailed login link (RequestMagicLink).
+	PurposeMagicLink Purpose = "magicLink"
+	// PurposeVerificationCode is a mailed 4-digit verification code
+	// (RequestVerificationCode); its row keeps the code's password hash,
+	// not a token's SHA-256.
+	PurposeVerificationCode Purpose = "verificationCode"
+	// PurposeEmailChangeLink is an email change that the link alone
+	// confirms (RequestEmailChangeByLink): a purpose of its own, so a
+	// token mailed by the password-confirmed flow can never be used
+	// without the password.
+	PurposeEmailChangeLink Purpose = "emailChangeLink"
 )
 
 // OneTimeToken is a single-use secret mailed to a user. Only a hash of the

@@ -30,8 +30,10 @@ func (s *Service) oneTime(ctx context.Context, q Queries, c *Collection, u User,
 		ttl, tmpl = c.VerificationTTL, c.Mail.Verification
 	case PurposePasswordReset:
 		ttl, tmpl = c.PasswordResetTTL, c.Mail.PasswordReset
-	case PurposeEmailChange:
+	case PurposeEmailChange, PurposeEmailChangeLink:
 		ttl, tmpl, to = c.EmailChangeTTL, c.Mail.EmailChange, newEmail
+	case PurposeMagicLink:
+		ttl, tmpl = s.magicLinkTTL(), c.Mail.MagicLink
 	}
 	ott := OneTimeToken{
 		ID: NewID(), UserID: u.ID, CollectionID: c.ID, Purpose: p,
@@ -41,7 +43,7 @@ func (s *Service) oneTime(ctx context.Context, q Queries, c *Collection, u User,
 		"id": u.ID, "collectionId": c.ID, "type": string(p), "email": u.Email,
 		"jti": ott.ID, "iat": now.Unix(), "exp": ott.Expires.Unix(),
 	}
-	if p == PurposeEmailChange {
+	if newEmail != "" {
 		claims["newEmail"] = newEmail
 	}
 	token, err := s.signer.Sign(claims)
@@ -80,8 +82,11 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, in MailRequest
 		return err
 	}
 	action := ActionVerification
-	if p == PurposePasswordReset {
+	switch p {
+	case PurposePasswordReset:
 		action = ActionPasswordReset
+	case PurposeMagicLink:
+		action = ActionOTP // a mailed login secret, limited as codes are
 	}
 	if err := s.limit(ctx, action, c.ID+"\x00"+identityKey(email)); err != nil {
 		return err
@@ -108,7 +113,8 @@ func (s *Service) mailOneTime(ctx context.Context, c *Collection, in MailRequest
 }
 
 // recentlySent reports whether an unused token of purpose p was issued to
-// u within the resend throttle, so a burst of requests sends one mail.
+// u within the resend throttle (the profile's, else core's), so a burst
+// of requests sends one mail.
 func (s *Service) recentlySent(ctx context.Context, u User, p Purpose) (bool, error) {
 	t, err := s.store.LatestOneTimeToken(ctx, u.ID, p)
 	if errors.Is(err, ErrNotFound) {
@@ -116,7 +122,11 @@ func (s *Service) recentlySent(ctx context.Context, u User, p Purpose) (bool, er
 	} else if err != nil {
 		return false, Internal(err)
 	}
-	return t.UsedAt.IsZero() && s.Now().Sub(t.Created) < resendThrottle, nil
+	throttle := resendThrottle
+	if s.profile.ResendThrottle > 0 {
+		throttle = s.profile.ResendThrottle
+	}
+	return t.UsedAt.IsZero() && s.Now().Sub(t.Created) < throttle, nil
 }
 
 // oneTimeClaims are the verified contents of a one-time token.

@@ -143,7 +143,7 @@ func (s *Service) LoginWithOTP(ctx context.Context, c *Collection, in OTPLogin) 
 		return AuthResult{}, err // before a claim changes the account
 	}
 	if !u.Verified && o.SentTo == u.Email {
-		if u, err = s.claimByOTP(ctx, c, u); err != nil {
+		if u, err = s.claimAddress(ctx, c, u, MethodOTP); err != nil {
 			return AuthResult{}, err
 		}
 	}
@@ -192,48 +192,6 @@ func (s *Service) failOTP(ctx context.Context, c *Collection, in OTPLogin) error
 	}
 	s.metrics.Login("failure")
 	return errBadOTP
-}
-
-// claimByOTP marks an unverified account verified after its owner proved
-// the address with a code. When no second factor will follow, it also
-// replaces the password and ends every session: they may have been set up
-// by someone who registered the address before its owner.
-func (s *Service) claimByOTP(ctx context.Context, c *Collection, u User) (User, error) {
-	// An authenticator on a never-verified account was not set up by the
-	// address's owner: it goes (below, in the transaction), so only the
-	// collection's own MFA rule counts here.
-	need := c.MFA.Enabled || (c.Superusers && c.OTP.Enabled)
-	var hash string
-	var err error
-	if !need {
-		if hash, err = s.hasher.Hash(ctx, NewSecret()); err != nil {
-			return User{}, AsError(err)
-		}
-	}
-	err = s.store.InTx(ctx, func(q Queries) error {
-		cur, err := q.UserByID(ctx, c.ID, u.ID)
-		if err != nil {
-			return err
-		}
-		cur.Verified, cur.Updated = true, s.Now()
-		if hash != "" {
-			cur.PasswordHash = hash
-		}
-		if err := q.UpdateUser(ctx, cur); err != nil {
-			return err
-		}
-		if err := s.dropSquatterAccess(ctx, q, c, cur, MethodOTP); err != nil {
-			return err
-		}
-		u = cur
-		if hash != "" {
-			if err := s.revokeCredentials(ctx, q, cur, "claimed_by_otp"); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, q, byUser(AuditEmailVerified, c, cur.ID, map[string]string{"method": MethodOTP}))
-	})
-	return u, AsErrorOrNil(err)
 }
 
 // randomDigits returns n uniformly random decimal digits.

@@ -68,6 +68,9 @@ func (s *Service) confirmPasswordReset(ctx context.Context, c *Collection, in Pa
 	if err := s.limit(ctx, ActionPasswordReset, ""); err != nil {
 		return User{}, err
 	}
+	if err := s.refuseSamePassword(ctx, c, tc.row.UserID, in.Password); err != nil {
+		return User{}, err
+	}
 	// Hash before the transaction: hashing is slow and must not hold the
 	// write lock.
 	hash, err := s.hasher.Hash(ctx, in.Password)

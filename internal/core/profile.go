@@ -81,6 +81,20 @@ type Profile struct {
 	// than the one the request names (Conduit binds tokens to the
 	// client), with ErrWrongClient as the cause.
 	BindClient bool
+	// ResendThrottle, when set, replaces core's resend throttle (two
+	// minutes): a mail of one kind (verification link or code, reset
+	// link, magic link) asked for again within it is not sent, though the
+	// request is answered as if it were (Conduit's resend_threshold).
+	ResendThrottle time.Duration
+	// RefuseSamePassword refuses, with CodePasswordUnchanged, a password
+	// reset to the password the user already has (one more hash, and
+	// only a holder of a valid reset token learns anything from it), and
+	// a user's password change whose new password is the old one it gives
+	// (Conduit's two rules).
+	RefuseSamePassword bool
+	// MagicLinkTTL is how long a mailed login link (RequestMagicLink)
+	// works; zero takes DefaultMagicLinkTTL. Each link works once.
+	MagicLinkTTL time.Duration
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name
@@ -159,6 +173,12 @@ func (p Profile) validate() error {
 	}
 	if l := p.Lockout; l != nil && (l.MaxFailures < 0 || (l.MaxFailures > 0 && (l.Window <= 0 || l.Duration <= 0))) {
 		return fmt.Errorf("core: profile Lockout needs MaxFailures >= 0 and, when on, a positive Window and Duration")
+	}
+	if p.ResendThrottle < 0 || p.ResendThrottle > 24*time.Hour {
+		return fmt.Errorf("core: profile ResendThrottle %s is outside 0..24h", p.ResendThrottle)
+	}
+	if p.MagicLinkTTL != 0 && (p.MagicLinkTTL < MinTokenTTL || p.MagicLinkTTL > 7*24*time.Hour) {
+		return fmt.Errorf("core: profile MagicLinkTTL %s is outside %s..168h", p.MagicLinkTTL, MinTokenTTL)
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {

@@ -151,6 +151,12 @@ func (s *Service) updateFormErrors(ctx context.Context, p *Principal, cur User, 
 		}
 		form.checkConfirm(deref(in.Password), in.PasswordConfirm)
 		if !super {
+			// A change to the password just proved changes nothing but
+			// the sessions it ends; the profile may refuse it (Conduit).
+			// Only the two inputs are compared: nothing is learnt.
+			if s.profile.RefuseSamePassword && deref(in.Password) != "" && deref(in.Password) == deref(in.OldPassword) {
+				return NewError(KindForbidden, CodePasswordUnchanged)
+			}
 			if err := s.checkOldPassword(ctx, form, cur, deref(in.OldPassword)); err != nil {
 				return err
 			}

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -46,7 +48,7 @@ func AccessLog(log *slog.Logger) Middleware {
 				rec := slog.NewRecord(end, slog.LevelInfo, "http request", 0)
 				rec.AddAttrs(
 					slog.String("method", r.Method),
-					slog.String("path", r.URL.Path),
+					slog.String("path", loggedPath(ctx, r.URL.Path)),
 					slog.Int("status", tw.statusCode()),
 					slog.Int64("bytes", tw.bytes),
 					slog.Duration("duration", end.Sub(start)),
@@ -62,4 +64,31 @@ func AccessLog(log *slog.Logger) Middleware {
 			completed = true
 		})
 	}
+}
+
+// redactedMark stands in the access log for a secret a path carried.
+const redactedMark = "[redacted]"
+
+// HideInLog keeps secret, a token that r carries in its path (a mailed
+// link's one-time token), out of the access log: AccessLog writes the
+// path with it replaced by [redacted]. A handler calls it before anything
+// can fail, so a refused token is hidden as well as a spent one. Without
+// a RequestID, ClientIP or Deadlines middleware outside, there is no log
+// line to hide it from, and it does nothing.
+func HideInLog(r *http.Request, secret string) {
+	if info := infoFrom(r.Context()); info != nil && secret != "" {
+		info.hidden.Store(&secret)
+	}
+}
+
+// loggedPath is path with the request's hidden secret replaced.
+func loggedPath(ctx context.Context, path string) string {
+	info := infoFrom(ctx)
+	if info == nil {
+		return path
+	}
+	if secret := info.hidden.Load(); secret != nil {
+		return strings.ReplaceAll(path, *secret, redactedMark)
+	}
+	return path
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +34,11 @@ type requestInfo struct {
 	// start is when the request's handling began, set by Deadlines
 	// (which reads the clock then anyway) for AccessLog; zero without.
 	start time.Time
+	// hidden is a secret the request carries in its path, which a
+	// handler names (HideInLog) so AccessLog leaves it out. Unlike the
+	// fields above it is written by a handler, maybe while AccessLog
+	// reads: hence the atomic.
+	hidden atomic.Pointer[string]
 }
 
 // withInfo returns r and its requestInfo, adding one to r's context when

@@ -29,5 +29,11 @@ func (o Options) profile() core.Profile {
 		Tokens: core.TokenOptions{
 			AccessTTL: o.AccessTokens.ExpiryPeriod.Std(), RefreshTTL: o.RefreshTokens.ExpiryPeriod.Std(),
 		},
+		// The mailed flows: Conduit's resend threshold (for every mail
+		// kind), its refusal of the current password as the new one, and
+		// the magic link's lifetime (Conduit's never expire).
+		ResendThrottle:     o.Local.Verification.ResendThreshold.Std(),
+		RefuseSamePassword: true,
+		MagicLinkTTL:       o.MagicLink.TTL.Std(),
 	}
 }

@@ -36,6 +36,11 @@ var codeWords = map[string]struct {
 	core.CodeStoreBusy:          {grpcUnavailable, "The service is busy, try again shortly"},
 	core.CodeStoreTimeout:       {grpcUnavailable, "The service is temporarily unavailable, try again shortly"},
 	core.CodeRequestTimeout:     {grpcUnavailable, "The request took too long, try again shortly"},
+
+	// The mailed flows (mail.go, mail_account.go).
+	core.CodePasswordUnchanged:       {grpcPermissionDenied, "Password can't be the same as the old one"},
+	core.CodeVerificationCodeInvalid: {grpcInvalidArgument, "Invalid verification code"},
+	core.CodeVerificationCodeTooMany: {grpcResourceExhausted, "Too many attempts, request a new code later"},
 }
 
 // kindCodes are each kind's gRPC code, for codes the table lacks.

@@ -63,6 +63,11 @@ var messages = map[string]string{
 	core.CodeEmailNotVerified:       "Please verify your email before logging in.",
 	core.CodeReauthRequired:         "Please log in again to continue.",
 	core.CodeAlreadyInitialized:     "The collection already has users.",
+
+	// Conduit's mail flows (issue 18): PocketBase never returns them.
+	core.CodePasswordUnchanged:       "The new password must differ from the current one.",
+	core.CodeVerificationCodeInvalid: "Invalid or expired verification code.",
+	core.CodeVerificationCodeTooMany: "",
 }
 
 // fieldText is how PocketBase words one field error: its wire code, its
