@@ -50,6 +50,10 @@ var (
 	// ErrWrongCollection: a valid token of a user of another collection
 	// than the one AuthenticateIn was asked for. It names no user there.
 	ErrWrongCollection = errors.New("token of another collection")
+	// ErrSecondFactorPending: a pending token of ours (a login still
+	// waiting for the user's authenticator app, see AuthenticatePending),
+	// which no route but the second factor's accepts.
+	ErrSecondFactorPending = errors.New("second factor pending")
 )
 
 // badToken is what a rejected access token reads as; the reason is for
@@ -74,6 +78,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	raw := s.now()
 	now := raw.UTC().Truncate(time.Millisecond) // s.Now()
 	if claims.Type != "auth" {
+		if claims.Type == PendingTokenType && claims.live(now) {
+			return nil, badToken(ErrSecondFactorPending)
+		}
 		return nil, badToken(ErrTokenInvalid)
 	}
 	if !claims.live(now) {

@@ -57,6 +57,9 @@ type Profile struct {
 	// was checked (so the answer tells only the account's owner that it
 	// exists): Payload's `verify` option.
 	RequireVerified bool
+	// SecondFactor is how the surface's clients pass a second factor and
+	// manage their authenticator app (second_factor_profile.go).
+	SecondFactor SecondFactorProfile
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name
@@ -135,6 +138,9 @@ func (p Profile) validate() error {
 	}
 	if l := p.Lockout; l != nil && (l.MaxFailures < 0 || (l.MaxFailures > 0 && (l.Window <= 0 || l.Duration <= 0))) {
 		return fmt.Errorf("core: profile Lockout needs MaxFailures >= 0 and, when on, a positive Window and Duration")
+	}
+	if err := p.SecondFactor.validate(); err != nil {
+		return err
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {
