@@ -274,3 +274,33 @@ func TestSecondFactorProfileValidation(t *testing.T) {
 		t.Error("unknown recovery code format accepted")
 	}
 }
+
+// TestRecoveryFormatsCrossSurfaces: codes hash alike whatever format made
+// them, so a digit code (typed with or without its space) works where
+// the default flow asks for a recovery code, and the default profile
+// still makes "xxxxx-xxxxx" codes.
+func TestRecoveryFormatsCrossSurfaces(t *testing.T) {
+	base := newEnv(t)
+	e := base.withProfile(t, pendingProfile())
+	ctx := context.Background()
+	_, codes := pendingUser(t, e)
+	_, err := base.svc.LoginWithPassword(ctx, e.users, core.PasswordLogin{Identity: "alice@example.com", Password: "correct horse"})
+	mfaID := wantKind(t, err, core.KindUnauthenticated, core.CodeMFARequired).MFAID
+	res, err := base.svc.LoginWithTOTP(ctx, e.users, core.TOTPLogin{MFAID: mfaID, Code: strings.ReplaceAll(codes[0], " ", "")})
+	if err != nil || res.Session.AAL != 2 {
+		t.Fatalf("default flow with a digit code = %+v, %v", res, err)
+	}
+	p, err := base.svc.Authenticate(ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := base.svc.DisableTOTP(ctx, p, e.users, codes[1]); err != nil {
+		t.Fatalf("disable with a digit code: %v", err)
+	}
+	_, words := enableTOTP(t, base, p)
+	for _, c := range words {
+		if !regexp.MustCompile(`^[a-z0-9]{5}-[a-z0-9]{5}$`).MatchString(c) {
+			t.Fatalf("default recovery code %q", c)
+		}
+	}
+}
