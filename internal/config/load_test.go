@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/gatehouse/gatehouse/internal/httpapi/gql"
+	"github.com/gatehouse/gatehouse/internal/surfaces/conduit"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
@@ -101,6 +102,22 @@ func TestDefault(t *testing.T) {
 				TokenExpiration: Duration(2 * time.Hour), MaxLoginAttempts: 5, LockTime: Duration(10 * time.Minute),
 				UnlockAccess: "user", LoginStall: Duration(500 * time.Millisecond),
 				GraphQL: gql.Limits{MaxQueryBytes: 64 << 10, MaxDepth: 20, MaxAliases: 50, MaxFields: 1000, MaxCostly: 3},
+			},
+		}, Conduit: Surface[conduit.Options]{
+			Enabled: true, Mount: "/conduit",
+			Options: conduit.Options{
+				Collection: "users",
+				AccessTokens: conduit.TokenOptions{ExpiryPeriod: Duration(time.Hour),
+					Cookie: conduit.CookieOptions{Secure: "auto", SameSite: "lax"}},
+				RefreshTokens: conduit.TokenOptions{ExpiryPeriod: Duration(7 * 24 * time.Hour),
+					Cookie: conduit.CookieOptions{Secure: "auto", SameSite: "lax"}},
+				Clients: conduit.ClientOptions{MultipleClientLogins: true, Secrets: map[string]string{}},
+				Local: conduit.LocalOptions{Verification: conduit.VerificationOptions{
+					Method: "link", ResendThreshold: Duration(time.Minute)}},
+				TwoFA:        conduit.TwoFAOptions{BackupCodes: true},
+				MagicLink:    conduit.MagicLinkOptions{TTL: Duration(15 * time.Minute)},
+				RedirectURIs: conduit.RedirectOptions{WhitelistedURIs: []string{}},
+				LoginStall:   Duration(500 * time.Millisecond),
 			},
 		}},
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/setting"
+	"github.com/gatehouse/gatehouse/internal/surfaces/conduit"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
@@ -19,6 +20,9 @@ type SurfacesConfig struct {
 	Directus Surface[directus.Options] `yaml:"directus"`
 	// Payload is Payload CMS v3's REST auth API (`@payloadcms/sdk` 3.90).
 	Payload Surface[payload.Options] `yaml:"payload"`
+	// Conduit is Conduit v0.16's authentication module (local auth,
+	// tokens, magic links, 2FA, OAuth2).
+	Conduit Surface[conduit.Options] `yaml:"conduit"`
 }
 
 // SurfaceOptions is what a surface's Options type provides to be a
@@ -58,6 +62,7 @@ func defaultSurfaces() SurfacesConfig {
 	return SurfacesConfig{
 		Directus: Surface[directus.Options]{Enabled: true, Mount: "/directus", Options: directus.DefaultOptions()},
 		Payload:  Surface[payload.Options]{Enabled: true, Mount: "/payload", Options: payload.DefaultOptions()},
+		Conduit:  Surface[conduit.Options]{Enabled: true, Mount: "/conduit", Options: conduit.DefaultOptions()},
 	}
 }
 

@@ -22,6 +22,7 @@ var mountSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 func (c Config) validateSurfaces(p *problems) {
 	c.Surfaces.Directus.validate(p, "surfaces.directus", c.App.URL)
 	c.Surfaces.Payload.validate(p, "surfaces.payload", c.App.URL)
+	c.Surfaces.Conduit.validate(p, "surfaces.conduit", c.App.URL)
 }
 
 // validate checks the surface at path: its mount here, the rest by its

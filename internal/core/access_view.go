@@ -24,6 +24,10 @@ type AccessView struct {
 	// or NbfInvalid (present but not a number, which no token may pass).
 	Nbf   NbfState
 	NbfAt float64
+	// Sudo is the "sudo" claim (SudoClaim): true only when it is JSON
+	// true, which only a token minted by a fresh login of a profile with
+	// MintClaims carries.
+	Sudo bool
 }
 
 // NbfState says whether a token has an "nbf" claim and whether it is a
@@ -46,6 +50,7 @@ func AccessViewOf(claims map[string]any) AccessView {
 		SessionID:    claimString(claims, "sid"),
 	}
 	v.Refreshable, _ = claims["refreshable"].(bool)
+	v.Sudo, _ = claims[SudoClaim].(bool)
 	v.Exp, v.HasExp = claims["exp"].(float64)
 	if nbf, ok := claims["nbf"]; ok {
 		v.Nbf = NbfInvalid
@@ -62,10 +67,16 @@ func AccessViewOf(claims map[string]any) AccessView {
 // conversion gives; extra claims cannot shadow the standard ones, see
 // ReservedClaim), for a signer that remembers the tokens it signs.
 func AccessViewSigned(c AccessClaims) AccessView {
-	return AccessView{
+	v := AccessView{
 		Type: "auth", UserID: c.UserID, CollectionID: c.CollectionID, SessionID: c.SessionID,
 		Refreshable: c.Refreshable, HasExp: true, Exp: float64(c.Expires),
 	}
+	for _, cl := range c.Extra {
+		if cl.Name == SudoClaim {
+			v.Sudo, _ = cl.Value.(bool)
+		}
+	}
+	return v
 }
 
 // live checks exp (required) and nbf (optional) against now.

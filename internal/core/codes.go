@@ -65,8 +65,9 @@ const (
 	// answers with it when a request ran out of http.handler_timeout.
 	CodeRequestTimeout = "request_timeout" // unavailable: the request took longer than allowed; RetryAfter
 
-	CodeEmailNotVerified   = "email_not_verified"  // forbidden: a login of an unverified user where the profile requires verification
-	CodeAlreadyInitialized = "already_initialized" // forbidden: a first-user registration in a collection that has users
+	CodeEmailNotVerified   = "email_not_verified"        // forbidden: a login of an unverified user where the profile requires verification
+	CodeAlreadyInitialized = "already_initialized"       // forbidden: a first-user registration in a collection that has users
+	CodeReauthRequired     = "reauthentication_required" // forbidden: the flow needs a token minted by a fresh login (Profile.RequireFresh), not a renewed one
 )
 
 // Field error codes: what is wrong with one input field. The comment
@@ -117,7 +118,7 @@ func Codes() []string {
 		CodeTOTPTooManyAttempt,
 		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed, CodeRedirectDenied,
 		CodeRequestTimeout,
-		CodeEmailNotVerified, CodeAlreadyInitialized,
+		CodeEmailNotVerified, CodeAlreadyInitialized, CodeReauthRequired,
 	}
 }
 

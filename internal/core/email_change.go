@@ -13,6 +13,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, p *Principal, c *Colle
 	if err := RequireSameCollection(p, c); err != nil {
 		return err
 	}
+	if err := s.requireFresh(p); err != nil {
+		return err
+	}
 	if c.Superusers {
 		return NewError(KindInvalid, CodeSuperuserEmail)
 	}

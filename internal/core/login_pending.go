@@ -42,8 +42,8 @@ func (s *Service) pendingLogin(ctx context.Context, c *Collection, u User, ch MF
 	if s.settings.Issuer != "" {
 		claims["iss"] = s.settings.Issuer
 	}
-	for _, ac := range s.profile.SecondFactor.PendingClaims {
-		claims[ac.Name] = ac.Value(c, u)
+	if s.profile.MintClaims {
+		claims[AuthorizedClaim], claims[SudoClaim] = false, false
 	}
 	token, err := s.signer.Sign(claims)
 	if err != nil {

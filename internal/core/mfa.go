@@ -168,6 +168,9 @@ func (s *Service) loginSession(ctx context.Context, c *Collection, u User, metho
 		if res, err = s.openSession(ctx, q, c, u, o); err != nil {
 			return err
 		}
+		if err := s.endOtherSessions(ctx, q, c, u, res.Session.ID); err != nil {
+			return err
+		}
 		return s.audit(ctx, q, byUser(AuditLoginSuccess, c, u.ID, map[string]string{
 			"method": joinMethods(methods), "session": res.Session.ID,
 		}))

@@ -19,10 +19,8 @@ import (
 // pendingProfile is a profile with Conduit's second-factor flow: pending
 // tokens that say `authorized: false`, digit recovery codes.
 func pendingProfile() core.Profile {
-	return core.Profile{SecondFactor: core.SecondFactorProfile{
-		PendingToken:  true,
-		PendingClaims: []core.AccessClaim{{Name: "authorized", Value: func(*core.Collection, core.User) any { return false }}},
-		RecoveryCodes: core.RecoveryCodesDigits,
+	return core.Profile{MintClaims: true, SecondFactor: core.SecondFactorProfile{
+		PendingToken: true, FreshReplacesProof: true, RecoveryCodes: core.RecoveryCodesDigits,
 	}}
 }
 
@@ -75,7 +73,7 @@ func TestPendingTokenLogin(t *testing.T) {
 	res := e.pendingLogin(t)
 
 	cl := tokenClaims(t, res.Token)
-	if cl["type"] != core.PendingTokenType || cl["authorized"] != false || cl["id"] != res.User.ID {
+	if cl["type"] != core.PendingTokenType || cl["authorized"] != false || cl["sudo"] != false || cl["id"] != res.User.ID {
 		t.Errorf("pending claims = %v", cl)
 	}
 	if ttl := res.AccessTTL; ttl <= 0 || ttl > e.users.MFA.Duration {
@@ -105,8 +103,11 @@ func TestPendingTokenLogin(t *testing.T) {
 	if full.Pending || full.RefreshToken == "" || full.Session.AAL != 2 || strings.Join(full.Session.AMR, ",") != "pwd,totp,mfa" {
 		t.Errorf("completed = %+v", full)
 	}
-	if _, err := e.svc.Authenticate(ctx, full.Token); err != nil {
-		t.Errorf("the completed login's token: %v", err)
+	if fp, err := e.svc.Authenticate(ctx, full.Token); err != nil || !fp.Fresh {
+		t.Errorf("the completed login's token: %+v, %v; want a fresh one", fp, err)
+	}
+	if cl := tokenClaims(t, full.Token); cl["authorized"] != true || cl["sudo"] != true {
+		t.Errorf("completed claims = %v", cl)
 	}
 	// The pending token completed its login: it is good for nothing now.
 	_, err = e.svc.AuthenticatePending(ctx, e.users, res.Token)
@@ -263,13 +264,6 @@ func TestPendingAttemptsLimited(t *testing.T) {
 
 func TestSecondFactorProfileValidation(t *testing.T) {
 	e := newEnv(t)
-	val := func(*core.Collection, core.User) any { return false }
-	for _, name := range []string{"type", "mfa", "RT", "exp", ""} {
-		p := core.Profile{SecondFactor: core.SecondFactorProfile{PendingClaims: []core.AccessClaim{{Name: name, Value: val}}}}
-		if _, err := e.svc.WithProfile(p); err == nil {
-			t.Errorf("pending claim %q accepted", name)
-		}
-	}
 	if _, err := e.svc.WithProfile(core.Profile{SecondFactor: core.SecondFactorProfile{RecoveryCodes: 7}}); err == nil {
 		t.Error("unknown recovery code format accepted")
 	}

@@ -16,6 +16,10 @@ type Principal struct {
 	Token       string
 	Refreshable bool
 	Expires     time.Time
+	// Fresh reports a token minted by a fresh credential check (its
+	// `sudo` claim, see Mint): flows of a profile with RequireFresh
+	// refuse a caller without it.
+	Fresh bool
 }
 
 // IsSuperuser reports whether the caller is a superuser. A nil Principal
@@ -113,7 +117,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	}
 	return &Principal{
 		User: u, Collection: c, Session: sess, Token: token,
-		Refreshable: claims.Refreshable, Expires: time.Unix(int64(claims.Exp), 0).UTC(),
+		Refreshable: claims.Refreshable, Expires: time.Unix(int64(claims.Exp), 0).UTC(), Fresh: claims.Sudo,
 	}, nil
 }
 

@@ -57,6 +57,21 @@ type Profile struct {
 	// was checked (so the answer tells only the account's owner that it
 	// exists): Payload's `verify` option.
 	RequireVerified bool
+	// MintClaims adds core's own claims to every access token the
+	// surface's flows sign: `authorized` and `sudo` (Conduit's, see
+	// Mint). Authenticate reads `sudo` back as Principal.Fresh.
+	MintClaims bool
+	// RequireFresh makes the flows that change how an account is reached
+	// or delete it (DeleteUser, a password or email change, the
+	// authenticator app's enrolment, removal and recovery codes) refuse a
+	// caller whose token was not minted by a fresh credential check
+	// (Principal.Fresh), with CodeReauthRequired: Conduit's sudo mode. A
+	// renewed token is never fresh.
+	RequireFresh bool
+	// SingleSession makes every completed login end the user's other
+	// sessions (Conduit's clients.multipleUserSessions off): one device
+	// at a time.
+	SingleSession bool
 	// SecondFactor is how the surface's clients pass a second factor and
 	// manage their authenticator app (second_factor_profile.go).
 	SecondFactor SecondFactorProfile
@@ -131,7 +146,7 @@ func (p Profile) validate() error {
 	seen := map[string]bool{}
 	for _, ac := range p.Claims {
 		key := strings.ToLower(ac.Name)
-		if ReservedClaim(ac.Name) || seen[key] || ac.Value == nil {
+		if ReservedClaim(ac.Name) || mintClaim(ac.Name) || seen[key] || ac.Value == nil {
 			return fmt.Errorf("core: profile claim %q is reserved, repeated or has no value", ac.Name)
 		}
 		seen[key] = true

@@ -57,6 +57,9 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, c *Collection, i
 			return User{}, err
 		}
 	}
+	if err := s.emailFree(ctx, c, u.Email); err != nil {
+		return User{}, err
+	}
 	hash, err := s.hasher.Hash(ctx, *in.Password)
 	if err != nil {
 		return User{}, AsError(err)
@@ -125,4 +128,22 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// emailFree refuses, when the profile folds email case, an address that
+// differs from a registered one only in letter case: such a profile's
+// logins could not tell the two accounts apart. (Without folding the
+// store's unique index decides, on the exact spelling.)
+func (s *Service) emailFree(ctx context.Context, c *Collection, email string) error {
+	if !s.profile.FoldEmailCase || email == "" {
+		return nil
+	}
+	_, err := s.userByEmail(ctx, c, email)
+	switch {
+	case err == nil:
+		return Invalid(map[string]FieldError{"email": {Code: FieldNotUnique}})
+	case !errors.Is(err, ErrNotFound):
+		return Internal(err)
+	}
+	return nil
 }

@@ -25,6 +25,11 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, c *Collection, i
 	if !canManage(p, c, id) {
 		return User{}, errRecordNotFound
 	}
+	if in.Password != nil || in.Email != nil {
+		if err := s.requireFresh(p); err != nil {
+			return User{}, err
+		}
+	}
 	cur, err := s.store.UserByID(ctx, c.ID, id)
 	if errors.Is(err, ErrNotFound) {
 		return User{}, errRecordNotFound

@@ -116,6 +116,9 @@ func (s *Service) DeleteUser(ctx context.Context, p *Principal, c *Collection, i
 	if err := RecordAccess(p, c, false); err != nil {
 		return err
 	}
+	if err := s.requireFresh(p); err != nil {
+		return err
+	}
 	if !canManage(p, c, id) {
 		return errRecordNotFound
 	}

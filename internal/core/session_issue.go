@@ -78,7 +78,9 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 			return AuthResult{}, Internal(err)
 		}
 	}
-	token, err := s.signAccess(c, u, sess, now, now.Add(o.ttl), o.refreshable)
+	// A new session is a login's (or an impersonation's, which checked
+	// no credential of the user's): its first token is fresh.
+	token, err := s.signAccessMint(c, u, sess, now, now.Add(o.ttl), o.refreshable, Mint{Fresh: o.impersonator == ""})
 	if err != nil {
 		return AuthResult{}, err
 	}
@@ -89,8 +91,16 @@ func (s *Service) openSession(ctx context.Context, q Queries, c *Collection, u U
 }
 
 // signAccess signs an access token (see AccessClaims), with the extra
-// claims of the service's profile. The expiry never outlives the session.
+// claims of the service's profile, as a token minted without a fresh
+// credential check (refreshes and rotations). The expiry never outlives
+// the session.
 func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.Time, refreshable bool) (string, error) {
+	return s.signAccessMint(c, u, sess, now, exp, refreshable, Mint{})
+}
+
+// signAccessMint is signAccess for a token minted as m: the profile's
+// MintClaims follow its own claims.
+func (s *Service) signAccessMint(c *Collection, u User, sess Session, now, exp time.Time, refreshable bool, m Mint) (string, error) {
 	if exp.After(sess.Expires) {
 		exp = sess.Expires
 	}
@@ -98,11 +108,12 @@ func (s *Service) signAccess(c *Collection, u User, sess Session, now, exp time.
 		UserID: u.ID, CollectionID: c.ID, SessionID: sess.ID, Issuer: s.settings.Issuer,
 		IssuedAt: now.Unix(), Expires: exp.Unix(), Refreshable: refreshable,
 	}
-	if len(s.profile.Claims) > 0 {
-		claims.Extra = make([]Claim, len(s.profile.Claims))
+	if mint := s.mintClaims(m); len(s.profile.Claims)+len(mint) > 0 {
+		claims.Extra = make([]Claim, len(s.profile.Claims), len(s.profile.Claims)+len(mint))
 		for i, ac := range s.profile.Claims {
 			claims.Extra[i] = Claim{Name: ac.Name, Value: ac.Value(c, u)}
 		}
+		claims.Extra = append(claims.Extra, mint...)
 	}
 	token, err := s.signer.SignAccess(claims)
 	if err != nil {

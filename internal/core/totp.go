@@ -76,6 +76,9 @@ func (s *Service) enrollTOTP(ctx context.Context, p *Principal, c *Collection, p
 	if err := RequireSameCollection(p, c); err != nil {
 		return TOTPEnrollment{}, err
 	}
+	if err := s.requireFresh(p); err != nil {
+		return TOTPEnrollment{}, err
+	}
 	if f, err := s.store.TOTPFactor(ctx, p.User.ID); err == nil && f.Confirmed {
 		return TOTPEnrollment{}, NewError(KindInvalid, CodeTOTPEnabled)
 	} else if err != nil && !errors.Is(err, ErrNotFound) {
@@ -151,6 +154,9 @@ func (s *Service) DisableTOTP(ctx context.Context, p *Principal, c *Collection, 
 	if err := RequireSameCollection(p, c); err != nil {
 		return err
 	}
+	if err := s.requireFresh(p); err != nil {
+		return err
+	}
 	if _, err := s.checkSecondFactor(ctx, c, p.User, code); err != nil {
 		return err
 	}
@@ -171,6 +177,9 @@ func (s *Service) deleteTOTP(ctx context.Context, p *Principal, c *Collection) e
 // current authenticator code.
 func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, c *Collection, code string) ([]string, error) {
 	if err := RequireSameCollection(p, c); err != nil {
+		return nil, err
+	}
+	if err := s.requireFresh(p); err != nil {
 		return nil, err
 	}
 	// Only an authenticator code will do: a recovery code cannot mint

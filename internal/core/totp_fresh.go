@@ -59,17 +59,12 @@ func (s *Service) enabledFactor(ctx context.Context, u User) (TOTPFactor, error)
 	return f, nil
 }
 
-// freshProof accepts a fresh token where the profile lets one replace
-// the password or a code.
+// freshProof accepts a fresh token (Principal.Fresh) where the profile
+// lets one replace the password or a code; without that profile flag,
+// nothing replaces them.
 func (s *Service) freshProof(p *Principal) error {
-	if !s.profile.SecondFactor.FreshReplacesProof {
-		return NewError(KindForbidden, CodeAuthRequired)
+	if !s.profile.SecondFactor.FreshReplacesProof || p == nil || !p.Fresh {
+		return NewError(KindForbidden, CodeReauthRequired)
 	}
-	return s.requireFresh(p)
-}
-
-// requireFresh is core's fresh-token check.
-// TODO(i18): replace with the skeleton's check once merged.
-func (s *Service) requireFresh(p *Principal) error {
-	return NewError(KindForbidden, CodeAuthRequired)
+	return nil
 }

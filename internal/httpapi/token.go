@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -41,6 +42,16 @@ func (s TokenSource) String() string {
 // RefuseQueryAndHeader: which one the client meant is unclear.
 var ErrAmbiguousToken = errors.New("httpapi: access token in both the query and the Authorization header")
 
+// Extract's refusals of an Authorization header under a rule with Exact.
+var (
+	// ErrAuthorizationMalformed: the header is not exactly two parts
+	// separated by one space.
+	ErrAuthorizationMalformed = errors.New("httpapi: Authorization header malformed")
+	// ErrAuthorizationScheme: two parts, but the first is none of the
+	// rule's schemes, spelled exactly.
+	ErrAuthorizationScheme = errors.New("httpapi: Authorization header has another scheme")
+)
+
 // TokenRule is how a surface finds a request's access token, declared
 // once: which Authorization schemes it accepts, whether a bare token
 // counts, how strictly the header is read, and whether the query or a
@@ -70,6 +81,15 @@ type TokenRule struct {
 	// query and the header (ErrAmbiguousToken). Otherwise the header
 	// wins.
 	RefuseQueryAndHeader bool
+	// Exact reads a present Authorization header (even an empty one) as
+	// Conduit does and refuses one that breaks the rule, instead of
+	// reading it as no token: split on single spaces it must be exactly
+	// two parts (else ErrAuthorizationMalformed), the first one of
+	// Schemes spelled exactly, letter case included (else
+	// ErrAuthorizationScheme); the second is the token, even empty. The
+	// cookie is read only when the header is absent. Query and Raw do
+	// not apply.
+	Exact bool
 }
 
 // Extract returns the request's token and where it came from, SourceNone
@@ -77,6 +97,9 @@ type TokenRule struct {
 // allocates unless the request has a query string or cookies to read:
 // every request passes here.
 func (t *TokenRule) Extract(r *http.Request) (string, TokenSource, error) {
+	if t.Exact {
+		return t.extractExact(r)
+	}
 	header := ""
 	if len(t.Schemes) > 0 || t.Raw {
 		header = t.fromHeader(r.Header.Get("Authorization"))
@@ -177,4 +200,25 @@ func queryKeyIs(k, name string) bool {
 	}
 	u, err := url.QueryUnescape(k)
 	return err == nil && u == name
+}
+
+// extractExact is Extract under a rule with Exact. Of several
+// Authorization headers the first counts, as Node keeps it.
+func (t *TokenRule) extractExact(r *http.Request) (string, TokenSource, error) {
+	if vals, ok := r.Header["Authorization"]; ok && len(vals) > 0 {
+		scheme, tok, ok := strings.Cut(vals[0], " ")
+		switch {
+		case !ok || strings.Contains(tok, " "):
+			return "", SourceHeader, ErrAuthorizationMalformed
+		case !slices.Contains(t.Schemes, scheme):
+			return "", SourceHeader, ErrAuthorizationScheme
+		}
+		return tok, SourceHeader, nil
+	}
+	if t.Cookie != "" {
+		if c, err := r.Cookie(t.Cookie); err == nil && c.Value != "" {
+			return c.Value, SourceCookie, nil
+		}
+	}
+	return "", SourceNone, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/surfaces"
+	"github.com/gatehouse/gatehouse/internal/surfaces/conduit"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
@@ -219,6 +220,12 @@ func surfaceTable() []surface {
 		place:       placed(func(c config.Config) config.Surface[payload.Options] { return c.Surfaces.Payload }),
 		build: func(a *App, d surfaces.Deps) (http.Handler, error) {
 			return payload.NewHandler(d, a.Cfg.Surfaces.Payload.Resolved(a.Cfg.App.URL))
+		},
+	}, {
+		name: "Conduit", key: "surfaces.conduit", roots: conduit.Roots(),
+		place: placed(func(c config.Config) config.Surface[conduit.Options] { return c.Surfaces.Conduit }),
+		build: func(a *App, d surfaces.Deps) (http.Handler, error) {
+			return conduit.NewHandler(d, a.Cfg.Surfaces.Conduit.Resolved(a.Cfg.App.URL))
 		},
 	}}
 }

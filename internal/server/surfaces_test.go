@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/surfaces/conduit"
 	"github.com/gatehouse/gatehouse/internal/surfaces/directus"
 	"github.com/gatehouse/gatehouse/internal/surfaces/payload"
 )
@@ -193,6 +194,7 @@ func TestBanner(t *testing.T) {
 		"├─ REST API: http://127.0.0.1:8090/api/\n" +
 		"├─ Directus: http://127.0.0.1:8090/directus\n" +
 		"├─ Payload:  http://127.0.0.1:8090/payload\n" +
+		"├─ Conduit:  http://127.0.0.1:8090/conduit\n" +
 		"└─ JWKS:     http://127.0.0.1:8090/.well-known/jwks.json\n"
 	if got := Banner(cfg, url); got != want {
 		t.Errorf("banner =\n%s\nwant\n%s", got, want)
@@ -245,5 +247,45 @@ func TestPayloadAtTheRoot(t *testing.T) {
 	want := `surfaces.payload.slugs: "collections" would answer PocketBase's /api/collections when surfaces.payload.mount is "/"`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("checkMounts(slug collections) = %v, want %q", err, want)
+	}
+}
+
+// TestConduitAtTheRoot: Conduit mounted at "/" claims /authentication
+// and /hook/authentication only, so it sits beside Directus and Payload
+// at the root, and another /hook/... path stays PocketBase's; mounted
+// over PocketBase's API it is refused.
+func TestConduitAtTheRoot(t *testing.T) {
+	t.Parallel()
+	conduitAt := func(prefix string) mount {
+		return mount{name: "Conduit", option: "surfaces.conduit.mount", prefix: prefix, roots: conduit.Roots(), handler: echo("conduit")}
+	}
+	po := payload.DefaultOptions()
+	mux := testMux(t,
+		mount{name: "Directus", option: "surfaces.directus.mount", prefix: "/", roots: directus.Roots(), handler: echo("directus")},
+		mount{name: "Payload", option: "surfaces.payload.mount", prefix: "/", roots: po.Roots(), rootsOption: "surfaces.payload.slugs", handler: echo("payload")},
+		conduitAt("/"),
+	)
+	for path, want := range map[string]string{
+		"/authentication/local":                 "conduit /authentication/local",
+		"/hook/authentication/verify-email/abc": "conduit /hook/authentication/verify-email/abc",
+		"/hook/other":                           "pocketbase /hook/other",
+		"/auth/login":                           "directus /auth/login",
+		"/api/users/login":                      "payload /api/users/login",
+	} {
+		if got := get(mux, path); got != want {
+			t.Errorf("POST %s went to %q, want %q", path, got, want)
+		}
+	}
+	mux = testMux(t, conduitAt("/conduit"))
+	if got, want := get(mux, "/conduit/authentication/local"), "conduit /authentication/local"; got != want {
+		t.Errorf("POST /conduit/authentication/local went to %q, want %q", got, want)
+	}
+	err := checkMounts([]mount{conduitAt("/api/conduit")})
+	if want := `surfaces.conduit.mount: "/api/conduit" overlaps PocketBase's API`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("checkMounts(/api/conduit) = %v, want %q", err, want)
+	}
+	err = checkMounts([]mount{{name: "Other", option: "surfaces.other.mount", prefix: "/", roots: []string{"/hook"}, handler: echo("o")}, conduitAt("/")})
+	if want := `surfaces.conduit.mount: "/" overlaps the Other surface`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("checkMounts(/hook and conduit at /) = %v, want %q", err, want)
 	}
 }

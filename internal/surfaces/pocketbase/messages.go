@@ -62,6 +62,7 @@ var messages = map[string]string{
 	core.CodeRedirectDenied:         "The redirect URL is not allowed.",
 	core.CodeRequestTimeout:         "The request took too long, try again shortly.",
 	core.CodeEmailNotVerified:       "Please verify your email before logging in.",
+	core.CodeReauthRequired:         "Please log in again to continue.",
 	core.CodeAlreadyInitialized:     "The collection already has users.",
 }
 

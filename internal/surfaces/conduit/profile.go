@@ -1,0 +1,28 @@
+package conduit
+
+import "github.com/gatehouse/gatehouse/internal/core"
+
+// profile is the surface's policy in core, from its options: Conduit's
+// token lifetimes, its `authorized` and `sudo` claims (MintClaims), sudo
+// mode for the flows that change how an account is reached or delete it
+// (RequireFresh), verification before login when
+// local.verification.required, and at once as a replay any second use
+// of a renewed refresh token (Conduit deletes it on renew). Emails are
+// looked up ignoring case (Conduit lower-cases them), and with
+// clients.multiple_user_sessions off a login ends the user's other
+// sessions (SingleSession). Logins and guest mail requests are padded to
+// LoginStall.
+func (o Options) profile() core.Profile {
+	return core.Profile{
+		FoldEmailCase:   true,
+		SingleSession:   !o.Clients.MultipleUserSessions,
+		NoReuseGrace:    true,
+		MintClaims:      true,
+		RequireFresh:    true,
+		RequireVerified: o.Local.Verification.Required,
+		Floors:          core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
+		Tokens: core.TokenOptions{
+			AccessTTL: o.AccessTokens.ExpiryPeriod.Std(), RefreshTTL: o.RefreshTokens.ExpiryPeriod.Std(),
+		},
+	}
+}
