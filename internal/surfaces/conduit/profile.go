@@ -26,7 +26,7 @@ func (o Options) profile() core.Profile {
 		SecondFactor: core.SecondFactorProfile{
 			PendingToken: true, FreshReplacesProof: true, RecoveryCodes: core.RecoveryCodesDigits,
 		},
-		Floors:          core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
+		Floors: core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
 		Tokens: core.TokenOptions{
 			AccessTTL: o.AccessTokens.ExpiryPeriod.Std(), RefreshTTL: o.RefreshTokens.ExpiryPeriod.Std(),
 		},

@@ -13,10 +13,10 @@ import (
 // token, `authorized: false`) is set.
 type secondFactorFunc func(w http.ResponseWriter, r *http.Request, p *core.Principal, pl *core.PendingLogin) error
 
-// secondFactor serves fn to callers holding an access token or a pending
+// pendingUser serves fn to callers holding an access token or a pending
 // token, read by the same rule as every other route (Bearer, else the
 // accessToken cookie) and refused with the same words.
-func (s *server) secondFactor(fn secondFactorFunc) http.Handler {
+func (s *server) pendingUser(fn secondFactorFunc) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		tok, src, err := s.access.Extract(r)
 		if err == nil && src == httpapi.SourceNone {
