@@ -67,9 +67,10 @@ func TestOAuth2EchoedStateRefusals(t *testing.T) {
 		"empty":          {"idp", ""},
 		"garbage":        {"idp", "x.y.z"},
 	} {
-		_, err := e.completeEchoed(tc[0], tc[1], "good")
-		wantKind(t, err, core.KindUnauthenticated, core.CodeStateInvalid)
-		_ = name
+		t.Run(name, func(t *testing.T) {
+			_, err := e.completeEchoed(tc[0], tc[1], "good")
+			wantKind(t, err, core.KindUnauthenticated, core.CodeStateInvalid)
+		})
 	}
 	// A state of another kind (Directus's cookie state) is not ours.
 	other, err := e.svc.SignState("other-kind", map[string]string{"provider": "idp", "state": "x"}, time.Minute)

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/surfacetest"
 )
 
 // TestTwoFARoutesOff: with twoFa off (Conduit's default) the settings
@@ -63,7 +66,10 @@ func TestTwoFAGuessingLimited(t *testing.T) {
 	if last.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	wantStatus(t, e.post(t, "/authentication/twoFa/verify", `{"code":"`+e.appCode(t, secret)+`"}`, pending), 429)
+	// The next step's code (within the drift core allows) without moving
+	// the clock, which could open a new attempt window.
+	next := surfacetest.TOTP(t, secret, e.Clock.Now().Add(30*time.Second))
+	wantStatus(t, e.post(t, "/authentication/twoFa/verify", `{"code":"`+next+`"}`, pending), 429)
 }
 
 // TestTwoFAHostileInputs: every 2FA route answers bad parameters, bodies
