@@ -33,18 +33,23 @@ func TestRedirectAllowList(t *testing.T) {
 		{"", false, false},
 		{"https://app.test/" + strings.Repeat("a", core.MaxLinkLength), false, false},
 	} {
-		u, err := listed.Check(tc.raw)
+		u, err := listed.Check(tc.raw, false)
 		if (err == nil) != tc.listed {
 			t.Errorf("listed.Check(%q) = %v, %v; want allowed %v", tc.raw, u, err, tc.listed)
 		}
 		if err != nil {
 			wantKind(t, err, core.KindForbidden, core.CodeRedirectDenied)
 		}
-		if _, err := anyURL.Check(tc.raw); (err == nil) != tc.free {
+		if _, err := anyURL.Check(tc.raw, false); (err == nil) != tc.free {
 			t.Errorf("allowAny.Check(%q) = %v; want allowed %v", tc.raw, err, tc.free)
 		}
+		// A redirect that carries a token takes the list, allowAny or not.
+		anyListed := core.RedirectAllowList{AllowAny: true, URIs: listed.URIs}
+		if _, err := anyListed.Check(tc.raw, true); (err == nil) != tc.listed {
+			t.Errorf("allowAny.Check(%q, credential) = %v; want allowed %v", tc.raw, err, tc.listed)
+		}
 	}
-	if _, err := (core.RedirectAllowList{}).Check("https://app.test/done"); err == nil {
+	if _, err := (core.RedirectAllowList{}).Check("https://app.test/done", false); err == nil {
 		t.Error("an empty list allowed a redirect")
 	}
 }

@@ -29,14 +29,19 @@ func (s *server) callbackURL(provider string) string {
 
 // handleOAuthInit answers GET /authentication/init/{provider}
 // ?redirectUri=: {"result": "<the provider's authorize URL>"}. A
-// redirectUri must pass redirectUris (403); without one, the hook
+// redirectUri must pass redirectUris (403: whitelisted_uris, or with
+// allow_any any http(s) URL when the tokens go out as cookies, not in
+// its query); without one, the hook
 // answers the tokens as JSON. scopes[], invitationToken and captchaToken
 // are accepted and not used: scopes are the provider's configuration.
 func (s *server) handleOAuthInit(w http.ResponseWriter, r *http.Request, _ *core.Principal) error {
 	provider := r.PathValue("provider")
 	redirect := r.URL.Query().Get("redirectUri")
 	if redirect != "" {
-		if _, err := s.redirects().Check(redirect); err != nil {
+		// The hook puts the tokens in the redirect's query unless both go
+		// out as cookies: only then may redirect_uris.allow_any admit it.
+		carries := !s.cookies.accessOn || !s.cookies.refreshOn
+		if _, err := s.redirects().Check(redirect, carries); err != nil {
 			return err
 		}
 	}

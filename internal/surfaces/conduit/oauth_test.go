@@ -50,8 +50,9 @@ func TestOAuthLogin(t *testing.T) {
 }
 
 // TestOAuthRedirectAllowList: redirectUris decides where a login may
-// land: listed URIs (scheme, host, port and path exact), anything http(s)
-// with allowAny, never another scheme or a URL with a user.
+// land: listed URIs (scheme, host, port and path exact); with allowAny,
+// anything http(s) only when the tokens go out as cookies; never another
+// scheme or a URL with a user.
 func TestOAuthRedirectAllowList(t *testing.T) {
 	t.Parallel()
 	e, _ := oauthEnv(t, nil)
@@ -63,10 +64,26 @@ func TestOAuthRedirectAllowList(t *testing.T) {
 		r := e.do(t, request{method: http.MethodGet, path: "/authentication/init/idp?redirectUri=" + url.QueryEscape(bad)})
 		wantError(t, r, 403, "FORBIDDEN", "Invalid redirect URI")
 	}
+	// allowAny does not open the redirect that carries the tokens in its
+	// query: whoever picked it would get them.
 	free, _ := oauthEnv(t, func(c *config) { c.opt.RedirectURIs.AllowAny = true })
-	state := free.initURL(t, "https://elsewhere.example.org/cb")
-	landed(t, free.hook(t, "good", state), "https://elsewhere.example.org/cb")
-	wantError(t, free.do(t, request{method: http.MethodGet, path: "/authentication/init/idp?redirectUri=" + url.QueryEscape("data:text/html,x")}),
+	elsewhere := "https://elsewhere.example.org/cb"
+	wantError(t, free.do(t, request{method: http.MethodGet, path: "/authentication/init/idp?redirectUri=" + url.QueryEscape(elsewhere)}),
+		403, "FORBIDDEN", "Invalid redirect URI")
+	landed(t, free.hook(t, "good", free.initURL(t, appURL)), appURL)
+	// With both tokens in cookies it does.
+	cookies, _ := oauthEnv(t, func(c *config) {
+		c.opt.RedirectURIs.AllowAny = true
+		c.opt.AccessTokens.SetCookie, c.opt.RefreshTokens.SetCookie = true, true
+	})
+	r := cookies.hook(t, "good", cookies.initURL(t, elsewhere))
+	if q := landed(t, r, elsewhere); q.Has("accessToken") || q.Has("refreshToken") {
+		t.Fatalf("cookie mode redirect query = %v", q)
+	}
+	if r.cookies["accessToken"] == nil || r.cookies["refreshToken"] == nil {
+		t.Fatalf("cookie mode hook set cookies %v", r.cookies)
+	}
+	wantError(t, cookies.do(t, request{method: http.MethodGet, path: "/authentication/init/idp?redirectUri=" + url.QueryEscape("data:text/html,x")}),
 		403, "FORBIDDEN", "Invalid redirect URI")
 }
 
