@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 )
@@ -87,4 +88,53 @@ func TestTOTPFreshNeedsProfile(t *testing.T) {
 	wantKind(t, err, core.KindForbidden, core.CodeReauthRequired)
 	err = e.svc.DisableTOTPFresh(ctx, fresh, e.users)
 	wantKind(t, err, core.KindForbidden, core.CodeReauthRequired)
+}
+
+// TestStepUp: a renewed (not fresh) caller proves the app again and gets
+// a new session whose token is fresh; wrong and replayed codes are
+// refused; a recovery code works once and says how many are left.
+func TestStepUp(t *testing.T) {
+	e := newEnv(t).withProfile(t, pendingProfile())
+	ctx := context.Background()
+	secret, codes := pendingUser(t, e)
+	pl, err := e.svc.AuthenticatePending(ctx, e.users, e.pendingLogin(t).Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(30 * time.Second)
+	full, err := e.svc.CompletePendingTOTP(ctx, pl, rfc6238(t, secret, e.clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewed, err := e.svc.RefreshWithToken(ctx, e.users, full.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := e.svc.Authenticate(ctx, renewed.Token)
+	if err != nil || stale.Fresh {
+		t.Fatalf("renewed = %+v, %v", stale, err)
+	}
+	_, err = e.svc.StepUpTOTP(ctx, stale, e.users, "000000", true)
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
+	// The code that completed the login is spent.
+	_, err = e.svc.StepUpTOTP(ctx, stale, e.users, rfc6238(t, secret, e.clock.Now()), true)
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
+	_, err = e.svc.StepUpTOTP(ctx, stale, e.users, codes[0], true)
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
+	e.clock.Advance(30 * time.Second)
+	up, err := e.svc.StepUpTOTP(ctx, stale, e.users, rfc6238(t, secret, e.clock.Now()), true)
+	if err != nil || up.RefreshToken == "" || up.Session.ID == stale.Session.ID {
+		t.Fatalf("step-up = %+v, %v", up, err)
+	}
+	if p, err := e.svc.Authenticate(ctx, up.Token); err != nil || !p.Fresh {
+		t.Fatalf("stepped-up token = %+v, %v; want fresh", p, err)
+	}
+	_, _, err = e.svc.StepUpRecovery(ctx, stale, e.users, "12", true)
+	wantField(t, err, "code", core.FieldInvalidFormat)
+	res, left, err := e.svc.StepUpRecovery(ctx, stale, e.users, codes[2], false)
+	if err != nil || left != 9 || res.RefreshToken != "" {
+		t.Fatalf("step-up by recovery = %+v, %d, %v", res, left, err)
+	}
+	_, _, err = e.svc.StepUpRecovery(ctx, stale, e.users, codes[2], false)
+	wantKind(t, err, core.KindInvalid, core.CodeTOTPInvalid)
 }

@@ -22,7 +22,6 @@ const (
 	msgUseApp        = "Use your authenticator app to get the code"
 	msgCodeWrong     = "Code is not correct"
 	msgCodeFailed    = "Code verification unsuccessful"
-	msgNotPending    = "No login is waiting for a second factor"
 	msgBackupFormat  = "Incorrect code format"
 	msgBackupInvalid = "Invalid code"
 	msgNotEnabled    = "2FA is not enabled"
@@ -58,16 +57,19 @@ func (s *server) handleTwoFAAuthorize(w http.ResponseWriter, r *http.Request, p 
 
 // handleTwoFAVerify answers POST /authentication/twoFa/verify {code}: a
 // pending login completed with a code of the app, answered with the
-// token pair (authorized, sudo). The pending token is spent.
+// token pair (authorized, sudo); the pending token is spent. With a
+// completed login's token, the code steps it up: a new sudo pair.
 func (s *server) handleTwoFAVerify(w http.ResponseWriter, r *http.Request, p *core.Principal, pl *core.PendingLogin) error {
 	code, err := s.codeParam(r)
 	if err != nil {
 		return err
 	}
-	if pl == nil {
-		return errInvalid(msgNotPending)
+	var res core.AuthResult
+	if pl != nil {
+		res, err = s.svc.CompletePendingTOTP(r.Context(), pl, code)
+	} else {
+		res, err = s.svc.StepUpTOTP(r.Context(), p, s.c, code, true)
 	}
-	res, err := s.svc.CompletePendingTOTP(r.Context(), pl, code)
 	if err != nil {
 		return codeError(err, msgCodeWrong, msgCodeFailed)
 	}
@@ -82,8 +84,8 @@ type recoverAnswer struct {
 }
 
 // handleTwoFARecover answers POST /authentication/twoFa/recover {code}:
-// a pending login completed with a back-up code (8 digits, spaces
-// ignored), which is spent.
+// a pending login completed (or a completed one stepped up) with a
+// back-up code (8 digits, spaces ignored), which is spent.
 func (s *server) handleTwoFARecover(w http.ResponseWriter, r *http.Request, p *core.Principal, pl *core.PendingLogin) error {
 	if !s.opt.TwoFA.BackupCodes {
 		return errRouteNotFound()
@@ -92,10 +94,13 @@ func (s *server) handleTwoFARecover(w http.ResponseWriter, r *http.Request, p *c
 	if err != nil {
 		return err
 	}
-	if pl == nil {
-		return errInvalid(msgNotPending)
+	var res core.AuthResult
+	var left int
+	if pl != nil {
+		res, left, err = s.svc.CompletePendingRecovery(r.Context(), pl, code)
+	} else {
+		res, left, err = s.svc.StepUpRecovery(r.Context(), p, s.c, code, true)
 	}
-	res, left, err := s.svc.CompletePendingRecovery(r.Context(), pl, code)
 	if err != nil {
 		if e := core.AsError(err); e.Fields["code"].Code == core.FieldInvalidFormat {
 			return errInvalid(msgBackupFormat)

@@ -83,7 +83,18 @@ func TestTwoFALifecycle(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `"method":"authenticator"`) {
 		t.Fatalf("authorize with a full token: %d %s", r.status, r.body)
 	}
-	wantError(t, e.post(t, "/authentication/twoFa/verify", `{"code":"123456"}`, full.AccessToken), 400, "INVALID_ARGUMENTS", "No login is waiting for a second factor")
+	// A renewed token steps up to sudo with a code (Conduit's verify with
+	// an authorized token).
+	stale := e.renewed(t, full.RefreshToken)
+	wantError(t, e.post(t, "/authentication/twoFa/verify", `{"code":"123456"}`, stale), 400, "INVALID_ARGUMENTS", "Code is not correct")
+	r = e.post(t, "/authentication/twoFa/verify", `{"code":"`+e.appCode(t, secret)+`"}`, stale)
+	wantStatus(t, r, 200)
+	var up tokens
+	decode(t, r, &up)
+	if c := jwtClaims(t, up.AccessToken); up.RefreshToken == "" || c["sudo"] != true {
+		t.Fatalf("step-up answered %s (claims %v)", r.body, c)
+	}
+	full = up
 
 	// Back-up codes: sudo's, 10 of them, each good once. (A new window
 	// of core's second-factor tries first: the codes above used most of
