@@ -55,10 +55,11 @@ const (
 	CodeTOTPNotEnabled     = "totp_not_enabled"       // invalid
 	CodeTOTPTooManyAttempt = "totp_too_many_attempts" // rate_limited; RetryAfter
 
-	CodeOAuthDisabled  = "oauth2_disabled"      // forbidden
-	CodeOAuthToken     = "oauth2_token_failed"  // invalid: the provider refused the code
-	CodeOAuthUser      = "oauth2_user_failed"   // invalid: the provider's user could not be read
-	CodeOAuthFailed    = "oauth2_failed"        // invalid: the provider account cannot be used here
+	CodeOAuthDisabled = "oauth2_disabled"     // forbidden
+	CodeOAuthToken    = "oauth2_token_failed" // invalid: the provider refused the code
+	CodeOAuthUser     = "oauth2_user_failed"  // invalid: the provider's user could not be read
+	CodeOAuthFailed   = "oauth2_failed"       // invalid: the provider account cannot be used here
+
 	CodeRedirectDenied = "redirect_not_allowed" // forbidden: a redirect URI the surface's allow list does not hold (RedirectAllowList)
 
 	// CodeRequestTimeout is not core's to return: httpapi's Renderer
