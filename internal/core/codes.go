@@ -60,6 +60,8 @@ const (
 	CodeOAuthUser     = "oauth2_user_failed"  // invalid: the provider's user could not be read
 	CodeOAuthFailed   = "oauth2_failed"       // invalid: the provider account cannot be used here
 
+	CodeRedirectDenied = "redirect_not_allowed" // forbidden: a redirect URI the surface's allow list does not hold (RedirectAllowList)
+
 	// CodeRequestTimeout is not core's to return: httpapi's Renderer
 	// answers with it when a request ran out of http.handler_timeout.
 	CodeRequestTimeout = "request_timeout" // unavailable: the request took longer than allowed; RetryAfter
@@ -120,7 +122,7 @@ func Codes() []string {
 		CodeOTPDisabled, CodeOTPInvalid, CodeOTPTooMany,
 		CodeTOTPInvalid, CodeTOTPEnabled, CodeTOTPNeedsVerified, CodeTOTPNoEnrollment, CodeTOTPNotEnabled,
 		CodeTOTPTooManyAttempt,
-		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed,
+		CodeOAuthDisabled, CodeOAuthToken, CodeOAuthUser, CodeOAuthFailed, CodeRedirectDenied,
 		CodeRequestTimeout,
 		CodeEmailNotVerified, CodeAlreadyInitialized, CodeReauthRequired,
 		CodePasswordUnchanged, CodeVerificationCodeInvalid, CodeVerificationCodeTooMany,

@@ -72,6 +72,9 @@ func (s *Service) finishAuth(ctx context.Context, c *Collection, u User, method,
 		if err := s.store.InsertMFA(ctx, ch); err != nil {
 			return AuthResult{}, Internal(err)
 		}
+		if s.profile.SecondFactor.PendingToken {
+			return s.pendingLogin(ctx, c, u, ch, o)
+		}
 		return AuthResult{}, &Error{Kind: KindUnauthenticated, Code: CodeMFARequired, MFAID: ch.ID}
 	}
 	ch, err := s.mfaChallenge(ctx, c, u, method, mfaID)

@@ -61,27 +61,9 @@ type OAuth2Start struct {
 // state, a PKCE verifier and challenge when the provider uses PKCE, all
 // signed (SignState) with the redirect and the surface's extra values.
 func (s *Service) BeginOAuth2(c *Collection, in OAuth2Begin) (OAuth2Start, error) {
-	prov, err := c.oauthProvider(in.Provider)
+	prov, data, challenge, ttl, err := s.oauthState(c, in)
 	if err != nil {
 		return OAuth2Start{}, err
-	}
-	ttl := in.TTL
-	if ttl == 0 {
-		ttl = DefaultOAuth2StateTTL
-	}
-	data := make(map[string]string, len(in.Extra)+4)
-	for k, v := range in.Extra {
-		data[k] = v
-	}
-	for _, k := range []string{stateProvider, stateValue, stateVerifier, stateRedirect} {
-		if _, taken := data[k]; taken {
-			return OAuth2Start{}, Internal(fmt.Errorf("core: oauth2 state: extra value %q is reserved", k))
-		}
-	}
-	data[stateProvider], data[stateValue], data[stateRedirect] = prov.Name(), NewSecret(), in.Redirect
-	challenge := ""
-	if prov.PKCE() {
-		data[stateVerifier], challenge = NewPKCE()
 	}
 	signed, err := s.SignState(in.Kind, data, ttl)
 	if err != nil {
@@ -91,6 +73,34 @@ func (s *Service) BeginOAuth2(c *Collection, in OAuth2Begin) (OAuth2Start, error
 		AuthURL: prov.AuthURL(data[stateValue], challenge) + url.QueryEscape(in.CallbackURL),
 		State:   signed, TTL: ttl,
 	}, nil
+}
+
+// oauthState is the state data of a new browser login: the provider, a
+// fresh state value, the PKCE verifier (and the challenge to send) when
+// the provider uses PKCE, the redirect and the surface's extra values.
+func (s *Service) oauthState(c *Collection, in OAuth2Begin) (prov OAuthProvider, data map[string]string, challenge string, ttl time.Duration, err error) {
+	prov, err = c.oauthProvider(in.Provider)
+	if err != nil {
+		return nil, nil, "", 0, err
+	}
+	ttl = in.TTL
+	if ttl == 0 {
+		ttl = DefaultOAuth2StateTTL
+	}
+	data = make(map[string]string, len(in.Extra)+4)
+	for k, v := range in.Extra {
+		data[k] = v
+	}
+	for _, k := range []string{stateProvider, stateValue, stateVerifier, stateRedirect} {
+		if _, taken := data[k]; taken {
+			return nil, nil, "", 0, Internal(fmt.Errorf("core: oauth2 state: extra value %q is reserved", k))
+		}
+	}
+	data[stateProvider], data[stateValue], data[stateRedirect] = prov.Name(), NewSecret(), in.Redirect
+	if prov.PKCE() {
+		data[stateVerifier], challenge = NewPKCE()
+	}
+	return prov, data, challenge, ttl, nil
 }
 
 // OAuth2Complete is a browser login's callback (CompleteOAuth2).
@@ -151,6 +161,11 @@ func (s *Service) CompleteOAuth2(ctx context.Context, c *Collection, in OAuth2Co
 		subtle.ConstantTimeCompare([]byte(in.EchoedState), []byte(data[stateValue])) != 1 {
 		return OAuth2Completion{}, errStateInvalid
 	}
+	return s.completeOAuth2(ctx, c, prov, in, data)
+}
+
+// completeOAuth2 finishes a browser login whose state data was verified.
+func (s *Service) completeOAuth2(ctx context.Context, c *Collection, prov OAuthProvider, in OAuth2Complete, data map[string]string) (OAuth2Completion, error) {
 	out := OAuth2Completion{Verified: true, State: OAuth2State{Redirect: data[stateRedirect], Extra: map[string]string{}}}
 	for k, v := range data {
 		switch k {
@@ -166,6 +181,7 @@ func (s *Service) CompleteOAuth2(ctx context.Context, c *Collection, in OAuth2Co
 	if in.Session != nil {
 		refresh = in.Session(out.State)
 	}
+	var err error
 	out.Result, out.Meta, err = s.LoginWithOAuth2(ctx, c, nil, OAuth2Login{
 		Provider: prov.Name(), Code: in.Code, CodeVerifier: data[stateVerifier], RedirectURL: in.CallbackURL,
 		RefreshToken: refresh,

@@ -57,6 +57,10 @@ var (
 	// ErrWrongClient: a valid token whose session another app client
 	// opened, under a profile with BindClient.
 	ErrWrongClient = errors.New("token of another client")
+	// ErrSecondFactorPending: a pending token of ours (a login still
+	// waiting for the user's authenticator app, see AuthenticatePending),
+	// which no route but the second factor's accepts.
+	ErrSecondFactorPending = errors.New("second factor pending")
 )
 
 // badToken is what a rejected access token reads as; the reason is for
@@ -81,6 +85,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	raw := s.now()
 	now := raw.UTC().Truncate(time.Millisecond) // s.Now()
 	if claims.Type != "auth" {
+		if claims.Type == PendingTokenType && claims.live(now) {
+			return nil, badToken(ErrSecondFactorPending)
+		}
 		return nil, badToken(ErrTokenInvalid)
 	}
 	if !claims.live(now) {

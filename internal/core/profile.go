@@ -95,6 +95,9 @@ type Profile struct {
 	// MagicLinkTTL is how long a mailed login link (RequestMagicLink)
 	// works; zero takes DefaultMagicLinkTTL. Each link works once.
 	MagicLinkTTL time.Duration
+	// SecondFactor is how the surface's clients pass a second factor and
+	// manage their authenticator app (second_factor_profile.go).
+	SecondFactor SecondFactorProfile
 }
 
 // AccessClaim is one claim a surface adds to its access tokens: a name
@@ -179,6 +182,9 @@ func (p Profile) validate() error {
 	}
 	if p.MagicLinkTTL != 0 && (p.MagicLinkTTL < MinTokenTTL || p.MagicLinkTTL > 7*24*time.Hour) {
 		return fmt.Errorf("core: profile MagicLinkTTL %s is outside %s..168h", p.MagicLinkTTL, MinTokenTTL)
+	}
+	if err := p.SecondFactor.validate(); err != nil {
+		return err
 	}
 	for name, f := range map[string]time.Duration{"Login": p.Floors.Login, "Register": p.Floors.Register, "MailRequest": p.Floors.MailRequest} {
 		if f != NoFloor && (f < 0 || f > maxFloor) {

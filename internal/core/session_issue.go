@@ -23,6 +23,10 @@ type AuthResult struct {
 	// rounding down to the second), so a surface that reports it need not
 	// parse the token it was just handed.
 	AccessExpires time.Time
+	// Pending reports a login that still needs the user's authenticator
+	// app (SecondFactorProfile.PendingToken): Token is a pending token,
+	// and there is no session and no refresh token yet.
+	Pending bool
 }
 
 // sessionOptions shape a new session.

@@ -67,6 +67,12 @@ func (s *Service) TOTPStatusOf(ctx context.Context, p *Principal, c *Collection)
 // enrol) and that the email is verified, it creates a new pending secret, replacing any earlier pending
 // one. The factor protects nothing until ConfirmTOTP.
 func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, password string) (TOTPEnrollment, error) {
+	return s.enrollTOTP(ctx, p, c, func() error { return s.checkPassword(ctx, c, p.User, password) })
+}
+
+// enrollTOTP is EnrollTOTP with the proof of the caller's identity
+// (password, or a fresh token) as a function.
+func (s *Service) enrollTOTP(ctx context.Context, p *Principal, c *Collection, proof func() error) (TOTPEnrollment, error) {
 	if err := RequireSameCollection(p, c); err != nil {
 		return TOTPEnrollment{}, err
 	}
@@ -78,7 +84,7 @@ func (s *Service) EnrollTOTP(ctx context.Context, p *Principal, c *Collection, p
 	} else if err != nil && !errors.Is(err, ErrNotFound) {
 		return TOTPEnrollment{}, Internal(err)
 	}
-	if err := s.checkPassword(ctx, c, p.User, password); err != nil {
+	if err := proof(); err != nil {
 		return TOTPEnrollment{}, err
 	}
 	// Only the address's proven owner may arm an account with an app: on
@@ -125,7 +131,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, c *Collection, 
 	if !ok {
 		return nil, errBadTOTP
 	}
-	codes, rows := newRecoveryCodes(p.User.ID, s.Now())
+	codes, rows := s.newRecoveryCodes(p.User.ID, s.Now())
 	err = s.store.InTx(ctx, func(q Queries) error {
 		f.Confirmed, f.LastStep, f.Updated = true, step, s.Now()
 		if err := q.PutTOTPFactor(ctx, f); err != nil {
@@ -154,6 +160,11 @@ func (s *Service) DisableTOTP(ctx context.Context, p *Principal, c *Collection, 
 	if _, err := s.checkSecondFactor(ctx, c, p.User, code); err != nil {
 		return err
 	}
+	return s.deleteTOTP(ctx, p, c)
+}
+
+// deleteTOTP removes the caller's factor and recovery codes, audited.
+func (s *Service) deleteTOTP(ctx context.Context, p *Principal, c *Collection) error {
 	return AsErrorOrNil(s.store.InTx(ctx, func(q Queries) error {
 		if err := q.DeleteTOTPFactor(ctx, p.User.ID); err != nil {
 			return err
@@ -176,7 +187,13 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, c *
 	if err := s.checkAuthenticatorCode(ctx, p.User, code); err != nil {
 		return nil, err
 	}
-	codes, rows := newRecoveryCodes(p.User.ID, s.Now())
+	return s.replaceRecoveryCodes(ctx, p, c)
+}
+
+// replaceRecoveryCodes stores a new set of the caller's recovery codes,
+// audited, and returns them (shown once).
+func (s *Service) replaceRecoveryCodes(ctx context.Context, p *Principal, c *Collection) ([]string, error) {
+	codes, rows := s.newRecoveryCodes(p.User.ID, s.Now())
 	err := s.store.InTx(ctx, func(q Queries) error {
 		if err := q.ReplaceRecoveryCodes(ctx, p.User.ID, rows); err != nil {
 			return err
@@ -241,23 +258,31 @@ func (s *Service) checkSecondFactor(ctx context.Context, c *Collection, u User, 
 	if err != nil {
 		return "", err
 	}
-	now := s.Now()
-	if step, ok := matchTOTP(f.Secret, code, now); ok {
+	if step, ok := matchTOTP(f.Secret, code, s.Now()); ok {
 		return MethodTOTP, s.spendStep(ctx, u, step)
 	}
+	if err := s.useRecoveryCode(ctx, c, u, code); err != nil {
+		return "", err
+	}
+	return MethodRecoveryCode, nil
+}
+
+// useRecoveryCode spends one of u's unused recovery codes; the try must
+// have been counted already (confirmedFactor).
+func (s *Service) useRecoveryCode(ctx context.Context, c *Collection, u User, code string) error {
 	hash := hashRecoveryCode(code)
-	err = s.store.InTx(ctx, func(q Queries) error {
-		if err := q.UseRecoveryCode(ctx, u.ID, hash, now); err != nil {
+	err := s.store.InTx(ctx, func(q Queries) error {
+		if err := q.UseRecoveryCode(ctx, u.ID, hash, s.Now()); err != nil {
 			return err
 		}
 		return s.audit(ctx, q, byUser(AuditRecoveryUsed, c, u.ID, nil))
 	})
 	if errors.Is(err, ErrNotFound) {
-		return "", errBadTOTP
+		return errBadTOTP
 	} else if err != nil {
-		return "", AsError(err)
+		return AsError(err)
 	}
-	return MethodRecoveryCode, nil
+	return nil
 }
 
 // checkAuthenticatorCode accepts only a current, unused authenticator

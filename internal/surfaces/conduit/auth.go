@@ -113,6 +113,8 @@ func tokenError(err error) error {
 	switch {
 	case core.AsError(err).Kind != core.KindUnauthenticated:
 		return err
+	case errors.Is(err, core.ErrSecondFactorPending):
+		return errUnauthorized(msg2FARequired)
 	case errors.Is(err, core.ErrSessionEnded), errors.Is(err, core.ErrWrongCollection), errors.Is(err, core.ErrWrongClient):
 		return errUnauthorized(msgTokenRevoked)
 	}

@@ -34,7 +34,7 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return loginError(err)
 	}
-	return s.writeTokens(w, res, true)
+	return s.writeTokens(w, res, !res.Pending) // a pending login: the token alone
 }
 
 // loginError translates a refused login: every refusal of the

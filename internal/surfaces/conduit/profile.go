@@ -25,7 +25,13 @@ func (o Options) profile() core.Profile {
 		MintClaims:             true,
 		RequireFresh:           true,
 		RequireVerified:        o.Local.Verification.Required,
-		Floors:                 core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
+		// A 2FA user's login answers an `authorized: false` token; sudo
+		// replaces the password and codes in the app's flows; back-up
+		// codes are Conduit's "1234 5678" (twofa.go).
+		SecondFactor: core.SecondFactorProfile{
+			PendingToken: true, FreshReplacesProof: true, RecoveryCodes: core.RecoveryCodesDigits,
+		},
+		Floors: core.TimingFloors{Login: o.LoginStall.Std(), MailRequest: o.LoginStall.Std()},
 		Tokens: core.TokenOptions{
 			AccessTTL: o.AccessTokens.ExpiryPeriod.Std(), RefreshTTL: o.RefreshTokens.ExpiryPeriod.Std(),
 		},

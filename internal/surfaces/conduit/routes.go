@@ -44,9 +44,9 @@ func (s *server) addRoutes(m *http.ServeMux) {
 	mux.Handle("POST /authentication/magic-link/{magicToken}", s.handle(s.handleMagicLinkLogin))           // guest holding a mailed token (link_uri set)
 
 	// Second factor (twofa.go).
-	mux.Handle("POST /authentication/twoFa/authorize", s.userPending(s.handleTwoFAAuthorize)) // pending
-	mux.Handle("POST /authentication/twoFa/verify", s.userPending(s.handleTwoFAVerify))       // pending
-	mux.Handle("POST /authentication/twoFa/recover", s.userPending(s.handleTwoFARecover))     // pending
+	mux.Handle("POST /authentication/twoFa/authorize", s.pendingUser(s.handleTwoFAAuthorize)) // pending
+	mux.Handle("POST /authentication/twoFa/verify", s.pendingUser(s.handleTwoFAVerify))       // pending
+	mux.Handle("POST /authentication/twoFa/recover", s.pendingUser(s.handleTwoFARecover))     // pending
 	mux.Handle("PUT /authentication/twoFa/enable", s.user(s.handleTwoFAEnable))               // user, sudo
 	mux.Handle("POST /authentication/twoFa/enable/verify", s.user(s.handleTwoFAEnableVerify)) // user
 	mux.Handle("PUT /authentication/twoFa/disable", s.user(s.handleTwoFADisable))             // user, sudo

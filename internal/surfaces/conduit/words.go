@@ -25,6 +25,7 @@ var codeWords = map[string]struct {
 	core.CodeEmailNotVerified:   {grpcPermissionDenied, "You must verify your account to login"},
 	core.CodePasswordAuthOff:    {grpcPermissionDenied, "User does not use password authentication"},
 	core.CodeReauthRequired:     {grpcPermissionDenied, "Re-login required to enter sudo mode"},
+	core.CodeRedirectDenied:     {grpcPermissionDenied, "Invalid redirect URI"},
 	core.CodeUserSuspended:      {grpcPermissionDenied, "User is blocked or deleted"},
 	core.CodeCollectionMismatch: {grpcUnauthenticated, msgTokenRevoked},
 	core.CodeNotFound:           {grpcNotFound, "User not found"},

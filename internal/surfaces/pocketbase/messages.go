@@ -59,6 +59,7 @@ var messages = map[string]string{
 	core.CodeOAuthToken:             "Failed to fetch OAuth2 token.",
 	core.CodeOAuthUser:              "Failed to fetch OAuth2 user.",
 	core.CodeOAuthFailed:            "Failed to authenticate.",
+	core.CodeRedirectDenied:         "The redirect URL is not allowed.",
 	core.CodeRequestTimeout:         "The request took too long, try again shortly.",
 	core.CodeEmailNotVerified:       "Please verify your email before logging in.",
 	core.CodeReauthRequired:         "Please log in again to continue.",
