@@ -28,6 +28,8 @@ type testServer struct {
 	stderr *syncBuffer
 	// kill, set for a server process (startNode), kills it with SIGKILL.
 	kill func()
+	// pid is a server process's id (startNode), 0 in-process.
+	pid int
 }
 
 // serverOpts tune a test server. Env adds GATEHOUSE_* variables; Dir

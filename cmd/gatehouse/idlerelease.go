@@ -14,8 +14,9 @@ import (
 // returns the free memory at once (debug.FreeOSMemory: one collection of
 // a small live heap, a millisecond or so). It does not drop the binary's
 // pages as the hashing workers do (memtrim.DropFilePages): measured, the
-// server doing so cost the login flood's reads about 8 points of their
-// share (docs/decisions.md, "Issue 16: round three").
+// server doing so after each burst cost the login flood's reads about 8
+// points of their share (docs/decisions.md, "Issue 16: round three");
+// serve drops them once, at start (trimAfterStart).
 const (
 	// releaseWindow is how often the request count is looked at.
 	releaseWindow = time.Second

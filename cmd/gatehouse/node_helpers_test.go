@@ -72,6 +72,7 @@ func startNode(t testing.TB, opts nodeOpts) *testServer {
 		close(urlCh)
 		ts.done <- cmd.Wait()
 	}()
+	ts.pid = cmd.Process.Pid
 	ts.cancel = func() { _ = cmd.Process.Signal(syscall.SIGTERM) }
 	ts.kill = func() { _ = cmd.Process.Kill() }
 	select {

@@ -97,6 +97,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	releaseTick := time.NewTicker(releaseWindow)
 	defer releaseTick.Stop()
 	go releaseWhenIdle(workerCtx, releaseTick.C, hs.requestCount, debug.FreeOSMemory)
+	defer trimAfterStart()()
 
 	fmt.Fprint(stdout, server.Banner(cfg, "http://"+ln.Addr().String()))
 	log.Info("server started", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", server.DescribeSender(cfg))

@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	case "slow":
-		if err := serveChild(slowReader{os.Stdin}, os.Stdout); err != nil {
+		if err := serveChild(slowReader{os.Stdin}, os.Stdout, nil); err != nil {
 			os.Exit(1)
 		}
 	case "crash", "hang":

@@ -18,7 +18,7 @@ import (
 func serveOnce(t *testing.T, in []byte) (*bufio.Reader, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := serveChild(bytes.NewReader(in), &out)
+	err := serveChild(bytes.NewReader(in), &out, nil)
 	r := bufio.NewReader(&out)
 	line := make([]byte, len(childReady))
 	if _, rerr := io.ReadFull(r, line); rerr != nil || string(line) != childReady {
