@@ -9,8 +9,7 @@ import "fmt"
 type SecondFactorProfile struct {
 	// PendingToken answers a login (password, magic link or OAuth2) of
 	// a user with a confirmed authenticator app with a short-lived pending
-	// token
-	// (AuthResult.Pending) instead of a CodeMFARequired error. Under
+	// token (AuthResult.Pending) instead of a CodeMFARequired error. Under
 	// MintClaims it says `authorized: false` and `sudo: false`. Only the
 	// second-factor flows accept it (AuthenticatePending); Authenticate
 	// refuses it with ErrSecondFactorPending as the cause.
