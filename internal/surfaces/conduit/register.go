@@ -58,7 +58,8 @@ func (s *server) handleRegister(w http.ResponseWriter, r *http.Request, _ *core.
 	if err != nil {
 		return registerError(err)
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, userBody{User: userJSON(u)})
+	// A new account has no authenticator app yet.
+	return httpapi.WriteJSON(w, http.StatusOK, userBody{User: userJSON(u, false)})
 }
 
 // verifyLink is the mailed verification link: the hook under the public
