@@ -37,3 +37,19 @@ func (l RedirectAllowList) Check(raw string, credential bool) (*url.URL, error) 
 	}
 	return nil, errRedirectDenied
 }
+
+// Admit returns the list with the operator's own destinations added
+// (a flow's configured default landing page, say): what the
+// configuration names is always allowed, even for a redirect that
+// carries a credential, since no client chose it. Empty entries are
+// skipped; l itself is left as it is.
+func (l RedirectAllowList) Admit(defaults ...string) RedirectAllowList {
+	uris := make([]string, 0, len(defaults)+len(l.URIs))
+	for _, d := range defaults {
+		if d != "" {
+			uris = append(uris, d)
+		}
+	}
+	l.URIs = append(uris, l.URIs...)
+	return l
+}

@@ -53,3 +53,32 @@ func TestRedirectAllowList(t *testing.T) {
 		t.Error("an empty list allowed a redirect")
 	}
 }
+
+// TestRedirectAllowListAdmit: a configured default is allowed even for a
+// credential-carrying redirect, where allowAny is not, and admitting it
+// leaves the original list alone.
+func TestRedirectAllowListAdmit(t *testing.T) {
+	base := core.RedirectAllowList{AllowAny: true, URIs: []string{"https://app.test/done"}}
+	withDef := base.Admit("https://app.test/reset", "")
+	for _, tc := range []struct {
+		raw        string
+		base, more bool
+	}{
+		{"https://app.test/reset?x=1", false, true},
+		{"https://app.test/done", true, true},
+		{"https://evil.test/reset", false, false},
+	} {
+		if _, err := base.Check(tc.raw, true); (err == nil) != tc.base {
+			t.Errorf("base.Check(%q, credential) = %v; want allowed %v", tc.raw, err, tc.base)
+		}
+		if _, err := withDef.Check(tc.raw, true); (err == nil) != tc.more {
+			t.Errorf("Admit(default).Check(%q, credential) = %v; want allowed %v", tc.raw, err, tc.more)
+		}
+	}
+	if len(base.URIs) != 1 || len(withDef.URIs) != 2 {
+		t.Errorf("URIs: base %v, admitted %v", base.URIs, withDef.URIs)
+	}
+	if _, err := (core.RedirectAllowList{}).Admit("").Check("https://app.test/done", false); err == nil {
+		t.Error("an empty default admitted a redirect")
+	}
+}

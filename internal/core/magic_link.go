@@ -34,7 +34,10 @@ func (s *Service) RequestMagicLink(ctx context.Context, c *Collection, in MailRe
 // LoginWithMagicLink spends a magic-link token and opens a session as a
 // password login does (refreshToken asks for an opaque refresh token too):
 // the session's single factor is MethodMagicLink, and a user whose logins
-// need a second factor gets the MFA challenge instead.
+// need a second factor gets the MFA challenge instead: under the
+// profile's SecondFactor.PendingToken, for a user with an authenticator
+// app, a pending token (AuthResult.Pending) that the app's code completes,
+// else CodeMFARequired. Either way the link is spent.
 //
 // The token is marked used before the session opens, in one conditional
 // write, so of two requests racing with the same link exactly one logs

@@ -258,3 +258,32 @@ func slicesEqual(a, b []string) bool {
 	}
 	return true
 }
+
+// TestMagicLinkPendingSecondFactor: under a pending-token profile, the
+// link of a user with an authenticator app answers a pending token (the
+// link is spent, no session opens), which the app's code completes.
+func TestMagicLinkPendingSecondFactor(t *testing.T) {
+	e := newEnv(t).withProfile(t, pendingProfile())
+	ctx := context.Background()
+	secret, _ := pendingUser(t, e)
+	if err := e.svc.RequestMagicLink(ctx, e.users, magicReq("alice@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := e.mailTo(t, "alice@example.com")
+	res, err := e.svc.LoginWithMagicLink(ctx, e.users, tok, true)
+	if err != nil || !res.Pending || res.RefreshToken != "" || res.Session.ID != "" || res.Token == "" {
+		t.Fatalf("magic link of an app user = %+v, %v; want a pending token", res, err)
+	}
+	if _, err := e.svc.LoginWithMagicLink(ctx, e.users, tok, true); err == nil {
+		t.Fatal("the link worked twice")
+	}
+	pl, err := e.svc.AuthenticatePending(ctx, e.users, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(30 * time.Second) // enabling spent the current step
+	full, err := e.svc.CompletePendingTOTP(ctx, pl, rfc6238(t, secret, e.clock.Now()))
+	if err != nil || full.RefreshToken == "" || !slicesEqual(full.Session.AMR, []string{"otp", "totp", "mfa"}) {
+		t.Fatalf("completed = %+v, %v", full, err)
+	}
+}

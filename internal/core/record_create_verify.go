@@ -20,3 +20,19 @@ func (s *Service) CreateUserAndMailVerification(ctx context.Context, p *Principa
 	s.mailQueued()
 	return u, nil
 }
+
+// CreateUserAndMailVerificationCode creates a user as CreateUser does and,
+// when the new user is not verified, mails it a 4-digit verification code
+// (the code flow's, see RequestVerificationCode) instead of a link: a
+// registration for a surface whose users verify by code (Conduit's
+// `code` method). ConfirmVerificationCode takes the code.
+func (s *Service) CreateUserAndMailVerificationCode(ctx context.Context, p *Principal, c *Collection, in UserInput) (User, error) {
+	u, err := s.CreateUser(ctx, p, c, in)
+	if err != nil || u.Verified {
+		return u, err
+	}
+	if err := s.mailVerificationCode(ctx, c, u); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}

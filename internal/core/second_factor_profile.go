@@ -7,9 +7,9 @@ import "fmt"
 // PocketBase's mfaId and Directus's otp-in-login (Conduit's pending
 // token and sudo mode). Its zero value is core's default flow.
 type SecondFactorProfile struct {
-	// PendingToken answers a login (password or OAuth2) of a user with a
-	// confirmed authenticator app with a short-lived pending token
-	// (AuthResult.Pending) instead of a CodeMFARequired error. Under
+	// PendingToken answers a login (password, magic link or OAuth2) of
+	// a user with a confirmed authenticator app with a short-lived pending
+	// token (AuthResult.Pending) instead of a CodeMFARequired error. Under
 	// MintClaims it says `authorized: false` and `sudo: false`. Only the
 	// second-factor flows accept it (AuthenticatePending); Authenticate
 	// refuses it with ErrSecondFactorPending as the cause.

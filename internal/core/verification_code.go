@@ -57,6 +57,13 @@ func (s *Service) RequestVerificationCode(ctx context.Context, c *Collection, in
 	if sent, err := s.recentlySent(ctx, u, PurposeVerificationCode); err != nil || sent {
 		return err
 	}
+	return s.mailVerificationCode(ctx, c, u)
+}
+
+// mailVerificationCode makes a new code for u, keeps only its hash and
+// queues the mail that carries it: the part of the code flow that
+// registration (CreateUserAndMailVerificationCode) shares.
+func (s *Service) mailVerificationCode(ctx context.Context, c *Collection, u User) error {
 	code := randomDigits(VerificationCodeLength)
 	// The code is kept as a password hash: a copy of the database must
 	// not hand out codes that still work.

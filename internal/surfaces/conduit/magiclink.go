@@ -108,8 +108,11 @@ func (s *server) handleMagicLinkLogin(w http.ResponseWriter, r *http.Request) er
 }
 
 // magicLogin spends a link's token for a session with a refresh token.
-// A user whose logins need a second factor is refused (401 "2FA is
-// required"): a mailed link alone never skips an authenticator app.
+// For a user with an authenticator app core answers a pending token
+// instead (authorized:false; twoFa/verify completes it), as a password
+// login does; where the collection needs a second factor the user has no
+// app for, the link is refused (401 "2FA is required"). A mailed link
+// alone never skips a second factor.
 func (s *server) magicLogin(r *http.Request, token string) (core.AuthResult, error) {
 	res, err := s.svc.LoginWithMagicLink(r.Context(), s.c, token, true)
 	if err == nil {

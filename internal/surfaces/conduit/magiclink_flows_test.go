@@ -1,6 +1,7 @@
 package conduit_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -161,8 +162,10 @@ func TestMagicLinkDelivery(t *testing.T) {
 	})
 }
 
-// TestMagicLinkSecondFactor: where logins need a second factor, the link
-// alone logs nobody in (401 "2FA is required"), and it is spent.
+// TestMagicLinkSecondFactor: where the collection needs a second factor
+// and the user has no authenticator app (so no pending token can stand
+// for the login), the link alone logs nobody in (401 "2FA is required"),
+// and it is spent.
 func TestMagicLinkSecondFactor(t *testing.T) {
 	e := magicEnv(t, func(c *config) {
 		c.users = func(u *core.Collection) { u.MFA.Enabled = true }
@@ -177,4 +180,45 @@ func TestMagicLinkSecondFactor(t *testing.T) {
 		t.Fatalf("a refused link redirected or set a cookie: %v", r.header)
 	}
 	wantError(t, e.get(t, path), 404, "NOT_FOUND", "Magic link token does not exist")
+}
+
+// TestMagicLinkPendingTOTP: for a user with an authenticator app, the
+// magic link answers a pending token alone (authorized:false, no refresh
+// token), as a password login does; the pending token is refused
+// elsewhere and completes the login at twoFa/verify with the app's code.
+func TestMagicLinkPendingTOTP(t *testing.T) {
+	e := magicEnv(t, func(c *config) { c.opt.TwoFA.Enabled = true })
+	mb := startMail(t, e)
+	id := e.register(t, "alice@example.com")
+	e.markVerified(t, id)
+	secret := e.enable2FA(t, id, e.login(t, "alice@example.com").AccessToken)
+	e.Clock.Advance(2 * time.Minute) // past the resend threshold
+
+	wantStatus(t, e.post(t, "/authentication/magic-link", `{"email":"alice@example.com"}`, ""), 200)
+	path, _ := hookInMail(t, mb.next(t, "alice@example.com"), "magic-link")
+	loc := wantLocation(t, e.get(t, path), welcome+"?")
+	pending := loc.Query().Get("accessToken")
+	if pending == "" || loc.Query().Has("refreshToken") {
+		t.Fatalf("redirect of a 2FA user = %s, want a pending access token alone", loc)
+	}
+	if c := jwtClaims(t, pending); c["authorized"] != false || c["sudo"] != false {
+		t.Fatalf("pending claims = %v", c)
+	}
+	wantError(t, e.do(t, request{method: http.MethodGet, path: "/authentication/user", token: pending}), 401, "UNAUTHORIZED", "2FA is required")
+	wantError(t, e.get(t, path), 404, "NOT_FOUND", "Magic link token does not exist")
+
+	r := e.post(t, "/authentication/twoFa/verify", `{"code":"`+e.appCode(t, secret)+`"}`, pending)
+	wantStatus(t, r, 200)
+	var full tokens
+	decode(t, r, &full)
+	if full.AccessToken == "" || full.RefreshToken == "" {
+		t.Fatalf("verify answered %s", r.body)
+	}
+	if c := jwtClaims(t, full.AccessToken); c["authorized"] != true || c["sudo"] != true {
+		t.Errorf("verified claims = %v", c)
+	}
+	if u := e.userOf(t, full.AccessToken); u["_id"] != id {
+		t.Fatalf("user = %v", u)
+	}
+	wantStatus(t, e.renew(t, full.RefreshToken), 200)
 }

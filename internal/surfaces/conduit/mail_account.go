@@ -79,7 +79,7 @@ func (s *server) handleChangeEmail(w http.ResponseWriter, r *http.Request, p *co
 	}
 	var link string
 	if raw != "" {
-		to, err := s.browserTarget(raw)
+		to, err := s.redirects().Check(raw, false)
 		if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func (s *server) handleVerifyChangeEmailHook(w http.ResponseWriter, r *http.Requ
 	// elsewhere is refused before it spends anything.
 	to := s.opt.Local.Verification.RedirectURI
 	if raw := r.URL.Query().Get(redirectParam); raw != "" {
-		u, err := s.browserTarget(raw)
+		u, err := s.redirects().Check(raw, false)
 		if err != nil {
 			return err
 		}

@@ -7,46 +7,24 @@ import (
 	"github.com/gatehouse/gatehouse/internal/core"
 )
 
-// This file builds the links the mailed flows send, and checks the
-// redirectUri a client names, by core's link rules (core.MatchLink).
+// This file builds the links the mailed flows send. Every redirectUri a
+// client names is judged by core's allow list (s.redirects()).
 
 // redirectParam carries a checked redirectUri from a request to the hook
 // its mailed link opens (change-email, magic link): the hook checks it
 // again, so an edited link gains nothing.
 const redirectParam = "redirectUri"
 
-// errRedirectDenied refuses a redirectUri outside the allow list, as
-// Conduit does (403).
-func errRedirectDenied() *apiError { return errForbidden("Invalid redirect URI") }
+// errRedirectDenied refuses a link that would not make a safe mail
+// template; it reads as any refused redirectUri (403).
+func errRedirectDenied() error { return core.NewError(core.KindForbidden, core.CodeRedirectDenied) }
 
 // mailedTarget checks a client's redirectUri for a link that carries a
-// credential: a password reset link's base, or where a magic link sends
-// its tokens. Only redirect_uris.whitelisted_uris and the operator's own
-// default (def) admit one; allow_any does not, since a link with a token
-// in it leading anywhere hands the token to whoever asked for the mail.
+// credential (a password reset link's base, where a magic link sends its
+// tokens) by core's allow list: allow_any does not admit it, the
+// operator's own default (def) always does.
 func (s *server) mailedTarget(raw, def string) (*url.URL, error) {
-	allowed := s.opt.RedirectURIs.WhitelistedURIs
-	if def != "" {
-		allowed = append([]string{def}, allowed...)
-	}
-	u, ok := core.MatchLink(raw, allowed)
-	if !ok {
-		return nil, errRedirectDenied()
-	}
-	return u, nil
-}
-
-// browserTarget checks a redirectUri that carries no credential (where
-// the change-email hook sends the browser): redirect_uris.allow_any
-// admits any absolute http(s) URL, else the whitelist does.
-func (s *server) browserTarget(raw string) (*url.URL, error) {
-	if s.opt.RedirectURIs.AllowAny {
-		if u, ok := core.MatchLink(raw, []string{raw}); ok {
-			return u, nil
-		}
-		return nil, errRedirectDenied()
-	}
-	return s.mailedTarget(raw, "")
+	return s.redirects().Admit(def).Check(raw, true)
 }
 
 // withToken turns u into core's mail link template: u with param set to

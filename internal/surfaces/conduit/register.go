@@ -17,7 +17,8 @@ type userBody struct {
 // with {"user": {...}}. userData is kept as the user's profile, less the
 // schema's fields. A taken email is Conduit's USER_EXISTS (500, or 409
 // with conflict_status_409). With local.verification.send_email the new
-// user is mailed a verification link to the hook. The caller's token,
+// user is mailed a verification link to the hook, or with the code
+// method a 4-digit code for local/verify-email. The caller's token,
 // if any, plays no part: anonymous users are not served.
 func (s *server) handleRegister(w http.ResponseWriter, r *http.Request, _ *core.Principal) error {
 	b, err := s.readBody(r)
@@ -46,15 +47,19 @@ func (s *server) handleRegister(w http.ResponseWriter, r *http.Request, _ *core.
 		in.Profile = d
 	}
 	var u core.User
-	if s.opt.Local.Verification.SendEmail {
+	switch {
+	case s.opt.Local.Verification.SendEmail && s.opt.Local.Verification.Method == methodCode:
+		u, err = s.svc.CreateUserAndMailVerificationCode(r.Context(), nil, s.c, in)
+	case s.opt.Local.Verification.SendEmail:
 		u, err = s.svc.CreateUserAndMailVerification(r.Context(), nil, s.c, in, s.verifyLink())
-	} else {
+	default:
 		u, err = s.svc.CreateUser(r.Context(), nil, s.c, in)
 	}
 	if err != nil {
 		return registerError(err)
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, userBody{User: userJSON(u)})
+	// A new account has no authenticator app yet.
+	return httpapi.WriteJSON(w, http.StatusOK, userBody{User: userJSON(u, false)})
 }
 
 // verifyLink is the mailed verification link: the hook under the public

@@ -160,3 +160,43 @@ func (e *env) verified(t testing.TB, email, secret string) tokens {
 	decode(t, r, &tk)
 	return tk
 }
+
+// TestUserHasTwoFA: the user object's hasTwoFA is core's TOTP status:
+// false at registration and while the app is only being enrolled, true
+// once it is confirmed (GET and PATCH), false again once disabled.
+func TestUserHasTwoFA(t *testing.T) {
+	e := twoFAEnv(t)
+	r := e.post(t, "/authentication/local/new", credentials("tfa@example.com", password), "")
+	wantStatus(t, r, 200)
+	var reg struct{ User map[string]any }
+	decode(t, r, &reg)
+	id, _ := reg.User["_id"].(string)
+	if v, ok := reg.User["hasTwoFA"]; !ok || v != false {
+		t.Fatalf("registered user = %v, want hasTwoFA false", reg.User)
+	}
+	e.markVerified(t, id)
+	fresh := e.login(t, "tfa@example.com").AccessToken
+	has := func(tok string) any { return e.userOf(t, tok)["hasTwoFA"] }
+	if v := has(fresh); v != false {
+		t.Fatalf("hasTwoFA before enrolment = %v", v)
+	}
+	wantStatus(t, e.do(t, request{method: http.MethodPut, path: "/authentication/twoFa/enable", body: `{"method":"authenticator"}`, token: fresh}), 200)
+	if v := has(fresh); v != false {
+		t.Fatalf("hasTwoFA while enrolling = %v", v)
+	}
+	e.enable2FA(t, id, fresh)
+	if v := has(fresh); v != true {
+		t.Fatalf("hasTwoFA with the app confirmed = %v", v)
+	}
+	r = e.do(t, request{method: http.MethodPatch, path: "/authentication/user", body: `{"userData":{"city":"Oslo","hasTwoFA":false}}`, token: fresh})
+	wantStatus(t, r, 200)
+	var patched map[string]any
+	decode(t, r, &patched)
+	if patched["hasTwoFA"] != true || patched["city"] != "Oslo" {
+		t.Fatalf("patched user = %v, want hasTwoFA true (userData cannot set it)", patched)
+	}
+	wantStatus(t, e.do(t, request{method: http.MethodPut, path: "/authentication/twoFa/disable", token: fresh}), 200)
+	if v := has(fresh); v != false {
+		t.Fatalf("hasTwoFA after disabling = %v", v)
+	}
+}

@@ -10,7 +10,17 @@ import (
 
 // handleGetUser answers GET /authentication/user with the caller.
 func (s *server) handleGetUser(w http.ResponseWriter, r *http.Request, p *core.Principal) error {
-	return httpapi.WriteJSON(w, http.StatusOK, userJSON(p.User))
+	return s.writeUser(w, r, p, p.User)
+}
+
+// writeUser answers with u, the caller p's account as it now is, and
+// whether its authenticator app is on (core's TOTP status of p).
+func (s *server) writeUser(w http.ResponseWriter, r *http.Request, p *core.Principal, u core.User) error {
+	st, err := s.svc.TOTPStatusOf(r.Context(), p, s.c)
+	if err != nil {
+		return err
+	}
+	return httpapi.WriteJSON(w, http.StatusOK, userJSON(u, st.Enabled))
 }
 
 // handlePatchUser answers PATCH /authentication/user {userData}: the
@@ -38,7 +48,7 @@ func (s *server) handlePatchUser(w http.ResponseWriter, r *http.Request, p *core
 	if err != nil {
 		return err
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, userJSON(u))
+	return s.writeUser(w, r, p, u)
 }
 
 // handleDeleteUser answers DELETE /authentication/user: the caller's

@@ -31,9 +31,10 @@ func userData(d map[string]any) map[string]any {
 }
 
 // userJSON writes a user as Conduit answers one: the schema's fields
-// (never the password hash), then the profile's userData fields in name
-// order, then the timestamps.
-func userJSON(u core.User) json.RawMessage {
+// (never the password hash; hasTwoFA is whether the user's authenticator
+// app is confirmed, from core's TOTP status), then the profile's userData
+// fields in name order, then the timestamps.
+func userJSON(u core.User, hasTwoFA bool) json.RawMessage {
 	var b bytes.Buffer
 	field := func(name string, v any) {
 		if b.Len() > 1 {
@@ -53,6 +54,7 @@ func userJSON(u core.User) json.RawMessage {
 	field("email", u.Email)
 	field("active", !u.Suspended())
 	field("isVerified", u.Verified)
+	field("hasTwoFA", hasTwoFA)
 	for _, k := range slices.Sorted(maps.Keys(u.Profile)) {
 		if !slices.Contains(schemaFields, k) {
 			field(k, u.Profile[k])
