@@ -76,7 +76,9 @@ func testRefreshTokenRotation(t *testing.T, e *env) {
 	}
 }
 
-func TestRefreshTokenReuseRevokesSession(t *testing.T) { forRefreshEnvs(t, testRefreshTokenReuseRevokesSession) }
+func TestRefreshTokenReuseRevokesSession(t *testing.T) {
+	forRefreshEnvs(t, testRefreshTokenReuseRevokesSession)
+}
 
 func testRefreshTokenReuseRevokesSession(t *testing.T, e *env) {
 	ctx := context.Background()
@@ -123,7 +125,9 @@ func testRefreshTokenRejects(t *testing.T, e *env) {
 	wantKind(t, err, core.KindUnauthenticated, "")
 }
 
-func TestRefreshTokenDiesWithPasswordChange(t *testing.T) { forRefreshEnvs(t, testRefreshTokenDiesWithPasswordChange) }
+func TestRefreshTokenDiesWithPasswordChange(t *testing.T) {
+	forRefreshEnvs(t, testRefreshTokenDiesWithPasswordChange)
+}
 
 func testRefreshTokenDiesWithPasswordChange(t *testing.T, e *env) {
 	ctx := context.Background()
@@ -191,7 +195,9 @@ func testRefreshTokenRace(t *testing.T, e *env) {
 // Rotations write the session row at most once a minute (as PocketBase's
 // refresh does), and the session still outlives every refresh token of
 // it.
-func TestRefreshRotationTouchesSessionOncePerMinute(t *testing.T) { forRefreshEnvs(t, testRefreshRotationTouchesSessionOncePerMinute) }
+func TestRefreshRotationTouchesSessionOncePerMinute(t *testing.T) {
+	forRefreshEnvs(t, testRefreshRotationTouchesSessionOncePerMinute)
+}
 
 func testRefreshRotationTouchesSessionOncePerMinute(t *testing.T, e *env) {
 	ctx := context.Background()
