@@ -47,8 +47,9 @@ func (c cachingStore) InTx(ctx context.Context, fn func(q Queries) error) error 
 
 // txWatch is the Queries of a transaction under cachingStore. Its
 // overrides are every write that changes a user row or a session row
-// (the cached check's two halves); a new write of either kind must be
-// added here and to cachingStore's own.
+// (the cached check's two halves), and the login-state write that can
+// lock an account (the lockout end cached for rotations); a new write of
+// any of these kinds must be added here and to cachingStore's own.
 type txWatch struct {
 	Queries
 	stale   bool     // a user changed or sessions ended
