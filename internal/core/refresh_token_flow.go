@@ -35,6 +35,8 @@ const optimisticRotations = 2
 // Any number of simultaneous refreshes with one token leave exactly one
 // successor: the rotation is one conditional write (see rotateOptimistic
 // and Store.RotateRefresh), and a replay is decided in one transaction.
+// A token this node issued is rotated first without a read (see
+// rotateIssued); anything that rotation cannot settle goes the same way.
 func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token string) (AuthResult, error) {
 	if token == "" || len(token) > 512 {
 		s.metrics.Refresh("refresh_token", "failure")
