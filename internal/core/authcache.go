@@ -24,13 +24,22 @@ import (
 // A read that raced a write must not put the old state back: each read
 // notes the cache's generation before it goes to the store, and its
 // result is kept only if no write ended in between.
+//
+// An entry filled by a refresh's read (RefreshTokenUse) also holds the
+// user's lockout end, valid under the same TTL and, on this node, until a
+// lock is written (lockGen): rotations of tokens this node issued
+// (issued) are decided from the entry instead of a read (see
+// rotateIssued).
 type authCache struct {
 	ttl time.Duration
 
 	mu      sync.RWMutex // get, on every token check, only reads
 	gen     uint64
+	lockGen uint64 // moves when a lock is written on this node
 	entries map[string]authEntry
 	size    int // the entries' estimated bytes (authEntry.size)
+
+	issued issuedTokens
 }
 
 // authEntry is one cached read; at is when it was read, on the monotonic
@@ -40,7 +49,15 @@ type authEntry struct {
 	user User
 	at   time.Time
 	size int // estimated bytes, profile included
+	// lockedUntil is the user's lockout end read with them, known when
+	// lockKnown and lockGen is still the cache's.
+	lockedUntil time.Time
+	lockGen     uint64
+	lockKnown   bool
 }
+
+// authSnap is the cache's generations before a read (see put).
+type authSnap struct{ gen, lockGen uint64 }
 
 // The cache's bounds; past either, it starts over. An entry is a few
 // hundred bytes plus its user's profile document, which may reach
@@ -53,7 +70,7 @@ const (
 )
 
 func newAuthCache(ttl time.Duration) *authCache {
-	return &authCache{ttl: ttl, entries: map[string]authEntry{}}
+	return &authCache{ttl: ttl, entries: map[string]authEntry{}, issued: newIssuedTokens()}
 }
 
 // get returns the cached session and user, and the generation to hand to
@@ -81,6 +98,57 @@ func (c *authCache) put(gen uint64, at time.Time, s Session, u User) {
 	if gen != c.gen {
 		return
 	}
+	c.store(authEntry{sess: s, user: u, at: at})
+}
+
+// snap returns the generations a read about to start must be put with
+// (putUse).
+func (c *authCache) snap() authSnap {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return authSnap{gen: c.gen, lockGen: c.lockGen}
+}
+
+// putUse caches a refresh's read made at snap: the session and user,
+// unless a write has ended since, and the lockout end with them, unless
+// a lock was also written since.
+func (c *authCache) putUse(snap authSnap, at time.Time, s Session, u User, lockedUntil time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if snap.gen != c.gen {
+		return
+	}
+	e := authEntry{sess: s, user: u, at: at}
+	if snap.lockGen == c.lockGen {
+		e.lockedUntil, e.lockGen, e.lockKnown = lockedUntil, c.lockGen, true
+	}
+	c.store(e)
+}
+
+// getUse returns the cached session and user of session id at now (a
+// reading of the monotonic clock), and with needLock the user's lockout
+// end; ok is false unless what was asked for is known and fresh.
+func (c *authCache) getUse(id string, now time.Time, needLock bool) (sess Session, u User, lockedUntil time.Time, ok bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, hit := c.entries[id]
+	if !hit || now.Sub(e.at) >= c.ttl || needLock && (!e.lockKnown || e.lockGen != c.lockGen) {
+		return Session{}, User{}, time.Time{}, false
+	}
+	return e.sess, e.user, e.lockedUntil, true
+}
+
+// lockWritten makes every cached lockout end unknown: a lock was written
+// on this node (the session checks themselves stay).
+func (c *authCache) lockWritten() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lockGen++
+}
+
+// store adds e, within the cache's bounds; c.mu is held.
+func (c *authCache) store(e authEntry) {
+	s, u := e.sess, e.user
 	size := authEntryBytes
 	if u.Profile != nil {
 		size += profileFootprint(u.Profile)
@@ -92,7 +160,8 @@ func (c *authCache) put(gen uint64, at time.Time, s Session, u User) {
 		clear(c.entries)
 		c.size = 0
 	}
-	c.entries[s.ID] = authEntry{sess: s, user: u, at: at, size: size}
+	e.size = size
+	c.entries[s.ID] = e
 	c.size += size
 }
 

@@ -128,3 +128,71 @@ func TestRealClockFlag(t *testing.T) {
 		t.Errorf("realClock: %v with time.Now, %v with a test clock", real.realClock, fake.realClock)
 	}
 }
+
+// A refresh's read caches the lockout end with the session and user; a
+// lock written on this node makes every cached lockout end unknown
+// (the session checks stay), and a read that raced that write keeps its
+// session and user but not its lockout end.
+func TestAuthCacheLockoutEnds(t *testing.T) {
+	c := newAuthCache(time.Minute)
+	until := time.Now().Add(time.Hour)
+	c.putUse(c.snap(), time.Now(), Session{ID: "s1"}, User{ID: "u1"}, until)
+	if _, u, got, ok := c.getUse("s1", time.Now(), true); !ok || u.ID != "u1" || !got.Equal(until) {
+		t.Fatalf("getUse = %v, %v, %v; want the cached read with its lockout end", u.ID, got, ok)
+	}
+	inflight := c.snap()
+	c.lockWritten()
+	if _, _, _, ok := c.getUse("s1", time.Now(), true); ok {
+		t.Error("a lockout end cached before a lock was written is still served")
+	}
+	if _, u, _, ok := c.getUse("s1", time.Now(), false); !ok || u.ID != "u1" {
+		t.Error("a lock write dropped the session check itself")
+	}
+	c.putUse(inflight, time.Now(), Session{ID: "s2"}, User{ID: "u2"}, time.Time{})
+	if _, _, _, ok := c.getUse("s2", time.Now(), true); ok {
+		t.Error("a read that raced a lock write kept its lockout end")
+	}
+	if _, _, _, ok := c.getUse("s2", time.Now(), false); !ok {
+		t.Error("a read that raced only a lock write lost its session check")
+	}
+	// An access check's read (put) knows no lockout end; a write drops
+	// a refresh's read in flight; entries expire after the TTL.
+	_, _, _, gen := c.get("s3")
+	c.put(gen, time.Now(), Session{ID: "s3"}, User{ID: "u3"})
+	if _, _, _, ok := c.getUse("s3", time.Now(), true); ok {
+		t.Error("an entry without a lockout end was served as knowing one")
+	}
+	racing := c.snap()
+	c.forget("s9")
+	c.putUse(racing, time.Now(), Session{ID: "s4"}, User{ID: "u4"}, time.Time{})
+	if _, _, _, ok := c.getUse("s4", time.Now(), false); ok {
+		t.Error("a refresh's read that raced a write was cached")
+	}
+	c.putUse(c.snap(), time.Now().Add(-2*time.Minute), Session{ID: "s5"}, User{ID: "u5"}, time.Time{})
+	if _, _, _, ok := c.getUse("s5", time.Now(), false); ok {
+		t.Error("an entry older than the TTL was served")
+	}
+}
+
+// The memo of issued tokens hands each entry out once and stays bounded.
+func TestIssuedTokensTakeOnceAndBound(t *testing.T) {
+	m := newIssuedTokens()
+	var h [32]byte
+	h[0] = 1
+	m.put(h[:], issuedToken{id: "r1", sessionID: "s1"})
+	m.put([]byte("short"), issuedToken{id: "bad"})
+	if e, ok := m.take(h); !ok || e.id != "r1" {
+		t.Fatalf("take = %+v, %v", e, ok)
+	}
+	if _, ok := m.take(h); ok {
+		t.Fatal("an issued token was handed out twice")
+	}
+	for i := range maxIssuedTokens + 10 {
+		var k [32]byte
+		k[0], k[1], k[2] = byte(i), byte(i>>8), byte(i>>16)
+		m.put(k[:], issuedToken{id: "x"})
+	}
+	if len(m.m) > maxIssuedTokens {
+		t.Fatalf("memo holds %d entries, bound %d", len(m.m), maxIssuedTokens)
+	}
+}

@@ -25,6 +25,9 @@ type cachingStore struct {
 func (c cachingStore) InTx(ctx context.Context, fn func(q Queries) error) error {
 	w := &txWatch{}
 	defer func() {
+		if w.locked {
+			c.cache.lockWritten()
+		}
 		if w.stale {
 			c.invalidate()
 			return
@@ -44,11 +47,13 @@ func (c cachingStore) InTx(ctx context.Context, fn func(q Queries) error) error 
 
 // txWatch is the Queries of a transaction under cachingStore. Its
 // overrides are every write that changes a user row or a session row
-// (the cached check's two halves); a new write of either kind must be
-// added here and to cachingStore's own.
+// (the cached check's two halves), and the login-state write that can
+// lock an account (the lockout end cached for rotations); a new write of
+// any of these kinds must be added here and to cachingStore's own.
 type txWatch struct {
 	Queries
 	stale   bool     // a user changed or sessions ended
+	locked  bool     // a login state with a lock was written
 	touched []string // sessions whose times moved
 	added   []string // users who got a new session
 }
@@ -78,6 +83,15 @@ func (w *txWatch) RotateRefresh(ctx context.Context, r RefreshRotation) error {
 		w.touched = append(w.touched, r.Child.SessionID)
 	}
 	return w.Queries.RotateRefresh(ctx, r)
+}
+
+// PutLoginState notes a lock: the lockout ends the cache keeps for
+// rotations (authCache.getUse) are then unknown.
+func (w *txWatch) PutLoginState(ctx context.Context, st LoginState) error {
+	if !st.LockedUntil.IsZero() {
+		w.locked = true
+	}
+	return w.Queries.PutLoginState(ctx, st)
 }
 
 func (w *txWatch) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
@@ -142,6 +156,15 @@ func (c cachingStore) RotateRefresh(ctx context.Context, r RefreshRotation) erro
 		defer c.forget(r.Child.SessionID)
 	}
 	return c.Store.RotateRefresh(ctx, r)
+}
+
+// PutLoginState makes the cached lockout ends unknown when it writes a
+// lock, as in a transaction (txWatch).
+func (c cachingStore) PutLoginState(ctx context.Context, st LoginState) error {
+	if !st.LockedUntil.IsZero() {
+		defer c.cache.lockWritten()
+	}
+	return c.Store.PutLoginState(ctx, st)
 }
 
 func (c cachingStore) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {

@@ -35,6 +35,8 @@ const optimisticRotations = 2
 // Any number of simultaneous refreshes with one token leave exactly one
 // successor: the rotation is one conditional write (see rotateOptimistic
 // and Store.RotateRefresh), and a replay is decided in one transaction.
+// A token this node issued is rotated first without a read (see
+// rotateIssued); anything that rotation cannot settle goes the same way.
 func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token string) (AuthResult, error) {
 	if token == "" || len(token) > 512 {
 		s.metrics.Refresh("refresh_token", "failure")
@@ -48,6 +50,11 @@ func (s *Service) RefreshWithToken(ctx context.Context, c *Collection, token str
 	var res AuthResult
 	var reused bool
 	err := errRotationRaced
+	if s.authCache != nil {
+		if e, ok := s.authCache.issued.take(sum); ok {
+			res, err = s.rotateIssued(ctx, c, token, e)
+		}
+	}
 	for i := 0; i < optimisticRotations && errors.Is(err, errRotationRaced); i++ {
 		res, err = s.rotateOptimistic(ctx, c, token, sum[:])
 	}
@@ -98,7 +105,11 @@ func (s *Service) refreshCheck(c *Collection, rt RefreshToken, sess Session, u U
 // rotation that lost to a concurrent write, come back as
 // errRotationRaced.
 func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token string, hash []byte) (AuthResult, error) {
-	tokens := s.profile.Tokens
+	var snap authSnap
+	var readAt time.Time
+	if s.authCache != nil {
+		snap, readAt = s.authCache.snap(), time.Now()
+	}
 	use, err := s.store.RefreshTokenUse(ctx, hash)
 	if errors.Is(err, ErrNotFound) {
 		return AuthResult{}, errBadRefresh
@@ -106,6 +117,11 @@ func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token str
 		return AuthResult{}, err
 	}
 	rt, sess, u := use.Token, use.Session, use.User
+	if s.authCache != nil {
+		// The next rotation of this chain decides from this read (see
+		// rotateIssued), within the cache's TTL.
+		s.authCache.putUse(snap, readAt, sess, u, use.LockedUntil)
+	}
 	now := s.Now()
 	replayed, err := s.refreshCheck(c, rt, sess, u, now)
 	if err != nil {
@@ -119,45 +135,60 @@ func (s *Service) rotateOptimistic(ctx context.Context, c *Collection, token str
 			return AuthResult{}, err
 		}
 	}
-	var next string
-	var refreshExpires = rt.RotatedAt.Add(tokens.refreshTTL(c))
 	switch {
 	case !rt.RotatedAt.IsZero():
-		if next, err = openSuccessor(token, rt.SuccessorSealed); err != nil {
+		next, err := openSuccessor(token, rt.SuccessorSealed)
+		if err != nil {
 			return AuthResult{}, err
 		}
 		// This use is the rotation's, retried: the rotation recorded
 		// the session's use within the grace, so nothing is written.
 		sess.LastUsed = now
+		return s.rotatedResult(c, u, sess, now, next, rt.RotatedAt.Add(s.profile.Tokens.refreshTTL(c)))
 	case !now.Before(rt.Expires):
 		return AuthResult{}, errBadRefresh
-	default:
-		var child RefreshToken
-		next, child = newRefreshToken(sess.ID, rt.ID, now, now.Add(tokens.refreshTTL(c)))
-		sealed, err := sealSuccessor(token, next)
-		if err != nil {
-			return AuthResult{}, err
-		}
-		refreshExpires = child.Expires
-		rot := RefreshRotation{TokenID: rt.ID, At: now, Child: child, Sealed: sealed}
-		// The session is written at most once per touchEvery, as
-		// Refresh does: its expiry then runs touchEvery past the new
-		// token's (the session outlives every token of it), and its
-		// last use is recorded to within touchEvery. A rotation that
-		// also wrote the session row cost the single writer two more
-		// pages (the row and its expiry index) on every use.
-		if sess.Expires.Before(child.Expires) || now.Sub(sess.LastUsed) >= touchEvery {
-			sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, child.Expires.Add(touchEvery))
-			rot.SessionExpires = sess.Expires
-		}
-		err = s.store.RotateRefresh(ctx, rot)
-		if errors.Is(err, ErrConflict) {
-			return AuthResult{}, errRotationRaced
-		} else if err != nil {
-			return AuthResult{}, err
-		}
 	}
-	exp := now.Add(tokens.accessTTL(c))
+	return s.rotateLive(ctx, c, token, rt.ID, sess, u, now)
+}
+
+// rotateLive rotates token, whose row id is unrotated and unexpired at
+// now as far as the caller read, in session sess of user u: it makes and
+// seals the successor, writes the rotation with one conditional call
+// (errRotationRaced when the write refuses), remembers the successor as
+// issued by this node, and signs the access token.
+func (s *Service) rotateLive(ctx context.Context, c *Collection, token, id string, sess Session, u User, now time.Time) (AuthResult, error) {
+	next, child := newRefreshToken(sess.ID, id, now, now.Add(s.profile.Tokens.refreshTTL(c)))
+	sealed, err := sealSuccessor(token, next)
+	if err != nil {
+		return AuthResult{}, err
+	}
+	rot := RefreshRotation{TokenID: id, At: now, Child: child, Sealed: sealed}
+	// The session is written at most once per touchEvery, as
+	// Refresh does: its expiry then runs touchEvery past the new
+	// token's (the session outlives every token of it), and its
+	// last use is recorded to within touchEvery. A rotation that
+	// also wrote the session row cost the single writer two more
+	// pages (the row and its expiry index) on every use.
+	if sess.Expires.Before(child.Expires) || now.Sub(sess.LastUsed) >= touchEvery {
+		sess.LastUsed, sess.Expires = now, maxTime(sess.Expires, child.Expires.Add(touchEvery))
+		rot.SessionExpires = sess.Expires
+	}
+	err = s.store.RotateRefresh(ctx, rot)
+	if errors.Is(err, ErrConflict) {
+		return AuthResult{}, errRotationRaced
+	} else if err != nil {
+		return AuthResult{}, err
+	}
+	if s.authCache != nil {
+		s.authCache.issued.put(child.Hash, issuedToken{id: child.ID, sessionID: sess.ID, expires: child.Expires})
+	}
+	return s.rotatedResult(c, u, sess, now, next, child.Expires)
+}
+
+// rotatedResult signs the access token of a refresh that hands the
+// client refresh token next (expiring at refreshExpires).
+func (s *Service) rotatedResult(c *Collection, u User, sess Session, now time.Time, next string, refreshExpires time.Time) (AuthResult, error) {
+	exp := now.Add(s.profile.Tokens.accessTTL(c))
 	access, err := s.signAccess(c, u, sess, now, exp, true)
 	if err != nil {
 		return AuthResult{}, err

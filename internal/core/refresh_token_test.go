@@ -14,6 +14,19 @@ func refreshEnv(t *testing.T) *env {
 	return newEnvWith(t, func(s *core.Settings) { s.RefreshReuseGrace = 10 * time.Second })
 }
 
+// forRefreshEnvs runs test on a refreshEnv without the session cache,
+// and with it (a minute: every entry stays fresh for the test), where
+// rotations of tokens the service issued are decided from its memo and
+// cache without a read (rotateIssued).
+func forRefreshEnvs(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Run("uncached", func(t *testing.T) { test(t, refreshEnv(t)) })
+	t.Run("cached", func(t *testing.T) {
+		test(t, newEnvWith(t, func(s *core.Settings) {
+			s.RefreshReuseGrace, s.SessionCacheTTL = 10*time.Second, time.Minute
+		}))
+	})
+}
+
 func loginWithRefresh(t *testing.T, e *env, email string) core.AuthResult {
 	t.Helper()
 	e.signUp(t, email, "correct horse")
@@ -27,8 +40,9 @@ func loginWithRefresh(t *testing.T, e *env, email string) core.AuthResult {
 	return res
 }
 
-func TestRefreshTokenRotation(t *testing.T) {
-	e := refreshEnv(t)
+func TestRefreshTokenRotation(t *testing.T) { forRefreshEnvs(t, testRefreshTokenRotation) }
+
+func testRefreshTokenRotation(t *testing.T, e *env) {
 	ctx := context.Background()
 	first := loginWithRefresh(t, e, "alice@example.com")
 
@@ -63,7 +77,10 @@ func TestRefreshTokenRotation(t *testing.T) {
 }
 
 func TestRefreshTokenReuseRevokesSession(t *testing.T) {
-	e := refreshEnv(t)
+	forRefreshEnvs(t, testRefreshTokenReuseRevokesSession)
+}
+
+func testRefreshTokenReuseRevokesSession(t *testing.T, e *env) {
 	ctx := context.Background()
 	first := loginWithRefresh(t, e, "alice@example.com")
 	second, err := e.svc.RefreshWithToken(ctx, e.users, first.RefreshToken)
@@ -91,8 +108,9 @@ func TestRefreshTokenReuseRevokesSession(t *testing.T) {
 	}
 }
 
-func TestRefreshTokenRejects(t *testing.T) {
-	e := refreshEnv(t)
+func TestRefreshTokenRejects(t *testing.T) { forRefreshEnvs(t, testRefreshTokenRejects) }
+
+func testRefreshTokenRejects(t *testing.T, e *env) {
 	ctx := context.Background()
 	first := loginWithRefresh(t, e, "alice@example.com")
 	for _, tok := range []string{"", "nope", first.Token, first.RefreshToken + "x"} {
@@ -108,7 +126,10 @@ func TestRefreshTokenRejects(t *testing.T) {
 }
 
 func TestRefreshTokenDiesWithPasswordChange(t *testing.T) {
-	e := refreshEnv(t)
+	forRefreshEnvs(t, testRefreshTokenDiesWithPasswordChange)
+}
+
+func testRefreshTokenDiesWithPasswordChange(t *testing.T, e *env) {
 	ctx := context.Background()
 	first := loginWithRefresh(t, e, "alice@example.com")
 	p, err := e.svc.Authenticate(ctx, first.Token)
@@ -125,8 +146,9 @@ func TestRefreshTokenDiesWithPasswordChange(t *testing.T) {
 // TestRefreshTokenRace fires 50 simultaneous refreshes with one token:
 // exactly one rotation happens, every caller gets the same successor,
 // and the session stays consistent (one live successor, still active).
-func TestRefreshTokenRace(t *testing.T) {
-	e := refreshEnv(t)
+func TestRefreshTokenRace(t *testing.T) { forRefreshEnvs(t, testRefreshTokenRace) }
+
+func testRefreshTokenRace(t *testing.T, e *env) {
 	ctx := context.Background()
 	first := loginWithRefresh(t, e, "alice@example.com")
 	const n = 50
@@ -174,7 +196,10 @@ func TestRefreshTokenRace(t *testing.T) {
 // refresh does), and the session still outlives every refresh token of
 // it.
 func TestRefreshRotationTouchesSessionOncePerMinute(t *testing.T) {
-	e := refreshEnv(t)
+	forRefreshEnvs(t, testRefreshRotationTouchesSessionOncePerMinute)
+}
+
+func testRefreshRotationTouchesSessionOncePerMinute(t *testing.T, e *env) {
 	ctx := context.Background()
 	res := loginWithRefresh(t, e, "alice@example.com")
 	stored := func() core.Session {

@@ -16,10 +16,12 @@ import (
 
 // BenchmarkRotation compares a refresh rotation as one transaction that
 // reads and writes (how core rotated before issue 16) with one read
-// outside and one RotateRefresh (how it rotates now), 16 chains at once, as the
-// bench's directus-refresh drives the store.
+// outside and one RotateRefresh (how it rotates a token it did not
+// issue), and with RotateRefresh alone, the session left as it is (how
+// core rotates a token it issued: see core.rotateIssued), 16 chains at
+// once, as the bench's directus-refresh drives the store.
 func BenchmarkRotation(b *testing.B) {
-	for _, mode := range []string{"intx", "optimistic"} {
+	for _, mode := range []string{"intx", "optimistic", "issued"} {
 		b.Run(mode, func(b *testing.B) {
 			ctx := context.Background()
 			db, err := Open(ctx, filepath.Join(b.TempDir(), "b.db"), Options{})
@@ -33,6 +35,7 @@ func BenchmarkRotation(b *testing.B) {
 			const chains = 16
 			now := time.Now()
 			hashes := make([][]byte, chains)
+			ids := make([]string, chains)
 			for i := range chains {
 				u := core.User{ID: fmt.Sprintf("u%d", i), CollectionID: core.UsersID, Email: fmt.Sprintf("u%d@x", i), Created: now, Updated: now}
 				if err := db.InsertUser(ctx, u); err != nil {
@@ -46,7 +49,7 @@ func BenchmarkRotation(b *testing.B) {
 				if err := db.InsertRefreshToken(ctx, rt); err != nil {
 					b.Fatal(err)
 				}
-				hashes[i] = rt.Hash
+				hashes[i], ids[i] = rt.Hash, rt.ID
 			}
 			var next atomic.Int64
 			var wg sync.WaitGroup
@@ -55,10 +58,15 @@ func BenchmarkRotation(b *testing.B) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					hash := hashes[i]
+					hash, id, sid := hashes[i], ids[i], fmt.Sprintf("s%d", i)
 					for next.Add(1) <= int64(b.N) {
 						var err error
-						if hash, err = benchRotate(ctx, db, mode, hash); err != nil {
+						if mode == "issued" {
+							id, err = benchRotateIssued(ctx, db, id, sid)
+						} else {
+							hash, err = benchRotate(ctx, db, mode, hash)
+						}
+						if err != nil {
 							b.Error(err)
 							return
 						}
@@ -112,4 +120,13 @@ func benchRotate(ctx context.Context, db *DB, mode string, hash []byte) ([]byte,
 	child := benchToken(sess.ID, rt.ID, now)
 	err = db.RotateRefresh(ctx, core.RefreshRotation{TokenID: rt.ID, At: now, Child: child, Sealed: sealed, SessionExpires: child.Expires})
 	return child.Hash, err
+}
+
+// benchRotateIssued rotates token id of session sid as core does for a
+// token it issued: no read, the session row left as it is.
+func benchRotateIssued(ctx context.Context, db *DB, id, sid string) (string, error) {
+	now := time.Now()
+	child := benchToken(sid, id, now)
+	err := db.RotateRefresh(ctx, core.RefreshRotation{TokenID: id, At: now, Child: child, Sealed: make([]byte, 60)})
+	return child.ID, err
 }
