@@ -16,10 +16,17 @@ func newJar(opt Options) httpapi.CookieJar {
 	}}
 }
 
-// setToken sets the cookie to token until exp (Unix seconds), the
-// token's own expiry.
-func (s *server) setToken(w http.ResponseWriter, token string, exp int64) {
-	s.jar.Set(w, s.opt.CookieName(), token, time.Until(time.Unix(exp, 0)))
+// setToken sets the cookie to token for ttl, the token's lifetime as core
+// measured it when it signed it (Payload sets the cookie for the token's
+// lifetime from the answer's moment): counting down to exp (whole Unix
+// seconds) instead made Max-Age one less whenever the answer was written
+// in a later second than the token was signed. Without a ttl it counts
+// down to exp.
+func (s *server) setToken(w http.ResponseWriter, token string, exp int64, ttl time.Duration) {
+	if ttl <= 0 {
+		ttl = time.Until(time.Unix(exp, 0))
+	}
+	s.jar.Set(w, s.opt.CookieName(), token, ttl)
 }
 
 // csrf refuses cookie-authenticated writes a browser sent on behalf of

@@ -42,7 +42,7 @@ func (s *server) handleFirstRegister(sl slug) http.Handler {
 			return err
 		}
 		exp := expOf(res.Token)
-		s.setToken(w, res.Token, exp)
+		s.setToken(w, res.Token, exp, res.AccessTTL)
 		return httpapi.WriteJSON(w, http.StatusOK, firstRegisterAnswer{
 			Exp: exp, Message: "Successfully registered first user.", Token: res.Token, User: user,
 		})

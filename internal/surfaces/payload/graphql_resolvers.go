@@ -174,5 +174,5 @@ func (s *server) gqlMe(ctx context.Context, sl slug) (*gqlMe, error) {
 // setCookie sets the token cookie on the HTTP response, with REST's
 // helper.
 func (s *server) setCookie(ctx context.Context, a authAnswer) {
-	gql.ExchangeFrom(ctx).Respond(func(w http.ResponseWriter) { s.setToken(w, a.token, a.exp) })
+	gql.ExchangeFrom(ctx).Respond(func(w http.ResponseWriter) { s.setToken(w, a.token, a.exp, a.ttl) })
 }

@@ -3,6 +3,7 @@ package payload
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
@@ -39,18 +40,20 @@ func (s *server) handleLogin(sl slug) http.Handler {
 		if err != nil {
 			return err
 		}
-		s.setToken(w, a.token, a.exp)
+		s.setToken(w, a.token, a.exp, a.ttl)
 		return httpapi.WriteJSON(w, http.StatusOK, loginAnswer{Message: "Authentication Passed", User: a.user, Token: a.token, Exp: a.exp})
 	})
 }
 
 // authAnswer is what a flow that logs a user in hands REST and GraphQL
 // alike: the user's document (as the authenticated user sees it), its
-// new token and the token's expiry.
+// new token, the token's expiry and its lifetime as core measured it
+// when it signed the token (the cookie's Max-Age).
 type authAnswer struct {
 	user  orderedObject
 	token string
 	exp   int64
+	ttl   time.Duration
 }
 
 // logIn is the login both routes run: Payload's required fields (a
@@ -83,7 +86,7 @@ func (s *server) issued(ctx context.Context, sl slug, res core.AuthResult) (auth
 	if err != nil {
 		return authAnswer{}, err
 	}
-	return authAnswer{user: user, token: res.Token, exp: expiryOf(res)}, nil
+	return authAnswer{user: user, token: res.Token, exp: expiryOf(res), ttl: res.AccessTTL}, nil
 }
 
 // loginError translates a refused login: a lock is LockedAuth, an

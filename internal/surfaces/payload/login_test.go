@@ -57,6 +57,12 @@ func TestLogin(t *testing.T) {
 	if d := time.Until(ck.Expires); d < 7100*time.Second || d > 7201*time.Second {
 		t.Errorf("cookie expires in %s, want about 2h", d)
 	}
+	// Max-Age is the token's lifetime exactly, however late in the
+	// second the answer is written (it was one less when it counted down
+	// to the token's whole-second exp and the answer crossed a second).
+	if ck.MaxAge != 7200 {
+		t.Errorf("cookie Max-Age = %d, want the token's lifetime, 7200", ck.MaxAge)
+	}
 }
 
 func TestLoginRefusals(t *testing.T) {

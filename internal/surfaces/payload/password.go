@@ -62,7 +62,7 @@ func (s *server) handleReset(sl slug) http.Handler {
 			return err
 		}
 		if a.token != "" {
-			s.setToken(w, a.token, a.exp)
+			s.setToken(w, a.token, a.exp, a.ttl)
 		}
 		return httpapi.WriteJSON(w, http.StatusOK, resetAnswer{Message: "Password reset successfully.", Token: a.token, User: a.user})
 	})
@@ -97,7 +97,7 @@ func (s *server) resetPassword(ctx context.Context, sl slug, token, password str
 	if err != nil {
 		return authAnswer{}, err
 	}
-	return authAnswer{user: user, token: res.Token, exp: expOf(res.Token)}, nil
+	return authAnswer{user: user, token: res.Token, exp: expOf(res.Token), ttl: res.AccessTTL}, nil
 }
 
 // resetError translates a refused reset: a bad, used or expired token

@@ -32,7 +32,7 @@ func (s *server) handleRefresh(sl slug) http.Handler {
 		if err != nil {
 			return err
 		}
-		s.setToken(w, a.token, a.exp)
+		s.setToken(w, a.token, a.exp, a.ttl)
 		return httpapi.WriteJSON(w, http.StatusOK, refreshAnswer{
 			Message: "Token refresh successful.", Exp: a.exp, RefreshedToken: a.token, SetCookie: true, Strategy: strategy, User: a.user,
 		})
