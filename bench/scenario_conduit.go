@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 )
 
 // runConduitRenew measures POST /conduit/authentication/renew: Conduit's
@@ -28,20 +27,5 @@ func runConduitRenew(ctx context.Context, h *harness) (*report, error) {
 		h.progressf("conduit-renew: skipped (%s)", rep.Skipped)
 		return rep, nil
 	}
-	pool := newSlotPool(slots)
-	load := func(_ *harness, a *api) mixedRequest {
-		return single(func(ctx context.Context) (int, error) {
-			s, err := pool.take(ctx)
-			if err != nil {
-				return 0, err
-			}
-			defer pool.put(s)
-			status, next, err := a.conduitRenew(ctx, s.refresh)
-			if err == nil && status == http.StatusOK {
-				s.refresh = next
-			}
-			return status, err
-		})
-	}
-	return rep, h.measure(ctx, rep, "conduit renews", load, pairWithBare|noTwin)
+	return rep, h.measure(ctx, rep, "conduit renews", rotatingChains(slots, (*api).conduitRenew), pairWithBare|noTwin)
 }

@@ -28,22 +28,29 @@ func runDirectusRefresh(ctx context.Context, h *harness) (*report, error) {
 	// Paired with the bare handler like read and refresh (measure.go):
 	// the rotating refresh's target is a share of it. The chains are
 	// the paired rounds' too, so no token is presented twice.
+	return rep, h.measure(ctx, rep, "directus refreshes", rotatingChains(slots, (*api).directusRefresh), pairWithBare|noTwin)
+}
+
+// rotatingChains is the load of a rotating refresh: each request takes a
+// slot, presents its refresh token through rotate and keeps the token the
+// answer returned, so every token is presented exactly once (a second
+// presentation would be a replay and end the session).
+func rotatingChains(slots []*slot, rotate func(*api, context.Context, string) (int, string, error)) func(*harness, *api) mixedRequest {
 	pool := newSlotPool(slots)
-	load := func(_ *harness, a *api) mixedRequest {
+	return func(_ *harness, a *api) mixedRequest {
 		return single(func(ctx context.Context) (int, error) {
 			s, err := pool.take(ctx)
 			if err != nil {
 				return 0, err
 			}
 			defer pool.put(s)
-			status, next, err := a.directusRefresh(ctx, s.refresh)
+			status, next, err := rotate(a, ctx, s.refresh)
 			if err == nil && status == http.StatusOK {
 				s.refresh = next
 			}
 			return status, err
 		})
 	}
-	return rep, h.measure(ctx, rep, "directus refreshes", load, pairWithBare|noTwin)
 }
 
 // directusChains logs every sample user in through the Directus surface
