@@ -66,21 +66,9 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, c *Collection, token, 
 	if err := fe.err(); err != nil {
 		return err
 	}
-	if err := s.limit(ctx, ActionEmailChange, ""); err != nil {
-		return err
-	}
-	tc, err := s.checkOneTime(ctx, c, token, PurposeEmailChange)
+	tc, u, err := s.emailChangeTarget(ctx, c, token, PurposeEmailChange)
 	if err != nil {
-		return tokenFieldError(err)
-	}
-	if tc.newEmail == "" {
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenPayload}})
-	}
-	u, err := s.store.UserByID(ctx, c.ID, tc.row.UserID)
-	if errors.Is(err, ErrNotFound) || (err == nil && u.Email != tc.email) {
-		return tokenFieldError(errTokenInvalid)
-	} else if err != nil {
-		return Internal(err)
+		return err
 	}
 	ok, _, err := s.verifyPassword(ctx, u, password)
 	if err != nil {
@@ -128,4 +116,27 @@ func (s *Service) applyEmailChange(ctx context.Context, c *Collection, tc oneTim
 		}
 		return s.audit(ctx, q, byUser(AuditEmailChanged, c, cur.ID, nil))
 	}))
+}
+
+// emailChangeTarget is what both confirmations of an email change check
+// first: the rate limit, the token of purpose p (with the new address in
+// it), and its user, still at the address the token was issued for.
+func (s *Service) emailChangeTarget(ctx context.Context, c *Collection, token string, p Purpose) (oneTimeClaims, User, error) {
+	if err := s.limit(ctx, ActionEmailChange, ""); err != nil {
+		return oneTimeClaims{}, User{}, err
+	}
+	tc, err := s.checkOneTime(ctx, c, token, p)
+	if err != nil {
+		return oneTimeClaims{}, User{}, tokenFieldError(err)
+	}
+	if tc.newEmail == "" {
+		return oneTimeClaims{}, User{}, Invalid(map[string]FieldError{"token": {Code: FieldTokenPayload}})
+	}
+	u, err := s.store.UserByID(ctx, c.ID, tc.row.UserID)
+	if errors.Is(err, ErrNotFound) || (err == nil && u.Email != tc.email) {
+		return oneTimeClaims{}, User{}, tokenFieldError(errTokenInvalid)
+	} else if err != nil {
+		return oneTimeClaims{}, User{}, Internal(err)
+	}
+	return tc, u, nil
 }

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"errors"
 )
 
 // EmailChangeRequest asks to move the caller's account to NewEmail.
@@ -36,21 +35,9 @@ func (s *Service) ConfirmEmailChangeByLink(ctx context.Context, c *Collection, t
 	if token == "" {
 		return Invalid(map[string]FieldError{"token": {Code: FieldRequired}})
 	}
-	if err := s.limit(ctx, ActionEmailChange, ""); err != nil {
-		return err
-	}
-	tc, err := s.checkOneTime(ctx, c, token, PurposeEmailChangeLink)
+	tc, u, err := s.emailChangeTarget(ctx, c, token, PurposeEmailChangeLink)
 	if err != nil {
-		return tokenFieldError(err)
-	}
-	if tc.newEmail == "" {
-		return Invalid(map[string]FieldError{"token": {Code: FieldTokenPayload}})
-	}
-	u, err := s.store.UserByID(ctx, c.ID, tc.row.UserID)
-	if errors.Is(err, ErrNotFound) || (err == nil && u.Email != tc.email) {
-		return tokenFieldError(errTokenInvalid)
-	} else if err != nil {
-		return Internal(err)
+		return err
 	}
 	return s.applyEmailChange(ctx, c, tc, u, false)
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -132,4 +133,19 @@ func cookieValue(r *http.Request, name string) string {
 		return ""
 	}
 	return c.Value
+}
+
+// ParseSameSite reads a same-site setting as every surface spells it:
+// lax (also the empty default), strict or none, in any letter case. It
+// is false for anything else, which the surface's validation reports.
+func ParseSameSite(v string) (http.SameSite, bool) {
+	switch strings.ToLower(v) {
+	case "lax", "":
+		return http.SameSiteLaxMode, true
+	case "strict":
+		return http.SameSiteStrictMode, true
+	case "none":
+		return http.SameSiteNoneMode, true
+	}
+	return 0, false
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -153,4 +154,15 @@ func validCSRFToken(r *http.Request, cookieName, headerName string) bool {
 		return false
 	}
 	return subtle.ConstantTimeCompare([]byte(cookies[0].Value), []byte(header)) == 1
+}
+
+// OriginOf returns the origin of an absolute URL (scheme://host[:port]),
+// as CSRFOptions.AllowedOrigins want a deployment's public URL; "" when
+// raw has no scheme and host.
+func OriginOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }

@@ -2,7 +2,6 @@ package conduit
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 )
@@ -18,8 +17,8 @@ import (
 // victim's cookies.
 func (s *server) csrf(origins []string) httpapi.Middleware {
 	allowed := append([]string{}, origins...)
-	if u, err := url.Parse(s.opt.PublicURL); err == nil {
-		allowed = append(allowed, u.Scheme+"://"+u.Host)
+	if o := httpapi.OriginOf(s.opt.PublicURL); o != "" {
+		allowed = append(allowed, o)
 	}
 	jar := httpapi.CookieJar{Names: []string{cookieAccess, cookieRefresh}}
 	return jar.CSRF(httpapi.CSRFOptions{

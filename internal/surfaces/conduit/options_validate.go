@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/setting"
 )
 
@@ -84,7 +85,7 @@ func (t TokenOptions) validate(p *setting.Problems, key, publicURL string) {
 	if c.Path != "" && (len(c.Path) > 200 || !cookiePath.MatchString(c.Path)) {
 		p.Add(key+".cookie.path", "must be a path like /, got %q", c.Path)
 	}
-	ss, ok := sameSite(c.SameSite)
+	ss, ok := httpapi.ParseSameSite(c.SameSite)
 	if !ok {
 		p.Add(key+".cookie.same_site", "must be lax, strict or none, got %q", c.SameSite)
 	} else if ss == http.SameSiteNoneMode && !c.secure(publicURL) {
@@ -100,19 +101,6 @@ func optionalURL(p *setting.Problems, key, v string) {
 	if err := core.CheckBaseURL(v); err != nil {
 		p.Add(key, "%v", err)
 	}
-}
-
-// sameSite reads a same_site option.
-func sameSite(v string) (http.SameSite, bool) {
-	switch strings.ToLower(v) {
-	case "lax", "":
-		return http.SameSiteLaxMode, true
-	case "strict":
-		return http.SameSiteStrictMode, true
-	case "none":
-		return http.SameSiteNoneMode, true
-	}
-	return 0, false
 }
 
 // secure reports whether the cookie is marked Secure: as Secure says, or

@@ -32,7 +32,7 @@ type tokenCookies struct {
 // https).
 func newTokenCookies(o Options) tokenCookies {
 	jar := func(name string, t TokenOptions) httpapi.CookieJar {
-		ss, _ := sameSite(t.Cookie.SameSite) // validated
+		ss, _ := httpapi.ParseSameSite(t.Cookie.SameSite) // validated
 		return httpapi.CookieJar{Names: []string{name}, Options: httpapi.CookieOptions{
 			Secure: t.Cookie.secure(o.PublicURL), Domain: t.Cookie.Domain, Path: t.Cookie.Path, SameSite: ss,
 		}}

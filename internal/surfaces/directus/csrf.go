@@ -19,7 +19,7 @@ import (
 // cookies anyway.
 func (s *server) csrf(next http.Handler) http.Handler {
 	return s.jar.CSRF(httpapi.CSRFOptions{
-		AllowedOrigins:           []string{s.public.Scheme + "://" + s.public.Host},
+		AllowedOrigins:           []string{httpapi.OriginOf(s.public.String())},
 		PassWithoutFetchMetadata: true,
 		OnReject: func(w http.ResponseWriter, r *http.Request) {
 			writeErrors(w, errForbidden())

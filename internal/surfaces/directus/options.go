@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/core"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/httpapi/gql"
 	"github.com/gatehouse/gatehouse/internal/setting"
 )
@@ -159,13 +160,8 @@ func (o Options) SecureCookies() bool {
 // sameSite is CookieSameSite as net/http spells it (Validate has refused
 // anything but lax, strict and none).
 func (o Options) sameSite() http.SameSite {
-	switch strings.ToLower(o.CookieSameSite) {
-	case "strict":
-		return http.SameSiteStrictMode
-	case "none":
-		return http.SameSiteNoneMode
-	}
-	return http.SameSiteLaxMode
+	ss, _ := httpapi.ParseSameSite(o.CookieSameSite)
+	return ss
 }
 
 // validate checks o for NewHandler, naming each problem by its field.
@@ -260,14 +256,10 @@ func (o Options) validateCookies(p *setting.Problems) {
 	if !o.CookieSecure.Valid() {
 		p.Add("cookie_secure", "must be auto, true or false, got %q", o.CookieSecure)
 	}
-	switch strings.ToLower(o.CookieSameSite) {
-	case "lax", "strict":
-	case "none":
-		if !secure {
-			p.Add("cookie_same_site", "none needs Secure cookies (cookie_secure true, or an https public URL): browsers drop SameSite=None cookies without Secure")
-		}
-	default:
+	if ss, ok := httpapi.ParseSameSite(o.CookieSameSite); !ok || o.CookieSameSite == "" {
 		p.Add("cookie_same_site", "must be lax, strict or none, got %q", o.CookieSameSite)
+	} else if ss == http.SameSiteNoneMode && !secure {
+		p.Add("cookie_same_site", "none needs Secure cookies (cookie_secure true, or an https public URL): browsers drop SameSite=None cookies without Secure")
 	}
 	if o.CookieDomain != "" && (len(o.CookieDomain) > 253 || !cookieDomain.MatchString(o.CookieDomain)) {
 		p.Add("cookie_domain", "must be a host name like example.com, got %q", o.CookieDomain)
