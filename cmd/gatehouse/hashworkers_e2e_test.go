@@ -71,12 +71,20 @@ func TestDisconnectingLoginFloodKeepsWorkers(t *testing.T) {
 		t.Fatalf("hash worker processes %v, want %d", pids, workers)
 	}
 
-	floodDisconnecting(t, ts, email, password, 200, login)
-
-	// The last abandoned hashes finish within milliseconds; a normal
-	// login then gets a worker as usual.
-	ts.loginAs(t, email, password).want(t, 200)
-	after := scrapeWorkers(t, ts)
+	// A flood's hang-ups are timed from the warm-up's login, so on a
+	// loaded machine all of one flood's may land outside the hashes (on
+	// PostgreSQL about one run in ten did): up to three floods, until one
+	// abandons a hash. Every check below holds after all of them.
+	var after workerFigures
+	for range 3 {
+		floodDisconnecting(t, ts, email, password, 200, login)
+		// The last abandoned hashes finish within milliseconds; a
+		// normal login then gets a worker as usual.
+		ts.loginAs(t, email, password).want(t, 200)
+		if after = scrapeWorkers(t, ts); after.abandoned > before.abandoned {
+			break
+		}
+	}
 	if got := hashWorkerPids(t); !slices.Equal(got, pids) {
 		t.Errorf("hash worker pids %v after the flood, want the same %v", got, pids)
 	}
